@@ -1,0 +1,161 @@
+/**
+ * The hover card, in a shadow root on the one element the extension adds to a page. Created on
+ * first use, so a page where nobody hovers an entity gets no node at all.
+ */
+import type { EntityRecord, SeedArticle } from '../core/dictionary.ts';
+
+/** Tag of the extension's only element in a page; a valid custom-element name, never defined. */
+export const HOST_TAG = 'newsgloss-ui';
+
+const KIND_LABEL: Record<EntityRecord['kind'], string> = {
+  official: 'Official',
+  agreement: 'Agreement',
+  organisation: 'Organisation',
+  event: 'Event',
+  place: 'Place',
+  topic: 'Topic',
+};
+
+const LANG_LABEL: Record<string, string> = { en: 'English', fr: 'French' };
+
+const CARD_CSS = `
+:host { all: initial; }
+.card { position: fixed; box-sizing: border-box; max-width: min(26rem, calc(100vw - 16px)); max-height: min(24rem, calc(100vh - 16px));
+  overflow: auto; padding: 10px 12px; background: #fff; color: #1d1d1f; border: 1px solid #c7c7cc; border-radius: 8px;
+  box-shadow: 0 6px 24px rgba(0,0,0,.18); font: 13px/1.45 system-ui, sans-serif; text-align: left; z-index: 2147483647; }
+.card[hidden] { display: none; }
+.card:focus { outline: 2px solid #0a66c2; }
+.kind { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em;
+  padding: 1px 6px; border-radius: 4px; margin-right: 6px; vertical-align: 1px; }
+.kind.official { background: #ffe08a; } .kind.agreement { background: #e4c6ee; } .kind.organisation { background: #bcdcfa; }
+.kind.event { background: #f8c4bf; } .kind.place { background: #c5e6c6; } .kind.topic { background: #b9e3de; }
+h2 { display: inline; font-size: 15px; margin: 0; }
+p { margin: 6px 0; }
+h3 { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #6e6e73; margin: 10px 0 4px; }
+ul { margin: 0; padding-left: 16px; }
+li { margin: 3px 0; }
+.source { color: #6e6e73; }
+q { font-style: italic; }
+`;
+
+export class EntityCard {
+  private host: HTMLElement | null = null;
+  private card: HTMLElement | null = null;
+  private shownId: string | null = null;
+
+  constructor(private readonly doc: Document) {}
+
+  /** The host element if it exists (the text walker skips it). */
+  get element(): HTMLElement | null {
+    return this.host;
+  }
+
+  get visibleEntity(): string | null {
+    return this.card && !this.card.hidden ? this.shownId : null;
+  }
+
+  private ensure(): HTMLElement {
+    if (this.card && this.host?.isConnected) return this.card;
+    const host = this.doc.createElement(HOST_TAG);
+    host.style.cssText = 'all: initial; position: fixed; top: 0; left: 0; width: 0; height: 0; z-index: 2147483647;';
+    const root = host.attachShadow({ mode: 'open' });
+    const style = this.doc.createElement('style');
+    style.textContent = CARD_CSS;
+    const card = this.doc.createElement('div');
+    card.className = 'card';
+    card.setAttribute('role', 'dialog');
+    card.tabIndex = -1;
+    card.hidden = true;
+    root.append(style, card);
+    this.doc.documentElement.append(host);
+    this.host = host;
+    this.card = card;
+    return card;
+  }
+
+  /** Shows the card for `entity` next to `anchor` (a rectangle in viewport coordinates). */
+  show(entity: EntityRecord, articles: readonly SeedArticle[], anchor: DOMRect): void {
+    const card = this.ensure();
+    if (this.shownId !== entity.id || card.hidden) {
+      card.replaceChildren(...this.render(entity, articles));
+      card.setAttribute('aria-label', `${KIND_LABEL[entity.kind]}: ${entity.name}`);
+      this.shownId = entity.id;
+    }
+    card.hidden = false;
+    const view = this.doc.defaultView!;
+    const width = card.offsetWidth;
+    const height = card.offsetHeight;
+    let left = Math.min(anchor.left, view.innerWidth - width - 8);
+    let top = anchor.bottom + 6;
+    if (top + height > view.innerHeight - 8) top = Math.max(8, anchor.top - height - 6);
+    left = Math.max(8, left);
+    card.style.left = `${left}px`;
+    card.style.top = `${top}px`;
+  }
+
+  hide(): void {
+    if (this.card) this.card.hidden = true;
+  }
+
+  /** Whether a pointer or focus event happened inside the card. */
+  contains(event: Event): boolean {
+    return this.host !== null && event.composedPath().includes(this.host);
+  }
+
+  destroy(): void {
+    this.host?.remove();
+    this.host = null;
+    this.card = null;
+  }
+
+  private render(entity: EntityRecord, articles: readonly SeedArticle[]): Node[] {
+    const d = this.doc;
+    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
+      const e = d.createElement(tag);
+      if (text !== undefined) e.textContent = text;
+      if (className) e.className = className;
+      return e;
+    };
+    const out: Node[] = [];
+    const head = el('div');
+    head.append(el('span', KIND_LABEL[entity.kind], `kind ${entity.kind}`), el('h2', entity.name));
+    out.push(head, el('p', entity.description));
+
+    const others = entity.aliases.map((a) => a.text).filter((t) => t !== entity.name);
+    if (others.length) {
+      out.push(el('h3', 'Also named'));
+      out.push(el('p', others.join(' · ')));
+    }
+    const byFile = new Map(articles.map((a) => [a.file, a]));
+    if (entity.evidence.length) {
+      out.push(el('h3', 'In the seed articles'));
+      const list = el('ul');
+      for (const ev of entity.evidence.slice(0, 6)) {
+        const a = byFile.get(ev.file);
+        const li = el('li');
+        const meta = [a?.outlet ?? ev.file, a?.published ?? 'date unknown', a ? (LANG_LABEL[a.lang] ?? a.lang) : ''].filter(Boolean);
+        li.append(el('span', `${meta.join(', ')}: `, 'source'), el('q', ev.sentence));
+        list.append(li);
+      }
+      if (entity.evidence.length > 6) list.append(el('li', `and ${entity.evidence.length - 6} more`, 'source'));
+      out.push(list);
+    } else if (entity.source) {
+      out.push(el('h3', 'Source'), el('p', entity.source));
+    }
+    if (entity.claims.some((c) => c.sources.length > 1)) {
+      out.push(el('h3', 'Where the sources differ'));
+      const list = el('ul');
+      for (const c of entity.claims.filter((x) => x.sources.length > 1)) {
+        const li = el('li', `${c.about}: `);
+        c.sources.forEach((s, i) => {
+          const a = byFile.get(s.file);
+          if (i) li.append(' / ');
+          li.append(el('span', `${a?.outlet ?? s.file} `, 'source'), el('q', s.quote));
+        });
+        list.append(li);
+      }
+      out.push(list);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Types of the entity dictionary: the curated catalogue (input of the build), the compiled
+ * dictionary (what the content script scans with) and the entity records (what a card shows).
+ */
+import { Automaton, deserializeAutomaton, type SerializedAutomaton } from './automaton.ts';
+
+export const ENTITY_KINDS = ['official', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** Term flag: compared with its case (short acronyms such as AI, IT, SCO). */
+export const TERM_CASE_SENSITIVE = 1;
+/** Term flag: ambiguous alone (a bare surname); counts only where the entity is named in full. */
+export const TERM_NEEDS_CONTEXT = 2;
+
+/** One alias as written in the catalogue. */
+export interface CatalogueAlias {
+  text: string;
+  lang?: string;
+  /** A bare surname or other form that is ambiguous on its own. */
+  ambiguous?: boolean;
+  /** Overrides the automatic rule (all-capitals aliases of up to five letters are case-sensitive). */
+  caseSensitive?: boolean;
+  note?: string;
+}
+
+/** A statement the seeds make about an entity, with the seeds' own words; disagreements are kept. */
+export interface CatalogueClaim {
+  about: string;
+  sources: { file: string; quote: string }[];
+}
+
+/** One entity of the curated catalogue (`seeds/catalogue.json`). */
+export interface CatalogueEntity {
+  id: string;
+  kind: EntityKind;
+  name: string;
+  description: string;
+  aliases: (string | CatalogueAlias)[];
+  /** Entities whose full mention also makes this entity's ambiguous aliases count. */
+  contextFrom?: string[];
+  claims?: CatalogueClaim[];
+  /** For an entity not evidenced in the seeds: where it comes from. */
+  source?: string;
+}
+
+export interface Catalogue {
+  entities: CatalogueEntity[];
+  /** Capitalised words of the seeds that are not names (sentence openers, photo credits...). */
+  notNames: string[];
+}
+
+/** Metadata of one seed article, as in `seeds/index.json`. */
+export interface SeedArticle {
+  file: string;
+  outlet: string;
+  url: string | null;
+  title: string | null;
+  lang: string;
+  published: string | null;
+}
+
+/** Where an entity is evidenced: one sentence of one seed article. */
+export interface Evidence {
+  file: string;
+  /** The text as the seed writes it. */
+  form: string;
+  sentence: string;
+}
+
+/** Everything a hover card or the popup shows about an entity. */
+export interface EntityRecord {
+  id: string;
+  kind: EntityKind;
+  name: string;
+  description: string;
+  aliases: { text: string; lang?: string; note?: string }[];
+  evidence: Evidence[];
+  claims: CatalogueClaim[];
+  source?: string;
+}
+
+/** The dictionary as compiled for scanning. */
+export interface CompiledDictionary {
+  format: 1;
+  entities: { id: string; kind: EntityKind; name: string }[];
+  termEntity: number[];
+  termLength: number[];
+  termFlags: number[];
+  /** For case-sensitive terms: the alias with its case, indexed by term. */
+  termCase: Record<number, string>;
+  /** For each entity, the entities whose full mention lets its ambiguous aliases count. */
+  entityContext: number[][];
+  automaton: SerializedAutomaton;
+}
+
+/** The compiled dictionary unpacked into the arrays the scanner reads. */
+export interface RuntimeDictionary {
+  entities: CompiledDictionary['entities'];
+  automaton: Automaton;
+  termEntity: Int32Array;
+  termLength: Int32Array;
+  termFlags: Uint8Array;
+  termCase: (string | undefined)[];
+  entityContext: number[][];
+}
+
+/** Unpacks a compiled dictionary, refusing one whose parts do not fit together. */
+export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
+  if (d.format !== 1) throw new Error(`dictionary format ${String(d.format)} is not supported`);
+  const n = d.termEntity.length;
+  if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
+  const termCase: (string | undefined)[] = new Array<string | undefined>(n);
+  for (const [k, v] of Object.entries(d.termCase)) termCase[Number(k)] = v;
+  return {
+    entities: d.entities,
+    automaton: new Automaton(deserializeAutomaton(d.automaton)),
+    termEntity: Int32Array.from(d.termEntity),
+    termLength: Int32Array.from(d.termLength),
+    termFlags: Uint8Array.from(d.termFlags),
+    termCase,
+    entityContext: d.entityContext,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The one text normaliser. The dictionary compiler and the content script both fold text through
+ * `foldCode`, so an alias the build finds in a seed is found the same way on a page.
+ *
+ * Folding is per UTF-16 code unit and never makes one unit into two, so every normalised
+ * position maps back to exactly one source position:
+ * - letters lose their accents and case (É → e); the original case is kept in a separate flag,
+ *   for the acronyms that must match case-sensitively;
+ * - every kind of white space, line break and non-breaking space becomes a plain space, and runs of
+ *   spaces collapse to one;
+ * - typographic apostrophes become ', hyphens and dashes become -, curly quotes become ";
+ * - soft hyphens, zero-width characters and combining marks disappear.
+ */
+
+/** Returned by `foldCode` for units that vanish from the normalised text. */
+export const DROP = 0xffff;
+/** The normalised space. */
+export const SPACE = 0x20;
+/** Marks a block boundary (paragraph, table cell...) in normalised text; no alias contains it. */
+export const BOUNDARY = 0x0a;
+
+const FLAG_KNOWN = 1;
+const FLAG_UPPER = 2;
+const FLAG_WORD = 4;
+
+const folded = new Uint16Array(65536);
+const flags = new Uint8Array(65536);
+
+const APOSTROPHES = [0x2018, 0x2019, 0x201b, 0x02bc, 0x2032, 0x00b4, 0x0060, 0xff07];
+const DASHES = [0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe58, 0xfe63, 0xff0d];
+const QUOTES = [0x201c, 0x201d, 0x201e, 0x201f, 0x00ab, 0x00bb, 0x2033];
+const INVISIBLE = [0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x034f];
+const WORD_RE = /[\p{L}\p{N}]/u;
+const SPACE_RE = /\s/u;
+
+function computeFold(code: number): void {
+  let out: number;
+  let f = FLAG_KNOWN;
+  const ch = String.fromCharCode(code);
+  if (INVISIBLE.includes(code) || (code >= 0x0300 && code <= 0x036f)) {
+    out = DROP;
+  } else if (SPACE_RE.test(ch) || code === 0x85) {
+    out = SPACE;
+  } else if (APOSTROPHES.includes(code)) {
+    out = 0x27;
+  } else if (DASHES.includes(code)) {
+    out = 0x2d;
+  } else if (QUOTES.includes(code)) {
+    out = 0x22;
+  } else if (code >= 0xd800 && code <= 0xdfff) {
+    out = code; // half of a surrogate pair: kept as is, never part of an alias fold
+  } else {
+    const base = ch.normalize('NFD').charCodeAt(0);
+    const baseCh = String.fromCharCode(base);
+    const lower = baseCh.toLowerCase();
+    out = lower.length === 1 ? lower.charCodeAt(0) : base;
+    if (ch !== ch.toLowerCase()) f |= FLAG_UPPER;
+    if (WORD_RE.test(String.fromCharCode(out))) f |= FLAG_WORD;
+  }
+  folded[code] = out;
+  flags[code] = f;
+}
+
+for (let c = 0; c < 128; c++) computeFold(c);
+
+/** The folded form of one UTF-16 code unit: a code unit, `SPACE`, or `DROP`. */
+export function foldCode(code: number): number {
+  if (flags[code] === 0) computeFold(code);
+  return folded[code];
+}
+
+/** Whether the unit was an upper-case letter before folding. */
+export function isUpperCode(code: number): boolean {
+  if (flags[code] === 0) computeFold(code);
+  return (flags[code] & FLAG_UPPER) !== 0;
+}
+
+/** Whether a folded unit is part of a word (letter or digit); used for whole-word matching. */
+export function isWordCode(foldedCode: number): boolean {
+  if (foldedCode === DROP) return false;
+  if (flags[foldedCode] === 0) computeFold(foldedCode);
+  return (flags[foldedCode] & FLAG_WORD) !== 0;
+}
+
+/** A normalised string with, for each of its units, where it came from in the source. */
+export interface NormalizedText {
+  text: string;
+  /** `sourceIndex[i]` is the source offset of normalised unit `i`. */
+  sourceIndex: number[];
+  /** `upper[i]` is true where the source unit was an upper-case letter. */
+  upper: boolean[];
+}
+
+/**
+ * Normalises a whole string the way the page scanner normalises a stream of text nodes
+ * (leading and trailing spaces removed). Used for aliases and seed texts at build time.
+ */
+export function normalizeText(source: string): NormalizedText {
+  const out: number[] = [];
+  const sourceIndex: number[] = [];
+  const upper: boolean[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    const f = foldCode(code);
+    if (f === DROP) continue;
+    if (f === SPACE && (out.length === 0 || out[out.length - 1] === SPACE)) continue;
+    out.push(f);
+    sourceIndex.push(i);
+    upper.push(isUpperCode(code));
+  }
+  if (out.length > 0 && out[out.length - 1] === SPACE) {
+    out.pop();
+    sourceIndex.pop();
+    upper.pop();
+  }
+  return { text: codesToString(out), sourceIndex, upper };
+}
+
+function codesToString(codes: number[]): string {
+  let s = '';
+  for (let i = 0; i < codes.length; i += 8192) s += String.fromCharCode(...codes.slice(i, i + 8192));
+  return s;
+}
+
+/** Shorthand for the normalised text alone. */
+export function normalize(source: string): string {
+  return normalizeText(source).text;
+}

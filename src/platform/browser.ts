@@ -1,0 +1,42 @@
+/**
+ * The one module that touches the WebExtension API. Everything else asks it, so the browser
+ * differences and the polyfill stay in one place.
+ */
+import browser from 'webextension-polyfill';
+import type { MessageMap, MessageType, Request } from '../messages.ts';
+
+export { browser };
+
+/** Sends one typed request to the background and returns its typed reply. */
+export async function send<K extends MessageType>(request: Request<K>): Promise<MessageMap[K]['response']> {
+  return (await browser.runtime.sendMessage(request)) as MessageMap[K]['response'];
+}
+
+/** Whether this extension context still talks to a live extension (false after an update or removal). */
+export function extensionAlive(): boolean {
+  try {
+    return Boolean(browser.runtime?.id);
+  } catch {
+    return false;
+  }
+}
+
+/** The paused-site list lives in local storage under this key. */
+export const PAUSED_SITES_KEY = 'pausedSites';
+
+export async function readPausedSites(): Promise<string[]> {
+  const got = await browser.storage.local.get(PAUSED_SITES_KEY);
+  const list = got[PAUSED_SITES_KEY];
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+}
+
+/** Calls `listener` whenever the paused-site list changes; returns the unsubscribe function. */
+export function onPausedSitesChanged(listener: (sites: string[]) => void): () => void {
+  const handler = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
+    if (area !== 'local' || !(PAUSED_SITES_KEY in changes)) return;
+    const v: unknown = changes[PAUSED_SITES_KEY].newValue;
+    listener(Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
+}

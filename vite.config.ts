@@ -1,0 +1,47 @@
+/**
+ * Two builds from the one manifest.json: `vite build` (Chromium, MV3 service worker) into
+ * dist/chrome and `vite build --mode firefox` (MV3 with background scripts and a gecko id) into
+ * dist/firefox.
+ */
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import baseManifest from './manifest.json' with { type: 'json' };
+import { dictionaryPlugin } from './src/build/vite-dictionary-plugin.ts';
+
+/** The Firefox add-on id; tests pin its internal UUID through it. */
+export const GECKO_ID = 'newsgloss@newsgloss.app';
+
+function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
+  if (browser === 'chrome') return baseManifest as ManifestV3Export;
+  const { background, ...rest } = baseManifest;
+  return {
+    ...rest,
+    background: { scripts: [background.service_worker], type: background.type },
+    browser_specific_settings: {
+      gecko: {
+        id: GECKO_ID,
+        strict_min_version: '142.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  } as unknown as ManifestV3Export;
+}
+
+export default defineConfig(({ mode }) => {
+  const browser = mode === 'firefox' ? 'firefox' : 'chrome';
+  return {
+    plugins: [
+      dictionaryPlugin(new URL('./seeds/', import.meta.url).pathname),
+      preact(),
+      crx({ manifest: manifestFor(browser), browser }),
+    ],
+    build: {
+      outDir: `dist/${browser}`,
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: false,
+    },
+    legacy: { skipWebSocketTokenCheck: true },
+  };
+});
