@@ -1,0 +1,117 @@
+/**
+ * Real browsers with the built extension loaded: Chromium through playwright-core, Firefox ESR
+ * through puppeteer-core over WebDriver BiDi. Both are wrapped in the same small interface.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
+import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
+import { CHROME_BUILD, CHROMIUM_PATH, FIREFOX_BUILD, FIREFOX_PATH } from './paths.ts';
+
+export const GECKO_ID = 'newsgloss@newsgloss.app';
+
+/** What a test does with a tab, whichever browser it is in. */
+export interface TestPage {
+  goto(url: string): Promise<void>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  mouseMove(x: number, y: number): Promise<void>;
+  /** Errors thrown by scripts in the page, collected since it opened. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export interface TestBrowser {
+  name: 'chromium' | 'firefox';
+  /** Origin of the extension's own pages. */
+  extensionOrigin: string;
+  newPage(): Promise<TestPage>;
+  /** URLs the browser requested outside 127.0.0.1 and the extension (should stay empty). */
+  outsideRequests: string[];
+  close(): Promise<void>;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-default-apps',
+];
+
+function isOutside(url: string): boolean {
+  return !/^(https?:\/\/127\.0\.0\.1[:/]|chrome-extension:|moz-extension:|data:|about:|blob:|chrome:)/.test(url);
+}
+
+export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'ng-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${build}`, `--load-extension=${build}`],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionOrigin = new URL(worker.url()).origin;
+  const outsideRequests: string[] = [];
+  context.on('request', (r) => {
+    if (isOutside(r.url())) outsideRequests.push(r.url());
+  });
+  for (const p of context.pages()) await p.close();
+  const wrap = (page: PwPage): TestPage => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return {
+      errors,
+      goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
+      evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+      mouseMove: (x, y) => page.mouse.move(x, y),
+      close: () => page.close(),
+    };
+  };
+  return {
+    name: 'chromium',
+    extensionOrigin,
+    outsideRequests,
+    newPage: async () => wrap(await context.newPage()),
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser> {
+  const uuid = randomUUID();
+  const browser: PpBrowser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+      // MV3 host permissions are opt-in in Firefox; a reader grants them once, the test profile up front.
+      'extensions.originControls.grantByDefault': true,
+    },
+  });
+  await browser.installExtension(build);
+  const outsideRequests: string[] = [];
+  const wrap = (page: PpPage): TestPage => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      if (isOutside(r.url())) outsideRequests.push(r.url());
+    });
+    return {
+      errors,
+      goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
+      evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+      mouseMove: (x, y) => page.mouse.move(x, y),
+      close: () => page.close(),
+    };
+  };
+  return {
+    name: 'firefox',
+    extensionOrigin: `moz-extension://${uuid}`,
+    outsideRequests,
+    newPage: async () => wrap(await browser.newPage()),
+    close: () => browser.close(),
+  };
+}

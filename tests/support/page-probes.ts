@@ -1,0 +1,78 @@
+/**
+ * Functions evaluated inside test pages to see what the content script did. They use only what
+ * the page itself can see: the document's highlight registry and the extension's one host element.
+ */
+
+/** A painted range as the page sees it. */
+export interface SeenHighlight {
+  kind: string;
+  text: string;
+  x: number;
+  y: number;
+}
+
+/** Waits (inside the page) until Newsgloss highlights exist, then lists them in document order. */
+export async function readHighlights(timeoutMs: number): Promise<SeenHighlight[]> {
+  const deadline = performance.now() + timeoutMs;
+  const names = () => [...CSS.highlights.keys()].filter((k) => k.startsWith('newsgloss-'));
+  let last = -1;
+  // Wait until some exist and their number has settled.
+  for (;;) {
+    const count = names().reduce((n, k) => n + (CSS.highlights.get(k)?.size ?? 0), 0);
+    if ((count > 0 && count === last) || performance.now() > deadline) break;
+    last = count;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const out: (SeenHighlight & { range: AbstractRange })[] = [];
+  for (const name of names()) {
+    for (const r of CSS.highlights.get(name) ?? []) {
+      const range = r as Range;
+      const rect = range.getClientRects()[0];
+      out.push({ kind: name.slice('newsgloss-'.length), text: range.toString(), x: rect ? rect.left + Math.min(3, rect.width / 2) : -1, y: rect ? rect.top + rect.height / 2 : -1, range });
+    }
+  }
+  out.sort((a, b) => {
+    const ra = a.range as Range;
+    return ra.compareBoundaryPoints(Range.START_TO_START, b.range as Range);
+  });
+  return out.map(({ kind, text, x, y }) => ({ kind, text, x, y }));
+}
+
+/** Waits for the card to show `expected` as its heading; returns the heading last seen (or null). */
+export async function readCardTitle(args: { expected: string; timeoutMs: number }): Promise<string | null> {
+  const deadline = performance.now() + args.timeoutMs;
+  let seen: string | null = null;
+  while (performance.now() < deadline) {
+    const card = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card') as HTMLElement | null;
+    seen = card && !card.hidden ? (card.querySelector('h2')?.textContent ?? null) : null;
+    if (seen === args.expected) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return seen;
+}
+
+/** Scrolls the first Newsgloss highlight reading `text` into view and returns a point on it. */
+export function pointAtHighlight(text: string): { x: number; y: number } | null {
+  for (const name of CSS.highlights.keys()) {
+    if (!name.startsWith('newsgloss-')) continue;
+    for (const r of CSS.highlights.get(name) ?? []) {
+      const range = r as Range;
+      if (range.toString() !== text) continue;
+      range.startContainer.parentElement?.scrollIntoView({ block: 'center' });
+      const rect = range.getClientRects()[0];
+      return { x: rect.left + Math.min(4, rect.width / 2), y: rect.top + rect.height / 2 };
+    }
+  }
+  return null;
+}
+
+/** Waits until no Newsgloss card is showing; returns whether it went away in time. */
+export async function waitCardHidden(timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const card = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card') as HTMLElement | null;
+    if (!card || card.hidden) return true;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return false;
+}

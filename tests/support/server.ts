@@ -1,0 +1,51 @@
+/** A tiny HTTP server on 127.0.0.1 for test pages: fixed routes plus saved news pages, scripts stripped. */
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { NEWS_PAGES_DIR } from './paths.ts';
+
+export interface TestServer {
+  url: (path: string) => string;
+  /** Serves `html` at `path` from now on. */
+  route: (path: string, html: string) => void;
+  close: () => Promise<void>;
+}
+
+/** Removes scripts, so a saved page is static and makes no requests of its own. */
+export function stripScripts(html: string): string {
+  return html
+    .replace(/<script\b[\s\S]*?<\/script\s*>/gi, '')
+    .replace(/<script\b[^>]*\/>/gi, '')
+    .replace(/<meta[^>]+http-equiv=["']?refresh[^>]*>/gi, '');
+}
+
+export async function startServer(): Promise<TestServer> {
+  const routes = new Map<string, string>();
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    let body = routes.get(path);
+    if (body === undefined && path.startsWith('/news/') && /^[\w.-]+\.html$/.test(path.slice(6))) {
+      try {
+        body = stripScripts(readFileSync(NEWS_PAGES_DIR + path.slice(6), 'utf8'));
+      } catch {
+        body = undefined;
+      }
+    }
+    if (body === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      // The pages are static: nothing they could load is wanted, and no request may leave the machine.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+    }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    route: (path, html) => void routes.set(path, html),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
