@@ -1,0 +1,117 @@
+/**
+ * The content script as a guest on a page, in real Chromium and Firefox ESR: what it matches and
+ * skips, that it changes nothing in the page's DOM but for its one host element, and that content
+ * arriving later gets highlighted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { pointAtHighlight, readCardTitle, readHighlights, waitCardHidden } from '../support/page-probes.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+const RULES_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rules</title>
+<style>.x { color: #222 }</style></head><body class="page">
+<article id="story">
+<p id="p1"><b>Sattar</b> Hashemi met <a href="#li">Li</a> Lecheng in Pé&shy;kin. He said Libya would change nothing.</p>
+<p id="p2">Iran’s <i>Minister of Communications and Information Technology</i> spoke about AI; it was said at IT&nbsp;week.</p>
+<p id="p3">Hashemi's visit to China. Ambassador Cong arrived. Chang changed plans.</p>
+<p id="p4">Sattar</p><p id="p5">Hashemi</p>
+<script type="text/plain">Beijing</script>
+<textarea>Beijing</textarea><input value="Beijing"><div contenteditable="true">Beijing</div>
+<noscript>Beijing</noscript>
+</article></body></html>`;
+
+const EXPECTED_RULES = [
+  'official: Sattar Hashemi', 'official: Li Lecheng', 'place: Pé\u00adkin', 'place: Iran',
+  'organisation: Minister of Communications and Information Technology', 'topic: AI', 'topic: IT',
+  'official: Hashemi', 'event: visit to China', 'official: Ambassador Cong',
+  // p4 and p5 are two blocks: no "Sattar Hashemi" across them, but the lone surname counts because
+  // the page names him in full.
+  'official: Hashemi',
+];
+
+async function waitFor<T>(page: TestPage, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let v = await probe();
+  while (!ok(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await probe();
+  }
+  void page;
+  return v;
+}
+
+for (const [name, launch, available] of [
+  ['chromium', launchChromium, haveChromium],
+  ['firefox', launchFirefox, haveFirefox],
+] as const) {
+  describe.skipIf(!available || !haveBuilds)(`the page as a guest house, in ${name}`, () => {
+    let browser: TestBrowser;
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer();
+      server.route('/rules.html', RULES_PAGE);
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('matches whole words across inline markup, and nothing in code, fields or editable regions', async () => {
+      const page = await browser.newPage();
+      await page.goto(server.url('/rules.html'));
+      const seen = await page.evaluate(readHighlights, 10_000);
+      expect(seen.map((h) => `${h.kind}: ${h.text}`)).toEqual(EXPECTED_RULES);
+      await page.close();
+    });
+
+    it('leaves the page’s DOM as parsed, but for its one host element', async () => {
+      const page = await browser.newPage();
+      await page.goto(server.url('/rules.html'));
+      await page.evaluate(readHighlights, 10_000);
+      const point = await page.evaluate(pointAtHighlight, 'Sattar Hashemi');
+      await page.mouseMove(point!.x, point!.y);
+      expect(await page.evaluate(readCardTitle, { expected: 'Sattar Hashemi', timeoutMs: 3000 })).toBe('Sattar Hashemi');
+      const diff = await page.evaluate((source: string) => {
+        const parsed = new DOMParser().parseFromString(source, 'text/html');
+        const hosts = [...document.querySelectorAll('newsgloss-ui')];
+        const live = document.documentElement.cloneNode(true) as Element;
+        live.querySelectorAll('newsgloss-ui').forEach((n) => n.remove());
+        return {
+          hosts: hosts.length,
+          hostParent: hosts[0]?.parentElement?.localName,
+          same: live.outerHTML === parsed.documentElement.outerHTML,
+          styles: document.querySelectorAll('style').length,
+        };
+      }, RULES_PAGE);
+      expect(diff).toEqual({ hosts: 1, hostParent: 'html', same: true, styles: 1 });
+      await page.mouseMove(0, 0);
+      expect(await page.evaluate(waitCardHidden, 2000)).toBe(true);
+      await page.close();
+    });
+
+    it('highlights content that arrives later and forgets content that goes', async () => {
+      const page = await browser.newPage();
+      await page.goto(server.url('/rules.html'));
+      await page.evaluate(readHighlights, 10_000);
+      await page.evaluate(() => {
+        const more = document.createElement('section');
+        more.innerHTML = '<p>Later, <span>Cong</span> Peiwu met Fatemeh Mohajerani in Tehran.</p>';
+        document.getElementById('story')!.append(more);
+        document.getElementById('p4')!.firstChild!.nodeValue = 'Issa Zarepour';
+        document.getElementById('p3')!.remove();
+      }, null);
+      const texts = () => page.evaluate(async () => {
+        const all: string[] = [];
+        for (const [k, h] of CSS.highlights) if (k.startsWith('newsgloss-')) for (const r of h) if ((r as Range).toString()) all.push((r as Range).toString());
+        return all.sort();
+      }, null);
+      const seen = await waitFor(page, texts, (t) => t.includes('Cong Peiwu') && !t.includes('Ambassador Cong'));
+      expect(seen).toEqual(
+        ['AI', 'Cong Peiwu', 'Fatemeh Mohajerani', 'Hashemi', 'IT', 'Iran', 'Issa Zarepour', 'Li Lecheng', 'Minister of Communications and Information Technology', 'Pé\u00adkin', 'Sattar Hashemi', 'Tehran'].sort(),
+      );
+      await page.close();
+    });
+  });
+}

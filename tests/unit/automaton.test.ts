@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { Automaton, buildAutomaton, deserializeAutomaton, serializeAutomaton } from '../../src/core/automaton.ts';
+
+/** A small deterministic generator, so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function allOccurrences(a: Automaton, patterns: string[], text: string): string[] {
+  const out: string[] = [];
+  let state = 0;
+  for (let i = 0; i < text.length; i++) {
+    state = a.step(state, text.charCodeAt(i));
+    for (let s = a.t.termAt[state] >= 0 ? state : a.t.outLink[state]; s >= 0; s = a.t.outLink[s]) {
+      const t = a.t.termAt[s];
+      out.push(`${i + 1 - patterns[t].length}:${t}`);
+    }
+  }
+  return out.sort();
+}
+
+describe('automaton', () => {
+  it('finds exactly the occurrences a naive search finds, for thousands of terms', () => {
+    const rand = rng(7);
+    const alphabet = 'abcdé -';
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const patterns = [...new Set(Array.from({ length: 3000 }, () => word(1 + Math.floor(rand() * 6))))];
+    const text = word(5000);
+    const a = new Automaton(deserializeAutomaton(serializeAutomaton(buildAutomaton(patterns))));
+    const naive: string[] = [];
+    patterns.forEach((p, t) => {
+      for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1)) naive.push(`${i}:${t}`);
+    });
+    expect(allOccurrences(a, patterns, text)).toEqual(naive.sort());
+  });
+
+  it('refuses duplicate and empty terms, and damaged tables', () => {
+    expect(() => buildAutomaton(['ab', 'ab'])).toThrow(/same text/);
+    expect(() => buildAutomaton([''])).toThrow(/empty/);
+    const s = serializeAutomaton(buildAutomaton(['ab']));
+    expect(() => deserializeAutomaton({ ...s, fail: s.fail.slice(0, 4) })).toThrow(/wrong size/);
+  });
+});
