@@ -59,6 +59,8 @@ export class PageHighlighter {
 
   /** Scans `roots` (the whole body by default), replacing what was painted inside them. */
   scan(roots: readonly Node[] = [this.doc.body]): PassStats {
+    // All kinds are registered from the first scan on, so "scanned, nothing found" is visible too.
+    if (this.highlights.size === 0) for (const kind of ENTITY_KINDS) this.highlightFor(kind);
     const fullScan = roots.length === 1 && roots[0] === this.doc.body;
     if (fullScan) this.clearPaint();
     else this.forget((r) => roots.some((root) => root.contains(r.commonAncestorContainer)) || !r.startContainer.isConnected);

@@ -17,6 +17,8 @@ export interface TestPage {
   goto(url: string): Promise<void>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   mouseMove(x: number, y: number): Promise<void>;
+  /** Runs `fn` in every new document of this tab before the page's own scripts. */
+  addInitScript(fn: () => void): Promise<void>;
   /** Errors thrown by scripts in the page, collected since it opened. */
   errors: string[];
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
       goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
+      addInitScript: (fn) => page.addInitScript(fn),
       close: () => page.close(),
     };
   };
@@ -104,6 +107,7 @@ export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser>
       goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
+      addInitScript: async (fn) => void (await page.evaluateOnNewDocument(fn)),
       close: () => page.close(),
     };
   };

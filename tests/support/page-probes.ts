@@ -76,3 +76,13 @@ export async function waitCardHidden(timeoutMs: number): Promise<boolean> {
   }
   return false;
 }
+
+/** Waits until the content script has scanned the page (its highlights are registered, even empty). */
+export async function waitScanned(timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (CSS.highlights.has('newsgloss-topic')) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
