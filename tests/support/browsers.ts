@@ -65,7 +65,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
       goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
-      addInitScript: (fn) => page.addInitScript(fn),
+      addInitScript: async (fn) => void (await page.addInitScript(fn)),
       close: () => page.close(),
     };
   };
