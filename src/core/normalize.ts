@@ -20,11 +20,18 @@ export const SPACE = 0x20;
 export const BOUNDARY = 0x0a;
 
 const FLAG_KNOWN = 1;
-const FLAG_UPPER = 2;
+/** Set in `FOLD_FLAGS` for upper-case letters. */
+export const FLAG_UPPER = 2;
 const FLAG_WORD = 4;
 
 const folded = new Uint16Array(65536);
 const flags = new Uint8Array(65536);
+/**
+ * The fold tables themselves, for the scanner's hot loop: `FOLDED[c]` is valid once
+ * `FOLD_FLAGS[c] !== 0`; otherwise call `foldCode(c)` first. ASCII is filled in from the start.
+ */
+export const FOLDED: Readonly<Uint16Array> = folded;
+export const FOLD_FLAGS: Readonly<Uint8Array> = flags;
 
 const APOSTROPHES = [0x2018, 0x2019, 0x201b, 0x02bc, 0x2032, 0x00b4, 0x0060, 0xff07];
 const DASHES = [0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe58, 0xfe63, 0xff0d];

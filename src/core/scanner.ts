@@ -6,16 +6,23 @@
  * Offsets in and out are "raw" offsets: positions in the concatenation of everything fed, so the
  * caller maps them back to its own text nodes or sentences.
  */
-import { BOUNDARY, DROP, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
+import { BOUNDARY, DROP, FLAG_UPPER, FOLDED, FOLD_FLAGS, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
 import { TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, type RuntimeDictionary } from './dictionary.ts';
 
-/** One kept match: raw offsets `[start, end)`. */
-export interface Match {
+/** One kept match: raw offsets `[start, end)`, and where the caller placed it. */
+export interface Match<A = undefined> {
   start: number;
   end: number;
   term: number;
   entity: number;
+  anchor: A;
 }
+
+/**
+ * Decides whether a candidate at raw `[start, end)` stands where it may (and where that is);
+ * `openLeft`/`openRight` say a letter touches that edge in the text as fed.
+ */
+export type PlaceCheck<A> = (start: number, end: number, openLeft: boolean, openRight: boolean) => A | null;
 
 export class Scanner {
   private norm = new Uint16Array(4096);
@@ -61,21 +68,48 @@ export class Scanner {
     const n = text.length;
     if (this.len + n + 1 > this.norm.length) this.grow(this.len + n + 1);
     const { norm, src, upper, candidates } = this;
-    const { automaton, } = this.dict;
-    const { termAt, outLink } = automaton.t;
+    const { automaton } = this.dict;
+    const { termAt, outLink, edgeOffset, edgeChar, edgeTarget, fail } = automaton.t;
     const rootNext = automaton.rootNext;
     let len = this.len;
     let state = this.state;
     const base = this.raw;
+    // One loop: fold, collapse spaces, step the automaton (inlined: this runs once per character
+    // of the page, mostly before the engine has optimised it).
     for (let i = 0; i < n; i++) {
       const code = text.charCodeAt(i);
-      const f = foldCode(code);
+      let fl = FOLD_FLAGS[code];
+      if (fl === 0) {
+        foldCode(code);
+        fl = FOLD_FLAGS[code];
+      }
+      const f = FOLDED[code];
       if (f === DROP) continue;
       if (f === SPACE && (len === 0 || norm[len - 1] === SPACE || norm[len - 1] === BOUNDARY)) continue;
       norm[len] = f;
       src[len] = base + i;
-      upper[len] = code < 0x41 ? 0 : isUpperCode(code) ? 1 : 0;
-      state = state === 0 ? rootNext[f] : automaton.step(state, f);
+      upper[len] = fl & FLAG_UPPER;
+      while (state !== 0) {
+        let lo = edgeOffset[state];
+        let hi = edgeOffset[state + 1] - 1;
+        let next = 0;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          const mc = edgeChar[mid];
+          if (mc === f) {
+            next = edgeTarget[mid];
+            break;
+          }
+          if (mc < f) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        if (next !== 0) {
+          state = next;
+          break;
+        }
+        state = fail[state];
+      }
+      if (state === 0) state = rootNext[f];
       if (state !== 0) {
         const t = termAt[state];
         if (t >= 0) candidates.push(len, t);
@@ -103,18 +137,25 @@ export class Scanner {
   /**
    * Returns the kept matches, sorted by start. `present` holds entities already named in full
    * elsewhere on the page (from earlier scans); it is updated with those named in full here.
+   *
+   * `place`, when given, is asked about each candidate (in order of start, raw offsets) before
+   * any is chosen: it returns where the candidate lies (kept with the match as `anchor`) or null
+   * to drop it. A candidate whose edge touches a letter is passed to it with that side "open"
+   * rather than dropped, because in a page that letter may be in another block.
    */
-  finish(present: Set<number> = new Set()): Match[] {
+  finish<A = undefined>(present: Set<number> = new Set(), place?: PlaceCheck<A>): Match<A>[] {
     const { norm, src, upper, len, candidates } = this;
     const { termLength, termFlags, termEntity, termCase, entityContext } = this.dict;
+    // Per kept candidate: start, end (normalised, inclusive), term, open sides (1 left, 2 right).
     const kept: number[] = [];
-    let needContext = false;
     for (let k = 0; k < candidates.length; k += 2) {
       const end = candidates[k];
       const term = candidates[k + 1];
       const start = end - termLength[term] + 1;
-      if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1])) continue;
-      if (isWordCode(norm[end]) && end + 1 < len && isWordCode(norm[end + 1])) continue;
+      let open = 0;
+      if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1])) open |= 1;
+      if (isWordCode(norm[end]) && end + 1 < len && isWordCode(norm[end + 1])) open |= 2;
+      if (open && !place) continue;
       const flags = termFlags[term];
       if (flags & TERM_CASE_SENSITIVE) {
         const form = termCase[term] ?? '';
@@ -122,29 +163,55 @@ export class Scanner {
         for (let j = 0, p = 0; j < form.length && ok; j++) {
           const code = form.charCodeAt(j);
           if (foldCode(code) === DROP) continue;
-          ok = (upper[start + p] === 1) === isUpperCode(code);
+          ok = (upper[start + p] !== 0) === isUpperCode(code);
           p++;
         }
         if (!ok) continue;
       }
-      if (flags & TERM_NEEDS_CONTEXT) needContext = true;
-      else present.add(termEntity[term]);
-      kept.push(start, end, term);
+      kept.push(start, end, term, open);
     }
-    const chosen: Match[] = [];
-    const order: number[] = [];
-    for (let k = 0; k < kept.length; k += 3) {
+    // Ambiguous aliases of entities not named in full anywhere in this text (nor earlier) cannot
+    // count: drop them before the costlier placement.
+    const maybe = new Set(present);
+    for (let k = 0; k < kept.length; k += 4) {
+      if (!(termFlags[kept[k + 2]] & TERM_NEEDS_CONTEXT)) maybe.add(termEntity[kept[k + 2]]);
+    }
+    for (let k = 0; k < kept.length; k += 4) {
       const term = kept[k + 2];
-      if (needContext && termFlags[term] & TERM_NEEDS_CONTEXT) {
-        const entity = termEntity[term];
-        if (!present.has(entity) && !entityContext[entity]?.some((e) => present.has(e))) continue;
+      if (!(termFlags[term] & TERM_NEEDS_CONTEXT)) continue;
+      const entity = termEntity[term];
+      if (!maybe.has(entity) && !entityContext[entity]?.some((e) => maybe.has(e))) kept[k + 2] = -1;
+    }
+    const count = kept.length / 4;
+    const byStart = Array.from({ length: count }, (_, i) => i * 4).filter((k) => kept[k + 2] >= 0).sort((a, b) => kept[a] - kept[b] || kept[a + 1] - kept[b + 1]);
+    const anchors: (A | undefined)[] = new Array<A | undefined>(kept.length);
+    const order: number[] = [];
+    let needContext = false;
+    for (const k of byStart) {
+      const term = kept[k + 2];
+      if (place) {
+        const open = kept[k + 3];
+        const anchor = place(src[kept[k]], src[kept[k + 1]] + 1, (open & 1) !== 0, (open & 2) !== 0);
+        if (anchor === null) continue;
+        anchors[k] = anchor;
       }
+      if (termFlags[term] & TERM_NEEDS_CONTEXT) needContext = true;
+      else present.add(termEntity[term]);
       order.push(k);
     }
+    const eligible = needContext
+      ? order.filter((k) => {
+          const term = kept[k + 2];
+          if (!(termFlags[term] & TERM_NEEDS_CONTEXT)) return true;
+          const entity = termEntity[term];
+          return present.has(entity) || entityContext[entity]?.some((e) => present.has(e)) === true;
+        })
+      : order;
     // Longest first, then leftmost: a longer alias wins over the shorter ones inside or across it.
-    order.sort((a, b) => kept[b + 1] - kept[b] - (kept[a + 1] - kept[a]) || kept[a] - kept[b]);
+    eligible.sort((a, b) => kept[b + 1] - kept[b] - (kept[a + 1] - kept[a]) || kept[a] - kept[b]);
     const taken = new Uint8Array(len);
-    for (const k of order) {
+    const chosen: Match<A>[] = [];
+    for (const k of eligible) {
       const start = kept[k];
       const end = kept[k + 1];
       let free = true;
@@ -152,7 +219,7 @@ export class Scanner {
       if (!free) continue;
       taken.fill(1, start, end + 1);
       const term = kept[k + 2];
-      chosen.push({ start: src[start], end: src[end] + 1, term, entity: termEntity[term] });
+      chosen.push({ start: src[start], end: src[end] + 1, term, entity: termEntity[term], anchor: anchors[k] as A });
     }
     chosen.sort((a, b) => a.start - b.start);
     return chosen;

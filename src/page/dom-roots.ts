@@ -1,5 +1,5 @@
 /** Where a DOM change should be rescanned from: the nearest block around it. */
-import { isInlineElement } from './text-walk.ts';
+import { isInlineElement } from './text-scan.ts';
 
 export function blockRootOf(node: Node): Node {
   const body = node.ownerDocument?.body;

@@ -4,7 +4,7 @@
  */
 import { ENTITY_KINDS, type EntityKind, type RuntimeDictionary } from '../core/dictionary.ts';
 import { Scanner, type Match } from '../core/scanner.ts';
-import { walkText, type WalkedText } from './text-walk.ts';
+import { scanSubtree, type TextAnchor } from './text-scan.ts';
 
 /** Registry name of the highlight for one entity kind (also used by the stylesheet). */
 export function highlightName(kind: EntityKind): string {
@@ -64,26 +64,24 @@ export class PageHighlighter {
     const fullScan = roots.length === 1 && roots[0] === this.doc.body;
     if (fullScan) this.clearPaint();
     else this.forget((r) => roots.some((root) => root.contains(r.commonAncestorContainer)) || !r.startContainer.isConnected);
-    this.scanner.reset();
-    const walked: WalkedText = { nodes: [], starts: [] };
     const host = this.ownHost();
-    for (const root of roots) walkText(root, this.scanner, walked, host);
-    const found = this.scanner.finish(this.present);
-    this.paint(found, walked);
-    return { textLength: this.scanner.rawLength, matches: found.length };
+    let textLength = 0;
+    let matches = 0;
+    for (const root of roots) {
+      const found = scanSubtree(root, this.scanner, this.present, host);
+      textLength += this.scanner.rawLength;
+      matches += found.length;
+      this.paint(found);
+    }
+    return { textLength, matches };
   }
 
-  private paint(found: readonly Match[], walked: WalkedText): void {
-    const { nodes, starts } = walked;
+  private paint(found: readonly Match<TextAnchor>[]): void {
     const { entities } = this.dict;
-    let i = 0;
     for (const m of found) {
-      while (i + 1 < starts.length && starts[i + 1] <= m.start) i++;
-      let j = i;
-      while (j + 1 < starts.length && starts[j + 1] < m.end) j++;
       const range = this.doc.createRange();
-      range.setStart(nodes[i], m.start - starts[i]);
-      range.setEnd(nodes[j], m.end - starts[j]);
+      range.setStart(m.anchor.startNode, m.anchor.startOffset);
+      range.setEnd(m.anchor.endNode, m.anchor.endOffset);
       this.highlightFor(entities[m.entity].kind).add(range);
       this.painted.push({ range, entity: m.entity });
     }

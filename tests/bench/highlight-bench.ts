@@ -80,11 +80,22 @@ async function main(): Promise<void> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
-  const context = await browser.newContext({ bypassCSP: true });
+  let context = await browser.newContext({ bypassCSP: true });
   let page: Page = await context.newPage();
+  /** A new context and tab, after mark.js had to be abandoned or the renderer went away. */
+  async function renew(): Promise<void> {
+    await context.close().catch(() => undefined);
+    context = await browser.newContext({ bypassCSP: true });
+    page = await context.newPage();
+  }
 
   async function fresh(file: string): Promise<void> {
-    await page.goto(server.url(`/news/${file}`), { waitUntil: 'load' });
+    try {
+      await page.goto(server.url(`/news/${file}`), { waitUntil: 'load' });
+    } catch {
+      await renew();
+      await page.goto(server.url(`/news/${file}`), { waitUntil: 'load' });
+    }
   }
   async function floor(file: string) {
     await fresh(file);
@@ -119,10 +130,7 @@ async function main(): Promise<void> {
     const guarded = run.catch(() => NaN);
     const capped = new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), MARK_CAP_MS));
     const ms = await Promise.race([guarded, capped]);
-    if (ms === Infinity) {
-      await page.close({ runBeforeUnload: false }).catch(() => undefined);
-      page = await context.newPage();
-    }
+    if (ms === Infinity) await renew();
     return ms;
   }
 

@@ -62,8 +62,4 @@ describe.skipIf(!haveNewsPages || !haveChromium || !haveBuilds)('news corpus in 
     expect(seen.bad, 'empty or stray ranges').toBe(0);
     await page.close();
   });
-
-  it('made no request outside the test server', () => {
-    expect(browser.outsideRequests).toEqual([]);
-  });
 });
