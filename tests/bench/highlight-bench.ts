@@ -80,12 +80,18 @@ async function main(): Promise<void> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
-  let context = await browser.newContext({ bypassCSP: true });
+  /** A context that may only reach the local server: saved pages name many outside resources. */
+  async function offlineContext() {
+    const c = await browser.newContext({ bypassCSP: true });
+    await c.route((url) => !url.href.startsWith('http://127.0.0.1:'), (route) => route.abort());
+    return c;
+  }
+  let context = await offlineContext();
   let page: Page = await context.newPage();
   /** A new context and tab, after mark.js had to be abandoned or the renderer went away. */
   async function renew(): Promise<void> {
     await context.close().catch(() => undefined);
-    context = await browser.newContext({ bypassCSP: true });
+    context = await offlineContext();
     page = await context.newPage();
   }
 

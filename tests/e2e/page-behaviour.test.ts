@@ -115,3 +115,36 @@ for (const [name, launch, available] of [
     });
   });
 }
+
+/** What the service worker's `chrome` offers that the test uses. */
+type WorkerGlobal = { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+
+describe.skipIf(!haveChromium || !haveBuilds)('pausing a site, in chromium', () => {
+  let browser: TestBrowser;
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+    server.route('/rules.html', RULES_PAGE);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('removes the highlights when the site is paused and brings them back when resumed', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url('/rules.html'));
+    expect((await page.evaluate(readHighlights, 10_000)).length).toBe(EXPECTED_RULES.length);
+    const count = () => page.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + h.size, 0), null);
+    await browser.inBackground!((site: string) => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [site] }), '127.0.0.1');
+    expect(await waitFor(page, count, (n) => n === 0)).toBe(0);
+    // A paused site stays paused on reload.
+    await page.goto(server.url('/rules.html'));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await count()).toBe(0);
+    await browser.inBackground!(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [] }), null);
+    expect(await waitFor(page, count, (n) => n === EXPECTED_RULES.length)).toBe(EXPECTED_RULES.length);
+    await page.close();
+  });
+});

@@ -31,6 +31,8 @@ export interface TestBrowser {
   newPage(): Promise<TestPage>;
   /** URLs the browser requested outside 127.0.0.1 and the extension (should stay empty). */
   outsideRequests: string[];
+  /** Runs `fn` in the extension's service worker (Chromium only). */
+  inBackground?<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,10 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
     extensionOrigin,
     outsideRequests,
     newPage: async () => wrap(await context.newPage()),
+    inBackground: async (fn, arg) => {
+      const current = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+      return current.evaluate(fn as never, arg) as never;
+    },
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
