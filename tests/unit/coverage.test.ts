@@ -1,0 +1,89 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { compileDictionary } from '../../src/build/compile-dictionary.ts';
+import { readSeedFolder } from '../../src/build/seed-files.ts';
+import { loadDictionary } from '../../src/core/dictionary.ts';
+import { findMentions } from '../../src/core/article-mentions.ts';
+import {
+  articleId, canonicalUrl, seedArticleId, entityWeight, isDuplicate, rankRelated, signatureSimilarity, textSignature, type ArticleRecord,
+} from '../../src/core/coverage.ts';
+import { entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
+import { SEEDS_DIR } from '../support/paths.ts';
+
+const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
+const dict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
+
+function record(meta: { id?: string; url: string | null; title?: string; outlet?: string; published?: string | null }, text: string): ArticleRecord {
+  const mentions = findMentions(dict, text);
+  return {
+    id: meta.id ?? articleId(meta.url, text), url: meta.url, title: meta.title ?? null, outlet: meta.outlet ?? null, byline: null,
+    published: meta.published ?? null, lang: 'en', text, mentions, entityIds: mentions.map((m) => m.entity),
+    savedAt: 0, origin: 'seed', signature: textSignature(text),
+  };
+}
+const seedRecords = seeds.map((s) => record({ id: seedArticleId(s.meta.file), url: s.meta.url, title: s.meta.title ?? undefined, outlet: s.meta.outlet, published: s.meta.published }, s.text));
+const [s000, s001, s002, s003, s004] = seedRecords;
+
+describe('coverage logic', () => {
+  it('canonicalises URLs: fragment, tracking parameters, www and trailing slash removed', () => {
+    expect(canonicalUrl('https://www.Example.com/a/b/?utm_source=x&id=3&fbclid=y#top')).toBe('https://example.com/a/b?id=3');
+    expect(articleId('https://example.com/a?utm_medium=m', '')).toBe(articleId('https://example.com/a', 'other text'));
+  });
+
+  it('finds each seed’s entities with counts and a sentence', () => {
+    const li = s000.mentions.find((m) => m.entity === 'li-lecheng')!;
+    expect(li.count).toBe(2);
+    expect(li.sentence).toContain('Li Lecheng');
+    expect(s001.entityIds).toContain('issa-zarepour');
+  });
+
+  it('tells a story stored twice from different stories', () => {
+    expect(isDuplicate(s002, s004)).toBe(true);
+    // Same story, different texts: even without the shared URL they are near-identical.
+    expect(signatureSimilarity(s002.signature, s004.signature)).toBeGreaterThanOrEqual(0.3);
+    expect(isDuplicate(s000, s001)).toBe(false);
+    expect(isDuplicate(s000, s003)).toBe(false);
+    expect(signatureSimilarity(s000.signature, s003.signature)).toBeLessThan(0.1);
+  });
+
+  it('weighs rare shared entities above common ones', () => {
+    expect(entityWeight(1, 100)).toBeGreaterThan(entityWeight(50, 100));
+    const page = new Set(['li-lecheng', 'china']);
+    const df = new Map([['li-lecheng', 1], ['china', 5]]);
+    const ranked = rankRelated(page, seedRecords, df, 5);
+    expect(ranked[0].article.id).toBe(s000.id);
+    expect(ranked[0].shared).toEqual(['li-lecheng', 'china']);
+    expect(ranked[0].snippet).toContain('Li Lecheng');
+  });
+
+  it('folds duplicates into one item and leaves the page itself out', () => {
+    const page = new Set(['sattar-hashemi', 'cong-peiwu', 'china']);
+    const df = new Map([['sattar-hashemi', 3], ['cong-peiwu', 2], ['china', 5]]);
+    const ranked = rankRelated(page, seedRecords, df, 5, { url: seeds[0].meta.url });
+    const ids = ranked.map((r) => r.article.id);
+    expect(ids).not.toContain(s000.id);
+    const jpost = ranked.find((r) => r.article.id === s002.id || r.article.id === s004.id)!;
+    expect(jpost.duplicates).toHaveLength(1);
+    expect(ids.filter((id) => id === s002.id || id === s004.id)).toHaveLength(1);
+  });
+});
+
+describe('coverage database', () => {
+  it('stores idempotently and answers related coverage and timelines from the index', async () => {
+    const db = await openCoverageDb(`test-${Math.random()}`);
+    await putArticles(db, seedRecords);
+    await putArticles(db, seedRecords); // a retried write adds nothing
+    expect(await db.count('articles')).toBe(5);
+    const related = await relatedCoverage(db, new Set(['li-lecheng', 'sattar-hashemi']), 10, { url: seeds[0].meta.url });
+    // Li Lecheng is in two stored articles, Hashemi in three: sharing Li says more.
+    expect(related.map((r) => r.article.outlet)).toEqual(['IRNA (French)', 'The Jerusalem Post']);
+    expect(related.map((r) => r.shared)).toEqual([['li-lecheng'], ['sattar-hashemi']]);
+    // 002 and 004, one story stored twice, show once.
+    expect(related[1].duplicates).toHaveLength(1);
+    const rare = await relatedCoverage(db, new Set(['issa-zarepour', 'china']), 10);
+    expect(rare[0].article.outlet).toBe('IRNA (French)');
+    const timeline = await entityTimeline(db, 'sattar-hashemi');
+    expect(timeline.map((a) => a.published)).toEqual(['2025-05-11', '2025-05-11', '2025-05-16']);
+    db.close();
+  });
+});
