@@ -1,8 +1,44 @@
 /**
  * Every message between the extension's contexts, declared once: the request each type carries
- * and the reply it gets. The background checks each request against this before acting on it.
+ * and the reply it gets, one map per direction. The receiver checks each request with the parser
+ * below before acting on it.
+ *
+ *   content script ──MessageMap──► background   (dictionary, entity cards)
+ *   popup ─────────MessageMap──► background     (coverage queries, saving; extension pages only)
+ *   popup ─────────PageMessageMap──► content script of a tab (what is on the page)
  */
-import type { CompiledDictionary, EntityRecord, SeedArticle } from './core/dictionary.ts';
+import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from './core/dictionary.ts';
+import type { RelatedItem } from './core/coverage.ts';
+
+/** One entity found on a page, with how often. */
+export interface PageEntity {
+  id: string;
+  name: string;
+  kind: EntityKind;
+  count: number;
+}
+
+/** An article as the page offers it for saving (extracted with Readability). */
+export interface ExtractedArticle {
+  url: string;
+  title: string | null;
+  byline: string | null;
+  outlet: string | null;
+  published: string | null;
+  lang: string | null;
+  text: string;
+}
+
+/** One stop of an entity's timeline. */
+export interface TimelineItem {
+  id: string;
+  url: string | null;
+  title: string | null;
+  outlet: string | null;
+  published: string | null;
+  lang: string | null;
+  sentence: string;
+}
 
 export interface MessageMap {
   /** Content script → background: the compiled dictionary to scan pages with. */
@@ -12,13 +48,37 @@ export interface MessageMap {
     request: { id: string };
     response: { entity: EntityRecord; articles: SeedArticle[] } | null;
   };
+  /** Popup → background: stored articles sharing entities with a page, best first. */
+  'coverage/related': { request: { entities: string[]; url: string | null }; response: RelatedItem[] };
+  /** Popup → background: every stored article mentioning an entity, by date. */
+  'coverage/timeline': { request: { entity: string }; response: TimelineItem[] };
+  /** Popup → background: extract the tab's article and store it; answered once it is written. */
+  'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
+}
+
+export interface PageMessageMap {
+  /** The entities highlighted on the page, with counts. */
+  'page/entities': { request: Record<never, never>; response: { url: string; title: string; entities: PageEntity[] } };
+  /** Scroll to the next occurrence of an entity and flash it. */
+  'page/reveal': { request: { entity: string }; response: { found: boolean } };
+  /** The page's main article, for saving as coverage. */
+  'page/article': { request: Record<never, never>; response: ExtractedArticle | { error: string } };
 }
 
 export type MessageType = keyof MessageMap;
 export type Request<K extends MessageType> = { type: K } & MessageMap[K]['request'];
 export type AnyRequest = { [K in MessageType]: Request<K> }[MessageType];
 
-/** Narrows an unknown message to a well-formed request, or returns a reason it is not one. */
+export type PageMessageType = keyof PageMessageMap;
+export type PageRequest<K extends PageMessageType> = { type: K } & PageMessageMap[K]['request'];
+export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMessageType];
+
+/** Requests only the extension's own pages may make (never a content script). */
+export const PRIVILEGED: ReadonlySet<MessageType> = new Set(['coverage/related', 'coverage/timeline', 'coverage/save']);
+
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+
+/** Narrows an unknown message to a well-formed request to the background, or says why not. */
 export function parseRequest(message: unknown): AnyRequest | string {
   if (typeof message !== 'object' || message === null) return 'message is not an object';
   const m = message as Record<string, unknown>;
@@ -26,9 +86,38 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'dictionary/get':
       return { type: 'dictionary/get' };
     case 'entity/get':
-      if (typeof m.id !== 'string' || m.id.length > 200) return 'entity/get needs a string id';
+      if (!isId(m.id)) return 'entity/get needs a string id';
       return { type: 'entity/get', id: m.id };
+    case 'coverage/related':
+      if (!Array.isArray(m.entities) || m.entities.length > 5000 || !m.entities.every(isId)) {
+        return 'coverage/related needs a list of entity ids';
+      }
+      if (m.url !== null && typeof m.url !== 'string') return 'coverage/related needs a url or null';
+      return { type: 'coverage/related', entities: m.entities, url: m.url };
+    case 'coverage/timeline':
+      if (!isId(m.entity)) return 'coverage/timeline needs an entity id';
+      return { type: 'coverage/timeline', entity: m.entity };
+    case 'coverage/save':
+      if (typeof m.tabId !== 'number' || !Number.isInteger(m.tabId)) return 'coverage/save needs a tab id';
+      return { type: 'coverage/save', tabId: m.tabId };
     default:
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
+  }
+}
+
+/** Narrows an unknown message to a well-formed request to a content script, or says why not. */
+export function parsePageRequest(message: unknown): AnyPageRequest | string {
+  if (typeof message !== 'object' || message === null) return 'message is not an object';
+  const m = message as Record<string, unknown>;
+  switch (m.type) {
+    case 'page/entities':
+      return { type: 'page/entities' };
+    case 'page/article':
+      return { type: 'page/article' };
+    case 'page/reveal':
+      if (!isId(m.entity)) return 'page/reveal needs an entity id';
+      return { type: 'page/reveal', entity: m.entity };
+    default:
+      return `unknown page message ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }
 }

@@ -1,15 +1,62 @@
 /**
- * The background: serves the dictionary and entity records to content scripts, and owns the
- * toolbar toggle that pauses highlighting on a site. It answers only this extension's own contexts.
+ * The background: serves the dictionary and entity records to content scripts, owns the coverage
+ * database, and answers the popup. Requests are checked for shape and sender: content scripts may
+ * only read the dictionary; coverage queries and saving are for the extension's own pages.
  */
-import { articles, compiled, records } from 'virtual:newsgloss-dictionary';
-import { browser, PAUSED_SITES_KEY, readPausedSites } from '../platform/browser.ts';
-import { parseRequest, type AnyRequest, type MessageMap } from '../messages.ts';
+import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
+import { browser, extensionOrigin, sendToTab } from '../platform/browser.ts';
+import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
+import { loadDictionary } from '../core/dictionary.ts';
+import { findMentions } from '../core/article-mentions.ts';
+import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
+import { entityTimeline, openCoverageDb, putArticles, relatedCoverage, type CoverageDb } from './coverage-db.ts';
 
 const recordById = new Map(records.map((r) => [r.id, r]));
 const articleByFile = new Map(articles.map((a) => [a.file, a]));
+const runtimeDictionary = loadDictionary(compiled);
 
-function handle(request: AnyRequest): MessageMap[AnyRequest['type']]['response'] {
+/** Builds the stored form of an article. */
+function toRecord(fields: Omit<ArticleRecord, 'mentions' | 'entityIds' | 'signature'>): ArticleRecord {
+  const mentions = findMentions(runtimeDictionary, fields.text);
+  return { ...fields, mentions, entityIds: mentions.map((m) => m.entity), signature: textSignature(fields.text) };
+}
+
+let dbReady: Promise<CoverageDb> | null = null;
+
+/** The database, with the seed articles stored (idempotent: their ids are fixed). */
+function coverageDb(): Promise<CoverageDb> {
+  dbReady ??= (async () => {
+    const db = await openCoverageDb();
+    const seedRecords = articles.map((a) =>
+      toRecord({
+        id: seedArticleId(a.file), url: a.url, title: a.title, outlet: a.outlet, byline: null,
+        published: a.published, lang: a.lang, text: seedTexts[a.file] ?? '', savedAt: 0, origin: 'seed',
+      }),
+    );
+    const tx = db.transaction('articles');
+    const present = await Promise.all(seedRecords.map((r) => tx.store.getKey(r.id)));
+    await tx.done;
+    const missing = seedRecords.filter((_, i) => present[i] === undefined);
+    if (missing.length) await putArticles(db, missing);
+    return db;
+  })();
+  dbReady.catch(() => (dbReady = null));
+  return dbReady;
+}
+
+async function saveTab(tabId: number): Promise<{ id: string; entities: number }> {
+  const extracted = await sendToTab(tabId, { type: 'page/article' });
+  if ('error' in extracted) throw new Error(extracted.error);
+  const url = canonicalUrl(extracted.url);
+  const record = toRecord({
+    id: articleId(url, extracted.text), url, title: extracted.title, outlet: extracted.outlet, byline: extracted.byline,
+    published: extracted.published, lang: extracted.lang, text: extracted.text, savedAt: Date.now(), origin: 'saved',
+  });
+  await putArticles(await coverageDb(), [record]);
+  return { id: record.id, entities: record.entityIds.length };
+}
+
+async function handle(request: AnyRequest): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
     case 'dictionary/get':
       return compiled;
@@ -19,6 +66,17 @@ function handle(request: AnyRequest): MessageMap[AnyRequest['type']]['response']
       const files = new Set([...entity.evidence.map((e) => e.file), ...entity.claims.flatMap((c) => c.sources.map((s) => s.file))]);
       return { entity, articles: [...files].flatMap((f) => articleByFile.get(f) ?? []) };
     }
+    case 'coverage/related':
+      return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
+    case 'coverage/timeline':
+      return (await entityTimeline(await coverageDb(), request.entity)).map(
+        (a): TimelineItem => ({
+          id: a.id, url: a.url, title: a.title, outlet: a.outlet, published: a.published, lang: a.lang,
+          sentence: a.mentions.find((m) => m.entity === request.entity)?.sentence ?? '',
+        }),
+      );
+    case 'coverage/save':
+      return saveTab(request.tabId);
   }
 }
 
@@ -26,31 +84,13 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   if (sender.id !== browser.runtime.id) return undefined;
   const request = parseRequest(message);
   if (typeof request === 'string') return Promise.reject(new Error(request));
-  return Promise.resolve(handle(request));
+  const fromExtensionPage = sender.tab === undefined || (sender.url ?? '').startsWith(extensionOrigin());
+  if (PRIVILEGED.has(request.type) && (!fromExtensionPage || sender.frameId)) {
+    return Promise.reject(new Error(`${request.type} is only for the extension's own pages`));
+  }
+  return handle(request);
 });
 
-/** The site a tab shows, as the pause list stores it. */
-function siteOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname : null;
-  } catch {
-    return null;
-  }
-}
-
-browser.action.onClicked.addListener(async (tab) => {
-  const site = siteOf(tab.url);
-  if (!site || tab.id === undefined) return;
-  const paused = new Set(await readPausedSites());
-  const nowPaused = !paused.has(site);
-  if (nowPaused) paused.add(site);
-  else paused.delete(site);
-  await browser.storage.local.set({ [PAUSED_SITES_KEY]: [...paused].sort() });
-  await browser.action.setBadgeText({ tabId: tab.id, text: nowPaused ? 'off' : '' });
-  await browser.action.setTitle({
-    tabId: tab.id,
-    title: nowPaused ? `Newsgloss is paused on ${site}: click to resume` : `Newsgloss: click to pause on ${site}`,
-  });
+browser.runtime.onInstalled.addListener(() => {
+  void coverageDb();
 });

@@ -7,3 +7,5 @@ import type { CompiledDictionary, EntityRecord, SeedArticle } from '../core/dict
 export declare const compiled: CompiledDictionary;
 export declare const records: EntityRecord[];
 export declare const articles: SeedArticle[];
+/** The seed articles' texts by file name, stored as coverage on install. */
+export declare const seedTexts: Record<string, string>;

@@ -29,6 +29,7 @@ export function dictionaryPlugin(seedDir: string): Plugin {
         `export const compiled = ${JSON.stringify(compiled)};`,
         `export const records = ${JSON.stringify(records)};`,
         `export const articles = ${JSON.stringify(seeds.map((s) => s.meta))};`,
+        `export const seedTexts = ${JSON.stringify(Object.fromEntries(seeds.map((s) => [s.meta.file, s.text])))};`,
       ].join('\n');
     },
   };

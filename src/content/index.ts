@@ -9,8 +9,10 @@
 import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dictionary.ts';
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { blockRootOf } from '../page/dom-roots.ts';
-import { extensionAlive, onPausedSitesChanged, readPausedSites, send } from '../platform/browser.ts';
+import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, readPausedSites, send } from '../platform/browser.ts';
+import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
 import { EntityCard } from './card.ts';
+import { extractArticle } from './extract-article.ts';
 
 const TAKEOVER_EVENT = 'newsgloss:takeover';
 /** Past this many changed places in one batch, one full rescan is cheaper than many small ones. */
@@ -33,6 +35,16 @@ class ContentSession {
   async start(): Promise<void> {
     const { signal } = this.abort;
     document.addEventListener(TAKEOVER_EVENT, () => this.stop(), { signal });
+    const onMessage = (message: unknown, sender: browser.Runtime.MessageSender) => {
+      // Only the extension's own pages ask a page about itself (an extension page open in a tab
+      // has a sender.tab in Firefox, so the origin is what tells).
+      if (sender.id !== browser.runtime.id || (sender.tab && !(sender.url ?? '').startsWith(extensionOrigin()))) return undefined;
+      const request = parsePageRequest(message);
+      if (typeof request === 'string') return Promise.reject(new Error(request));
+      return this.answer(request);
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage));
     const site = location.hostname;
     const unsubscribe = onPausedSitesChanged((sites) => (sites.includes(site) ? this.pause() : void this.resume()));
     signal.addEventListener('abort', unsubscribe);
@@ -48,6 +60,29 @@ class ContentSession {
     if (document.body) this.highlighter.scan();
     this.observe();
     this.listen();
+  }
+
+  /** Answers the popup about this page. */
+  private async answer(request: AnyPageRequest): Promise<PageMessageMap[AnyPageRequest['type']]['response']> {
+    switch (request.type) {
+      case 'page/entities': {
+        const counts = new Map<number, number>();
+        for (const m of this.highlighter?.matches ?? []) {
+          if (m.range.collapsed) continue;
+          counts.set(m.entity, (counts.get(m.entity) ?? 0) + 1);
+        }
+        const entities = this.highlighter?.dict.entities ?? [];
+        return {
+          url: location.href,
+          title: document.title,
+          entities: [...counts].map(([e, count]): PageEntity => ({ ...entities[e], count })),
+        };
+      }
+      case 'page/reveal':
+        return { found: this.highlighter?.revealNext(request.entity) ?? false };
+      case 'page/article':
+        return extractArticle(document);
+    }
   }
 
   private pause(): void {

@@ -11,6 +11,9 @@ export function highlightName(kind: EntityKind): string {
   return `newsgloss-${kind}`;
 }
 
+/** Registry name of the short-lived highlight on an occurrence the reader asked to see. */
+export const FLASH_NAME = 'newsgloss-flash';
+
 /** One painted occurrence of an entity. */
 export interface PaintedMatch {
   range: Range;
@@ -113,6 +116,34 @@ export class PageHighlighter {
     return undefined;
   }
 
+  private revealed = new Map<number, number>();
+  private flashTimer = 0;
+
+  /**
+   * Scrolls the next occurrence of an entity (after the last one revealed) into view and flashes
+   * it with a highlight of its own. Returns false if the entity is not on the page.
+   */
+  revealNext(entityId: string): boolean {
+    const entity = this.dict.entities.findIndex((e) => e.id === entityId);
+    const ranges = this.painted
+      .filter((p) => p.entity === entity && !p.range.collapsed && p.range.startContainer.isConnected)
+      .map((p) => p.range)
+      .sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b));
+    if (ranges.length === 0) return false;
+    const k = ((this.revealed.get(entity) ?? -1) + 1) % ranges.length;
+    this.revealed.set(entity, k);
+    const range = ranges[k];
+    range.startContainer.parentElement?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const win = this.doc.defaultView as Window & typeof globalThis;
+    const flash = new win.Highlight(range);
+    this.registry().set(FLASH_NAME, flash);
+    win.clearTimeout(this.flashTimer);
+    this.flashTimer = win.setTimeout(() => {
+      if (this.registry().get(FLASH_NAME) === flash) this.registry().delete(FLASH_NAME);
+    }, 1600);
+    return true;
+  }
+
   /** Removes every highlight this highlighter registered. */
   destroy(): void {
     this.clearPaint();
@@ -122,5 +153,6 @@ export class PageHighlighter {
     }
     this.highlights.clear();
     this.present.clear();
+    if (this.registry().has(FLASH_NAME)) this.registry().delete(FLASH_NAME);
   }
 }

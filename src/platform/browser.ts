@@ -3,13 +3,26 @@
  * differences and the polyfill stay in one place.
  */
 import browser from 'webextension-polyfill';
-import type { MessageMap, MessageType, Request } from '../messages.ts';
+import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
 
 export { browser };
 
 /** Sends one typed request to the background and returns its typed reply. */
 export async function send<K extends MessageType>(request: Request<K>): Promise<MessageMap[K]['response']> {
   return (await browser.runtime.sendMessage(request)) as MessageMap[K]['response'];
+}
+
+/** Sends one typed request to the content script of a tab and returns its typed reply. */
+export async function sendToTab<K extends PageMessageType>(
+  tabId: number,
+  request: PageRequest<K>,
+): Promise<PageMessageMap[K]['response']> {
+  return (await browser.tabs.sendMessage(tabId, request)) as PageMessageMap[K]['response'];
+}
+
+/** The extension's own origin, to tell its pages from content scripts. */
+export function extensionOrigin(): string {
+  return new URL(browser.runtime.getURL('/')).origin;
 }
 
 /** Whether this extension context still talks to a live extension (false after an update or removal). */

@@ -15,6 +15,8 @@ export const GECKO_ID = 'newsgloss@newsgloss.app';
 /** What a test does with a tab, whichever browser it is in. */
 export interface TestPage {
   goto(url: string): Promise<void>;
+  /** Opens one of the extension's own pages and waits until its document has loaded. */
+  openExtensionPage(url: string): Promise<void>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   mouseMove(x: number, y: number): Promise<void>;
   /** Runs `fn` in every new document of this tab before the page's own scripts. */
@@ -53,7 +55,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${build}`, `--load-extension=${build}`],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const extensionOrigin = new URL(worker.url()).origin;
+  const extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
   const outsideRequests: string[] = [];
   context.on('request', (r) => {
     if (isOutside(r.url())) outsideRequests.push(r.url());
@@ -65,6 +67,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
     return {
       errors,
       goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
+      openExtensionPage: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
       addInitScript: async (fn) => void (await page.addInitScript(fn)),
@@ -111,6 +114,15 @@ export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser>
     return {
       errors,
       goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
+      openExtensionPage: async (url) => {
+        // Navigating to a moz-extension: page never resolves goto: start it, then wait for the page.
+        page.goto(url).catch(() => undefined);
+        await page.waitForFunction(
+          (prefix: string) => location.href.startsWith(prefix) && document.readyState === 'complete',
+          { timeout: 15_000 },
+          url.split('?')[0],
+        );
+      },
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
       addInitScript: async (fn) => void (await page.evaluateOnNewDocument(fn)),

@@ -1,0 +1,43 @@
+/**
+ * Extracts the page's main article with Mozilla's Readability, on a clone of the document so the
+ * page itself is untouched. Loaded only when a reader saves an article.
+ */
+import type { ExtractedArticle } from '../messages.ts';
+
+function meta(doc: Document, ...names: string[]): string | null {
+  for (const n of names) {
+    const el = doc.querySelector(`meta[property="${n}"], meta[name="${n}"], meta[itemprop="${n}"]`);
+    const v = el?.getAttribute('content')?.trim();
+    if (v) return v;
+  }
+  return null;
+}
+
+/** The date part (YYYY-MM-DD) of a published time, when it has one. */
+function isoDate(value: string | null | undefined): string | null {
+  const m = value?.match(/\d{4}-\d{2}-\d{2}/);
+  return m ? m[0] : null;
+}
+
+export async function extractArticle(doc: Document): Promise<ExtractedArticle | { error: string }> {
+  const { Readability } = await import('@mozilla/readability');
+  const parsed = new Readability(doc.cloneNode(true) as Document).parse();
+  const text = parsed?.textContent?.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  if (!parsed || !text) return { error: 'No article could be found on this page.' };
+  const canonical = doc.querySelector('link[rel="canonical"]')?.getAttribute('href');
+  let url = doc.location.href;
+  try {
+    if (canonical) url = new URL(canonical, doc.baseURI).href;
+  } catch {
+    // A malformed canonical link: keep the page's own address.
+  }
+  return {
+    url,
+    title: parsed.title || doc.title || null,
+    byline: parsed.byline ?? null,
+    outlet: parsed.siteName ?? meta(doc, 'og:site_name') ?? doc.location.hostname,
+    published: isoDate(parsed.publishedTime) ?? isoDate(meta(doc, 'article:published_time', 'datePublished', 'date')),
+    lang: parsed.lang || doc.documentElement.lang || null,
+    text,
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The popup: the entities on the current page (choosing one scrolls to it and shows its coverage
+ * timeline), the related coverage stored in the database, saving the page as coverage, and the
+ * per-site highlighting switch.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { RelatedItem } from '../core/coverage.ts';
+import { ENTITY_KINDS, type EntityKind } from '../core/dictionary.ts';
+import type { PageEntity, TimelineItem } from '../messages.ts';
+import { browser, PAUSED_SITES_KEY, readPausedSites, send, sendToTab } from '../platform/browser.ts';
+
+const KIND_TITLE: Record<EntityKind, string> = {
+  official: 'Officials', agreement: 'Agreements', organisation: 'Organisations', event: 'Events', place: 'Places', topic: 'Topics',
+};
+const LANG: Record<string, string> = { en: 'English', fr: 'French' };
+
+interface Target {
+  tabId: number;
+  url: string;
+  site: string | null;
+}
+
+/** The tab the popup is about: the active one, or the one whose address `?url=` names. */
+async function findTarget(): Promise<Target | null> {
+  const wanted = new URLSearchParams(location.search).get('url');
+  const tabs = wanted ? await browser.tabs.query({}) : await browser.tabs.query({ active: true, currentWindow: true });
+  const tab = wanted ? tabs.find((t) => t.url === wanted) : tabs[0];
+  if (!tab || tab.id === undefined) return null;
+  let site: string | null;
+  try {
+    const u = new URL(tab.url ?? '');
+    site = u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname : null;
+  } catch {
+    site = null;
+  }
+  return { tabId: tab.id, url: tab.url ?? '', site };
+}
+
+function articleMeta(a: { outlet: string | null; published: string | null; lang: string | null }): string {
+  return [a.outlet, a.published ?? 'date unknown', a.lang ? (LANG[a.lang] ?? a.lang) : null].filter(Boolean).join(' · ');
+}
+
+function openUrl(url: string): void {
+  void browser.tabs.create({ url });
+}
+
+export function App() {
+  const [target, setTarget] = useState<Target | null | undefined>(undefined);
+  const [entities, setEntities] = useState<PageEntity[] | null>(null);
+  const [pageError, setPageError] = useState<string | null>(null);
+  const [related, setRelated] = useState<RelatedItem[] | null>(null);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [chosen, setChosen] = useState<PageEntity | null>(null);
+  const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
+  const [paused, setPaused] = useState(false);
+  const [saveState, setSaveState] = useState<string>('');
+  const [revision, setRevision] = useState(0);
+
+  useEffect(() => {
+    void (async () => {
+      const t = await findTarget();
+      setTarget(t);
+      const dict = await send({ type: 'dictionary/get' });
+      setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
+      if (t?.site) setPaused((await readPausedSites()).includes(t.site));
+    })();
+  }, []);
+
+  useEffect(() => {
+    if (!target) return;
+    void (async () => {
+      try {
+        const page = await sendToTab(target.tabId, { type: 'page/entities' });
+        setEntities(page.entities);
+        setPageError(null);
+        const items = await send({ type: 'coverage/related', entities: page.entities.map((e) => e.id), url: page.url });
+        setRelated(items);
+      } catch {
+        setEntities([]);
+        setRelated([]);
+        setPageError('Newsgloss cannot read this page (a browser page, or one opened before Newsgloss was installed: reload it).');
+      }
+      document.getElementById('app')?.setAttribute('aria-busy', 'false');
+    })();
+  }, [target, revision]);
+
+  async function choose(e: PageEntity): Promise<void> {
+    setChosen(e);
+    setTimeline(null);
+    if (target) void sendToTab(target.tabId, { type: 'page/reveal', entity: e.id }).catch(() => undefined);
+    setTimeline(await send({ type: 'coverage/timeline', entity: e.id }));
+  }
+
+  async function togglePause(): Promise<void> {
+    if (!target?.site) return;
+    const sites = new Set(await readPausedSites());
+    if (paused) sites.delete(target.site);
+    else sites.add(target.site);
+    await browser.storage.local.set({ [PAUSED_SITES_KEY]: [...sites].sort() });
+    setPaused(!paused);
+    setTimeout(() => setRevision((r) => r + 1), 300);
+  }
+
+  async function save(): Promise<void> {
+    if (!target) return;
+    setSaveState('Saving…');
+    try {
+      const saved = await send({ type: 'coverage/save', tabId: target.tabId });
+      setSaveState(`Saved, with ${saved.entities} ${saved.entities === 1 ? 'entity' : 'entities'}.`);
+      setRevision((r) => r + 1);
+    } catch (error) {
+      setSaveState(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  if (target === undefined) return <p class="status">Loading…</p>;
+  if (target === null) return <p class="error">No tab to show.</p>;
+
+  const groups = ENTITY_KINDS.map((kind) => ({
+    kind,
+    list: (entities ?? []).filter((e) => e.kind === kind).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+  })).filter((g) => g.list.length > 0);
+
+  return (
+    <>
+      <h1>
+        Newsgloss
+        {target.site && (
+          <label class="toggle">
+            <input type="checkbox" checked={!paused} onChange={() => void togglePause()} /> Highlight on {target.site}
+          </label>
+        )}
+      </h1>
+      <div class="actions">
+        <button type="button" onClick={() => void save()} disabled={!!pageError}>Save this article</button>
+        <span class="status" role="status">{saveState}</span>
+      </div>
+
+      <section aria-labelledby="on-page">
+        <h2 id="on-page">On this page</h2>
+        {pageError && <p class="error">{pageError}</p>}
+        {entities && !pageError && groups.length === 0 && <p class="status">{paused ? 'Highlighting is paused on this site.' : 'No known entity on this page.'}</p>}
+        {groups.map((g) => (
+          <div class={`group kind-${g.kind}`} key={g.kind}>
+            <h3>{KIND_TITLE[g.kind]}</h3>
+            <ul>
+              {g.list.map((e) => (
+                <li key={e.id}>
+                  <button type="button" class="entity" data-entity={e.id} aria-pressed={chosen?.id === e.id} onClick={() => void choose(e)}>
+                    {e.name} <span class="count">×{e.count}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </section>
+
+      {chosen && (
+        <section aria-labelledby="timeline">
+          <h2 id="timeline">Coverage of {chosen.name}</h2>
+          {timeline === null && <p class="status">Loading…</p>}
+          {timeline?.length === 0 && <p class="status">No stored article mentions it.</p>}
+          <ol class="timeline">
+            {timeline?.map((t) => (
+              <li class="item" key={t.id}>
+                <div class="meta">{articleMeta(t)}</div>
+                {t.url ? <button type="button" class="link" onClick={() => openUrl(t.url!)}>{t.title ?? t.url}</button> : <span>{t.title}</span>}
+                <p class="snippet">{t.sentence}</p>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
+      <section aria-labelledby="related">
+        <h2 id="related">Related coverage</h2>
+        {related === null && <p class="status">Loading…</p>}
+        {related?.length === 0 && !pageError && <p class="status">No stored article shares an entity with this page.</p>}
+        <ul class="related">
+          {related?.map((r) => (
+            <li class="item" key={r.article.id} data-article={r.article.id}>
+              <div class="meta">
+                {articleMeta(r.article)}
+                {r.duplicates.length > 0 && <span class="dup" title="The same story is stored more than once">stored {r.duplicates.length + 1}×</span>}
+              </div>
+              {r.article.url ? (
+                <button type="button" class="link" onClick={() => openUrl(r.article.url!)}>{r.article.title ?? r.article.url}</button>
+              ) : (
+                <span>{r.article.title ?? 'Untitled'}</span>
+              )}
+              <div class="shared">Shares: {r.shared.map((id) => names.get(id) ?? id).join(', ')}</div>
+              {r.snippet && <p class="snippet">{r.snippet}</p>}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
