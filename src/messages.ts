@@ -51,7 +51,7 @@ export interface MessageMap {
   /** Popup → background: stored articles sharing entities with a page, best first. */
   'coverage/related': { request: { entities: string[]; url: string | null }; response: RelatedItem[] };
   /** Popup → background: every stored article mentioning an entity, by date. */
-  'coverage/timeline': { request: { entity: string }; response: TimelineItem[] };
+  'coverage/timeline': { request: { entity: string }; response: { items: TimelineItem[]; total: number } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
 }

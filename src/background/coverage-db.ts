@@ -1,16 +1,35 @@
 /**
- * The coverage database, owned by the background. One object store of articles keyed by an id
- * the writer derives from the article (so a retried write overwrites rather than duplicates),
- * with a multi-entry index on the entities each mentions: "articles mentioning X" and
- * "articles sharing entities with this page" are index look-ups, never scans.
+ * The coverage database, owned by the background.
  *
- * Upgrades are steps run in order (`oldVersion < n`); each keeps every record.
+ * - `articles`: full records, keyed by an id the writer derives from the article (so a retried
+ *   write overwrites rather than duplicates); a multi-entry index on the entities each mentions.
+ * - `mentions` (since v2): one small row per (entity, article) with the sentence and the
+ *   article's metadata, keyed [entity, published, id], so an entity's timeline is one key range
+ *   read in date order without touching article texts.
+ *
+ * Related coverage is ranked from an in-memory entity → articles index, read once per background
+ * lifetime from the multi-entry index's keys and kept current on every write; only the winners
+ * are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
+ * record and derives what the new version adds.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
+
+/** One entity's mention in one article, for timelines. */
+export interface MentionRow {
+  entity: string;
+  /** The article's date, '9999' when unknown so undated articles sort last. */
+  published: string;
+  id: string;
+  url: string | null;
+  title: string | null;
+  outlet: string | null;
+  lang: string | null;
+  sentence: string;
+}
 
 export interface CoverageSchema extends DBSchema {
   articles: {
@@ -18,42 +37,112 @@ export interface CoverageSchema extends DBSchema {
     value: ArticleRecord;
     indexes: { byEntity: string; bySavedAt: number };
   };
+  mentions: {
+    key: [string, string, string];
+    value: MentionRow;
+    indexes: { byArticle: string };
+  };
 }
 
 export type CoverageDb = IDBPDatabase<CoverageSchema>;
 
-/** Opens (creating or upgrading) the database. `factory` lets tests pass fake-indexeddb. */
+const UNDATED = '9999';
+
+/** The timeline rows of one article. */
+export function mentionRows(a: ArticleRecord): MentionRow[] {
+  return a.mentions.map((m) => ({
+    entity: m.entity, published: a.published ?? UNDATED, id: a.id, url: a.url, title: a.title,
+    outlet: a.outlet, lang: a.lang, sentence: m.sentence,
+  }));
+}
+
+type UpgradeTx = IDBPTransaction<CoverageSchema, StoreNames<CoverageSchema>[], 'versionchange'>;
+
+/** Opens (creating or upgrading) the database. */
 export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
   return openDB<CoverageSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    async upgrade(db, oldVersion, _newVersion, tx: UpgradeTx) {
       if (oldVersion < 1) {
         const articles = db.createObjectStore('articles', { keyPath: 'id' });
         articles.createIndex('byEntity', 'entityIds', { multiEntry: true });
         articles.createIndex('bySavedAt', 'savedAt');
       }
+      if (oldVersion < 2) {
+        const mentions = db.createObjectStore('mentions', { keyPath: ['entity', 'published', 'id'] });
+        mentions.createIndex('byArticle', 'id');
+        // Derive the rows of every article already stored (only this transaction's requests are awaited).
+        for (let c = await tx.objectStore('articles').openCursor(); c; c = await c.continue()) {
+          for (const row of mentionRows(c.value)) await tx.objectStore('mentions').put(row);
+        }
+      }
     },
+  });
+}
+
+/**
+ * The in-memory entity index: which articles mention each entity, loaded per entity on first use
+ * (one native getAllKeys on the multi-entry index) and kept current on every write.
+ */
+interface EntityIndex {
+  byEntity: Map<string, Set<string>>;
+  total: number;
+}
+const indexes = new WeakMap<CoverageDb, Promise<EntityIndex>>();
+
+function entityIndex(db: CoverageDb): Promise<EntityIndex> {
+  let p = indexes.get(db);
+  if (!p) {
+    p = db.count('articles').then((total) => ({ byEntity: new Map(), total }));
+    indexes.set(db, p);
+  }
+  return p;
+}
+
+async function articlesMentioning(db: CoverageDb, idx: EntityIndex, entities: Iterable<string>): Promise<void> {
+  const missing = [...entities].filter((e) => !idx.byEntity.has(e));
+  if (missing.length === 0) return;
+  const tx = db.transaction('articles');
+  const index = tx.store.index('byEntity');
+  const lists = await Promise.all(missing.map((e) => index.getAllKeys(e)));
+  await tx.done;
+  missing.forEach((e, i) => {
+    if (!idx.byEntity.has(e)) idx.byEntity.set(e, new Set(lists[i]));
   });
 }
 
 /** Stores articles in one transaction; resolves only once it has committed. */
 export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[]): Promise<void> {
-  const tx = db.transaction('articles', 'readwrite');
-  await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
-}
-
-/** Number of stored articles mentioning each entity. */
-async function documentFrequencies(db: CoverageDb, entities: Iterable<string>): Promise<Map<string, number>> {
-  const tx = db.transaction('articles');
-  const index = tx.store.index('byEntity');
-  const pairs = await Promise.all([...entities].map(async (e) => [e, await index.count(e)] as const));
-  await tx.done;
-  return new Map(pairs);
+  const tx = db.transaction(['articles', 'mentions'], 'readwrite');
+  const articles = tx.objectStore('articles');
+  const mentions = tx.objectStore('mentions');
+  const previous = await Promise.all(records.map((r) => articles.get(r.id)));
+  const ops: Promise<unknown>[] = [];
+  for (const old of previous) {
+    if (old) for (const row of mentionRows(old)) ops.push(mentions.delete([row.entity, row.published, row.id]));
+  }
+  for (const r of records) {
+    ops.push(articles.put(r));
+    for (const row of mentionRows(r)) ops.push(mentions.put(row));
+  }
+  await Promise.all([...ops, tx.done]);
+  // Keep the in-memory index current (only once it exists; otherwise it is read when needed).
+  const index = indexes.get(db);
+  if (index) {
+    const idx = await index;
+    records.forEach((r, i) => {
+      const old = previous[i];
+      if (old) for (const e of old.entityIds) idx.byEntity.get(e)?.delete(old.id);
+      else idx.total++;
+      // Entities not loaded yet will be read from the index, which already has this write.
+      for (const e of r.entityIds) idx.byEntity.get(e)?.add(r.id);
+    });
+  }
 }
 
 /**
- * Related coverage for a page mentioning `pageEntities`: candidates come from the entity index
- * (keys only), are scored by shared-entity weight, and only the best `limit` (plus any
- * duplicates among them) are read in full.
+ * Related coverage for a page mentioning `pageEntities`: scored in memory by shared-entity weight
+ * (rarer entities weigh more), then only the best `limit` (with a margin for folded duplicates)
+ * are read in full and ranked.
  */
 export async function relatedCoverage(
   db: CoverageDb,
@@ -62,26 +151,30 @@ export async function relatedCoverage(
   exclude: { id?: string; url?: string | null } = {},
 ): Promise<RelatedItem[]> {
   if (pageEntities.size === 0) return [];
-  const total = await db.count('articles');
-  const df = await documentFrequencies(db, pageEntities);
-  const tx = db.transaction('articles');
-  const index = tx.store.index('byEntity');
+  const idx = await entityIndex(db);
+  await articlesMentioning(db, idx, pageEntities);
+  const { byEntity, total } = idx;
   const scores = new Map<string, number>();
-  await Promise.all(
-    [...pageEntities].map(async (e) => {
-      const weight = Math.log(1 + total / Math.max(1, df.get(e) ?? 1));
-      for (const id of await index.getAllKeys(e)) scores.set(id, (scores.get(id) ?? 0) + weight);
-    }),
-  );
-  // Read a margin beyond the limit: duplicates fold into one item.
-  const best = [...scores].sort((a, b) => b[1] - a[1]).slice(0, limit * 2 + 2).map(([id]) => id);
+  const df = new Map<string, number>();
+  for (const e of pageEntities) {
+    const ids = byEntity.get(e);
+    if (!ids || ids.size === 0) continue;
+    df.set(e, ids.size);
+    const w = entityWeight(ids.size, total);
+    for (const id of ids) scores.set(id, (scores.get(id) ?? 0) + w);
+  }
+  const best = [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit * 2 + 2).map(([id]) => id);
+  const tx = db.transaction('articles');
   const records = (await Promise.all(best.map((id) => tx.store.get(id)))).filter((r): r is ArticleRecord => r !== undefined);
   await tx.done;
   return rankRelated(pageEntities, records, df, total, exclude).slice(0, limit);
 }
 
-/** Every stored article mentioning `entity`, oldest first (undated last), for its timeline. */
-export async function entityTimeline(db: CoverageDb, entity: string): Promise<ArticleRecord[]> {
-  const records = await db.getAllFromIndex('articles', 'byEntity', entity);
-  return records.sort((a, b) => (a.published ?? '9999').localeCompare(b.published ?? '9999') || a.id.localeCompare(b.id));
+/** Up to `limit` stored articles mentioning `entity`, oldest first (undated last), and how many there are. */
+export async function entityTimeline(db: CoverageDb, entity: string, limit = 200): Promise<{ rows: MentionRow[]; total: number }> {
+  const range = IDBKeyRange.bound([entity], [entity, []]);
+  const tx = db.transaction('mentions');
+  const [rows, total] = await Promise.all([tx.store.getAll(range, limit), tx.store.count(range)]);
+  await tx.done;
+  return { rows, total };
 }

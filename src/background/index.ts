@@ -68,13 +68,16 @@ async function handle(request: AnyRequest): Promise<MessageMap[AnyRequest['type'
     }
     case 'coverage/related':
       return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
-    case 'coverage/timeline':
-      return (await entityTimeline(await coverageDb(), request.entity)).map(
-        (a): TimelineItem => ({
-          id: a.id, url: a.url, title: a.title, outlet: a.outlet, published: a.published, lang: a.lang,
-          sentence: a.mentions.find((m) => m.entity === request.entity)?.sentence ?? '',
-        }),
-      );
+    case 'coverage/timeline': {
+      const { rows, total } = await entityTimeline(await coverageDb(), request.entity);
+      return {
+        total,
+        items: rows.map((r): TimelineItem => ({
+          id: r.id, url: r.url, title: r.title, outlet: r.outlet, published: r.published === '9999' ? null : r.published,
+          lang: r.lang, sentence: r.sentence,
+        })),
+      };
+    }
     case 'coverage/save':
       return saveTab(request.tabId);
   }

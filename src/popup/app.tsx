@@ -44,6 +44,11 @@ function openUrl(url: string): void {
   void browser.tabs.create({ url });
 }
 
+/** Marks, for the benchmark, when the first related item is on screen (User Timing, local only). */
+function markRelatedShown(el: HTMLElement | null): void {
+  if (el && performance.getEntriesByName('newsgloss:related-shown').length === 0) performance.mark('newsgloss:related-shown');
+}
+
 export function App() {
   const [target, setTarget] = useState<Target | null | undefined>(undefined);
   const [entities, setEntities] = useState<PageEntity[] | null>(null);
@@ -52,6 +57,7 @@ export function App() {
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [chosen, setChosen] = useState<PageEntity | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
+  const [timelineTotal, setTimelineTotal] = useState(0);
   const [paused, setPaused] = useState(false);
   const [saveState, setSaveState] = useState<string>('');
   const [revision, setRevision] = useState(0);
@@ -73,7 +79,9 @@ export function App() {
         const page = await sendToTab(target.tabId, { type: 'page/entities' });
         setEntities(page.entities);
         setPageError(null);
+        performance.mark('newsgloss:related-query-start');
         const items = await send({ type: 'coverage/related', entities: page.entities.map((e) => e.id), url: page.url });
+        performance.measure('newsgloss:related-query', 'newsgloss:related-query-start');
         setRelated(items);
       } catch {
         setEntities([]);
@@ -88,7 +96,11 @@ export function App() {
     setChosen(e);
     setTimeline(null);
     if (target) void sendToTab(target.tabId, { type: 'page/reveal', entity: e.id }).catch(() => undefined);
-    setTimeline(await send({ type: 'coverage/timeline', entity: e.id }));
+    performance.mark('newsgloss:timeline-query-start');
+    const items = await send({ type: 'coverage/timeline', entity: e.id });
+    performance.measure('newsgloss:timeline-query', 'newsgloss:timeline-query-start');
+    setTimeline(items.items);
+    setTimelineTotal(items.total);
   }
 
   async function togglePause(): Promise<void> {
@@ -170,6 +182,9 @@ export function App() {
               </li>
             ))}
           </ol>
+          {timeline && timelineTotal > timeline.length && (
+            <p class="status">The {timeline.length} earliest of {timelineTotal} articles.</p>
+          )}
         </section>
       )}
 
@@ -179,7 +194,7 @@ export function App() {
         {related?.length === 0 && !pageError && <p class="status">No stored article shares an entity with this page.</p>}
         <ul class="related">
           {related?.map((r) => (
-            <li class="item" key={r.article.id} data-article={r.article.id}>
+            <li class="item" key={r.article.id} data-article={r.article.id} ref={markRelatedShown}>
               <div class="meta">
                 {articleMeta(r.article)}
                 {r.duplicates.length > 0 && <span class="dup" title="The same story is stored more than once">stored {r.duplicates.length + 1}×</span>}

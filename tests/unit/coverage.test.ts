@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary } from '../../src/core/dictionary.ts';
@@ -83,7 +84,32 @@ describe('coverage database', () => {
     const rare = await relatedCoverage(db, new Set(['issa-zarepour', 'china']), 10);
     expect(rare[0].article.outlet).toBe('IRNA (French)');
     const timeline = await entityTimeline(db, 'sattar-hashemi');
-    expect(timeline.map((a) => a.published)).toEqual(['2025-05-11', '2025-05-11', '2025-05-16']);
+    expect(timeline.rows.map((a) => a.published)).toEqual(['2025-05-11', '2025-05-11', '2025-05-16']);
+    expect(timeline.total).toBe(3);
+    // Undated articles come last; an article re-saved with fewer entities leaves no stale row.
+    expect((await entityTimeline(db, 'li-lecheng')).rows.map((r) => r.published)).toEqual(['2025-05-16', '9999']);
+    await putArticles(db, [{ ...s001, mentions: [], entityIds: [] }]);
+    expect((await entityTimeline(db, 'li-lecheng')).total).toBe(1);
+    expect((await relatedCoverage(db, new Set(['issa-zarepour']), 10))).toEqual([]);
+    db.close();
+  });
+
+  it('upgrades a version-1 database keeping every article and deriving the timeline rows', async () => {
+    const name = `upgrade-${Math.random()}`;
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        const store = db.createObjectStore('articles', { keyPath: 'id' });
+        store.createIndex('byEntity', 'entityIds', { multiEntry: true });
+        store.createIndex('bySavedAt', 'savedAt');
+      },
+    });
+    for (const r of seedRecords) await v1.put('articles', r);
+    v1.close();
+    const db = await openCoverageDb(name);
+    expect(db.version).toBe(2);
+    expect((await db.getAll('articles')).map((a) => a.id).sort()).toEqual(seedRecords.map((r) => r.id).sort());
+    expect(await db.count('mentions')).toBe(seedRecords.reduce((n, r) => n + r.mentions.length, 0));
+    expect((await entityTimeline(db, 'issa-zarepour')).rows.map((r) => r.id)).toEqual([s001.id]);
     db.close();
   });
 });

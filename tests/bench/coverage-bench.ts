@@ -1,0 +1,150 @@
+/**
+ * Coverage benchmark in real Chromium with the built extension (figures, not a timed test).
+ *
+ * Fills the extension's own database with 1,000 and then 10,000 generated articles made from the
+ * seeds' sentences (so they mention the seeds' entities in realistic mixes), then opens the popup
+ * on a page made from seed 000 several times and reports medians of: the time from the popup's
+ * navigation to its first related item on screen, the related-coverage query (message round trip
+ * included), and the timeline query for the most common entity (China).
+ */
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileDictionary } from '../../src/build/compile-dictionary.ts';
+import { readSeedFolder } from '../../src/build/seed-files.ts';
+import { loadDictionary } from '../../src/core/dictionary.ts';
+import { findMentions } from '../../src/core/article-mentions.ts';
+import { articleId, textSignature, type ArticleRecord } from '../../src/core/coverage.ts';
+import { splitSentences } from '../../src/core/sentences.ts';
+import { mentionRows, type MentionRow } from '../../src/background/coverage-db.ts';
+import { CHROME_BUILD, CHROMIUM_PATH, SEEDS_DIR } from '../support/paths.ts';
+import { seedPageHtml } from '../support/seed-pages.ts';
+import { startServer } from '../support/server.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const OUTLETS = ['Wire One', 'Daily Tech', 'Le Quotidien', 'Gulf Observer', 'Asia Desk', 'Policy Review'];
+
+const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
+const dict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
+const sentences = seeds.flatMap((s) => splitSentences(s.text).map((x) => x.trim()).filter((x) => x.length > 40));
+
+let x = 2024;
+const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+
+function generate(from: number, count: number): ArticleRecord[] {
+  const out: ArticleRecord[] = [];
+  for (let i = from; i < from + count; i++) {
+    const n = 4 + Math.floor(rand() * 6);
+    const text = Array.from({ length: n }, () => sentences[Math.floor(rand() * sentences.length)]).join(' ') + ` (Report ${i}.)`;
+    const url = `https://bench.example/story/${i}`;
+    const mentions = findMentions(dict, text);
+    const day = new Date(Date.UTC(2019, 0, 1) + Math.floor(rand() * 6 * 365) * 86_400_000).toISOString().slice(0, 10);
+    out.push({
+      id: articleId(url, text), url, title: `Story ${i}`, outlet: OUTLETS[i % OUTLETS.length], byline: null,
+      published: day, lang: rand() < 0.8 ? 'en' : 'fr', text, mentions, entityIds: mentions.map((m) => m.entity),
+      savedAt: Date.now(), origin: 'saved', signature: textSignature(text),
+    });
+  }
+  return out;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** Counts the stored articles, from inside the service worker. */
+function storedCount(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const open = indexedDB.open('newsgloss-coverage');
+    open.onsuccess = () => {
+      if (!open.result.objectStoreNames.contains('articles')) {
+        open.result.close();
+        resolve(0);
+        return;
+      }
+      const req = open.result.transaction('articles').objectStore('articles').count();
+      req.onsuccess = () => {
+        open.result.close();
+        resolve(req.result);
+      };
+    };
+  });
+}
+
+/** Writes generated articles and their timeline rows straight into the database, before any query. */
+async function insert(worker: import('playwright-core').Worker, records: ArticleRecord[]): Promise<void> {
+  for (let k = 0; k < records.length; k += 1000) {
+    const chunk = records.slice(k, k + 1000).map((r) => ({ r, rows: mentionRows(r) }));
+    await worker.evaluate(
+      (items: { r: ArticleRecord; rows: MentionRow[] }[]) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('newsgloss-coverage');
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['articles', 'mentions'], 'readwrite');
+            for (const { r, rows } of items) {
+              tx.objectStore('articles').put(r);
+              for (const row of rows) tx.objectStore('mentions').put(row);
+            }
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+      chunk,
+    );
+  }
+}
+
+async function measureAt(size: number, generated: ArticleRecord[], server: Awaited<ReturnType<typeof startServer>>): Promise<string> {
+  const profile = mkdtempSync(join(tmpdir(), 'ng-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-quic', `--disable-extensions-except=${CHROME_BUILD}`, `--load-extension=${CHROME_BUILD}`],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const origin = `chrome-extension://${new URL(worker.url()).host}`;
+  // The background stores the seeds on install; wait for them, then add the generated articles.
+  for (let t = 0; t < 100 && (await worker.evaluate(storedCount)) < 5; t++) await new Promise((r) => setTimeout(r, 100));
+  await insert(worker, generated.slice(0, size));
+  const tab = await context.newPage();
+  const pageUrl = server.url('/seed.html');
+  await tab.goto(pageUrl);
+  const shown: number[] = [];
+  const related: number[] = [];
+  const timeline: number[] = [];
+  for (let r = 0; r < RUNS + 1; r++) {
+    const popup = await context.newPage();
+    await popup.goto(`${origin}/src/popup/index.html?url=${encodeURIComponent(pageUrl)}`);
+    await popup.waitForFunction(() => performance.getEntriesByName('newsgloss:related-shown').length > 0, null, { timeout: 60_000 });
+    shown.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:related-shown')[0].startTime));
+    related.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:related-query')[0].duration));
+    await popup.click('button.entity[data-entity="china"]');
+    await popup.waitForFunction(() => performance.getEntriesByName('newsgloss:timeline-query').length > 0, null, { timeout: 60_000 });
+    timeline.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:timeline-query')[0].duration));
+    await popup.close();
+  }
+  const count = await worker.evaluate(storedCount);
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  const f = (xs: number[]) => `${median(xs.slice(1)).toFixed(1).padStart(6)} ms (first ${xs[0].toFixed(1)})`;
+  return `${String(count).padStart(6)} stored | popup→first related ${f(shown)} | related query ${f(related)} | timeline(China) ${f(timeline)}`;
+}
+
+async function main(): Promise<void> {
+  const server = await startServer();
+  server.route('/seed.html', seedPageHtml(seeds[0]));
+  const generated = generate(0, 10_000);
+  const lines = [`medians of ${RUNS} popup openings after a first one, on a page made from seed 000 (the first opening in brackets)`];
+  for (const size of [0, 1000, 10_000]) lines.push(await measureAt(size, generated, server));
+  console.log(lines.join('\n'));
+  await server.close();
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
