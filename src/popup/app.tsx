@@ -44,6 +44,22 @@ function openUrl(url: string): void {
   void browser.tabs.create({ url });
 }
 
+/**
+ * Saves a tab's article, asking again if the background was stopped before it answered: the
+ * record's id comes from the article, so a repeated write replaces rather than duplicates.
+ */
+async function saveWithRetry(tabId: number, attempts = 3): Promise<{ id: string; entities: number }> {
+  for (let k = 1; ; k++) {
+    try {
+      return await send({ type: 'coverage/save', tabId });
+    } catch (error) {
+      const gone = /receiving end|message port closed|channel closed|context invalidated|disconnected|no response/i.test(String(error));
+      if (!gone || k >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 200 * k));
+    }
+  }
+}
+
 /** Marks, for the benchmark, when the first related item is on screen (User Timing, local only). */
 function markRelatedShown(el: HTMLElement | null): void {
   if (el && performance.getEntriesByName('newsgloss:related-shown').length === 0) performance.mark('newsgloss:related-shown');
@@ -117,7 +133,7 @@ export function App() {
     if (!target) return;
     setSaveState('Saving…');
     try {
-      const saved = await send({ type: 'coverage/save', tabId: target.tabId });
+      const saved = await saveWithRetry(target.tabId);
       setSaveState(`Saved, with ${saved.entities} ${saved.entities === 1 ? 'entity' : 'entities'}.`);
       setRevision((r) => r + 1);
     } catch (error) {

@@ -129,3 +129,53 @@ for (const [name, launch, available] of [
     });
   });
 }
+
+describe.skipIf(!haveChromium || !haveBuilds)('saving while the service worker is stopped, in chromium', () => {
+  let browser: TestBrowser;
+  let server: TestServer;
+  const stories = [0, 1, 2, 3].map((i) => ({
+    path: `/story-${i}.html`,
+    title: `Story number ${i}`,
+    html: NEW_STORY.replace(/Envoy meets ICT minister/g, `Story number ${i}`).replace('envoy-meets-minister', `story-${i}`),
+  }));
+  beforeAll(async () => {
+    server = await startServer();
+    for (const s of stories) server.route(s.path, s.html);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loses no save and stores none twice', async () => {
+    const popups: TestPage[] = [];
+    for (const s of stories) {
+      const tab = await browser.newPage();
+      await tab.goto(server.url(s.path));
+      expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+      const popup = await browser.newPage();
+      await popup.openExtensionPage(`${browser.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(server.url(s.path))}`);
+      await until(popup, (v) => v.busy === 'false');
+      popups.push(popup);
+    }
+    // Click every save, and stop the worker while they are under way.
+    await Promise.all(popups.map((p) => p.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Save this article')!.click(), null)));
+    await browser.stopServiceWorker!();
+    for (const p of popups) expect((await until(p, (v) => v.status.startsWith('Saved'), 15_000)).status).toMatch(/^Saved/);
+    await browser.stopServiceWorker!();
+    // Read the database from an extension page (same origin as the worker, which is stopped).
+    const urls = await popups[0].evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const open = indexedDB.open('newsgloss-coverage');
+          open.onsuccess = () => {
+            const req = open.result.transaction('articles').objectStore('articles').getAll();
+            req.onsuccess = () => resolve((req.result as { url: string | null }[]).map((a) => a.url ?? '').filter((u) => u.includes('example.org')));
+          };
+        }),
+      null,
+    );
+    expect(urls.sort()).toEqual(stories.map((_, i) => `https://example.org/world/story-${i}`));
+  });
+});

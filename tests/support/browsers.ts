@@ -35,6 +35,8 @@ export interface TestBrowser {
   outsideRequests: string[];
   /** Runs `fn` in the extension's service worker (Chromium only). */
   inBackground?<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** Stops the extension's service worker, as the browser does when it is idle (Chromium only). */
+  stopServiceWorker?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,13 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
     extensionOrigin,
     outsideRequests,
     newPage: async () => wrap(await context.newPage()),
+    stopServiceWorker: async () => {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+    },
     inBackground: async (fn, arg) => {
       const current = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
       return current.evaluate(fn as never, arg) as never;
