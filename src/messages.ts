@@ -54,6 +54,11 @@ export interface MessageMap {
   'coverage/timeline': { request: { entity: string }; response: { items: TimelineItem[]; total: number } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
+  /**
+   * Content script → background: this page names enough entities to be saved automatically. The
+   * background acts only if the reader turned automatic saving on, and only on the sender's tab.
+   */
+  'coverage/autosave': { request: { mentions: number }; response: { saved: boolean } };
 }
 
 export interface PageMessageMap {
@@ -97,6 +102,9 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'coverage/timeline':
       if (!isId(m.entity)) return 'coverage/timeline needs an entity id';
       return { type: 'coverage/timeline', entity: m.entity };
+    case 'coverage/autosave':
+      if (typeof m.mentions !== 'number' || !Number.isFinite(m.mentions)) return 'coverage/autosave needs a mention count';
+      return { type: 'coverage/autosave', mentions: m.mentions };
     case 'coverage/save':
       if (typeof m.tabId !== 'number' || !Number.isInteger(m.tabId)) return 'coverage/save needs a tab id';
       return { type: 'coverage/save', tabId: m.tabId };

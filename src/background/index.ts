@@ -4,7 +4,7 @@
  * only read the dictionary; coverage queries and saving are for the extension's own pages.
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
-import { browser, extensionOrigin, sendToTab } from '../platform/browser.ts';
+import { browser, extensionOrigin, readAutoSave, sendToTab } from '../platform/browser.ts';
 import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { findMentions } from '../core/article-mentions.ts';
@@ -56,7 +56,7 @@ async function saveTab(tabId: number): Promise<{ id: string; entities: number }>
   return { id: record.id, entities: record.entityIds.length };
 }
 
-async function handle(request: AnyRequest): Promise<MessageMap[AnyRequest['type']]['response']> {
+async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
     case 'dictionary/get':
       return compiled;
@@ -80,6 +80,13 @@ async function handle(request: AnyRequest): Promise<MessageMap[AnyRequest['type'
     }
     case 'coverage/save':
       return saveTab(request.tabId);
+    case 'coverage/autosave': {
+      const setting = await readAutoSave();
+      const tabId = sender.tab?.id;
+      if (!setting.enabled || tabId === undefined || sender.frameId || request.mentions < setting.minMentions) return { saved: false };
+      await saveTab(tabId);
+      return { saved: true };
+    }
   }
 }
 
@@ -91,7 +98,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   if (PRIVILEGED.has(request.type) && (!fromExtensionPage || sender.frameId)) {
     return Promise.reject(new Error(`${request.type} is only for the extension's own pages`));
   }
-  return handle(request);
+  return handle(request, sender);
 });
 
 browser.runtime.onInstalled.addListener(() => {

@@ -57,7 +57,11 @@ class ContentSession {
     const compiled = await send({ type: 'dictionary/get' });
     if (this.stopped || this.highlighter) return;
     this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.card.element);
-    if (document.body) this.highlighter.scan();
+    if (document.body) {
+      const { matches } = this.highlighter.scan();
+      // The background decides (the reader's setting); the page only says how much it names.
+      if (matches > 0) void send({ type: 'coverage/autosave', mentions: matches }).catch(() => undefined);
+    }
     this.observe();
     this.listen();
   }

@@ -53,3 +53,20 @@ export function onPausedSitesChanged(listener: (sites: string[]) => void): () =>
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
 }
+
+/** Automatic saving of articles as coverage: off by default, and local to this browser. */
+export interface AutoSaveSetting {
+  enabled: boolean;
+  /** Entity mentions a page needs before it is saved. */
+  minMentions: number;
+}
+export const AUTO_SAVE_KEY = 'autoSave';
+export const AUTO_SAVE_DEFAULT: AutoSaveSetting = { enabled: false, minMentions: 8 };
+
+export async function readAutoSave(): Promise<AutoSaveSetting> {
+  const v = (await browser.storage.local.get(AUTO_SAVE_KEY))[AUTO_SAVE_KEY] as Partial<AutoSaveSetting> | undefined;
+  return {
+    enabled: v?.enabled === true,
+    minMentions: typeof v?.minMentions === 'number' && v.minMentions > 0 ? Math.floor(v.minMentions) : AUTO_SAVE_DEFAULT.minMentions,
+  };
+}

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RelatedItem } from '../core/coverage.ts';
 import { ENTITY_KINDS, type EntityKind } from '../core/dictionary.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
-import { browser, PAUSED_SITES_KEY, readPausedSites, send, sendToTab } from '../platform/browser.ts';
+import { AUTO_SAVE_KEY, browser, PAUSED_SITES_KEY, readAutoSave, readPausedSites, send, sendToTab, type AutoSaveSetting } from '../platform/browser.ts';
 
 const KIND_TITLE: Record<EntityKind, string> = {
   official: 'Officials', agreement: 'Agreements', organisation: 'Organisations', event: 'Events', place: 'Places', topic: 'Topics',
@@ -77,6 +77,7 @@ export function App() {
   const [paused, setPaused] = useState(false);
   const [saveState, setSaveState] = useState<string>('');
   const [revision, setRevision] = useState(0);
+  const [autoSave, setAutoSave] = useState<AutoSaveSetting | null>(null);
 
   useEffect(() => {
     void (async () => {
@@ -85,6 +86,7 @@ export function App() {
       const dict = await send({ type: 'dictionary/get' });
       setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
       if (t?.site) setPaused((await readPausedSites()).includes(t.site));
+      setAutoSave(await readAutoSave());
     })();
   }, []);
 
@@ -129,6 +131,13 @@ export function App() {
     setTimeout(() => setRevision((r) => r + 1), 300);
   }
 
+  async function toggleAutoSave(): Promise<void> {
+    if (!autoSave) return;
+    const next = { ...autoSave, enabled: !autoSave.enabled };
+    await browser.storage.local.set({ [AUTO_SAVE_KEY]: next });
+    setAutoSave(next);
+  }
+
   async function save(): Promise<void> {
     if (!target) return;
     setSaveState('Saving…');
@@ -163,6 +172,12 @@ export function App() {
         <button type="button" onClick={() => void save()} disabled={!!pageError}>Save this article</button>
         <span class="status" role="status">{saveState}</span>
       </div>
+      {autoSave && (
+        <label class="toggle">
+          <input type="checkbox" name="auto-save" checked={autoSave.enabled} onChange={() => void toggleAutoSave()} />
+          Save articles that name at least {autoSave.minMentions} entities automatically (kept in this browser)
+        </label>
+      )}
 
       <section aria-labelledby="on-page">
         <h2 id="on-page">On this page</h2>

@@ -127,6 +127,52 @@ for (const [name, launch, available] of [
       await other.close();
       await tab.close();
     });
+
+    it('saves pages that name enough entities by itself once the reader turns it on', async () => {
+      server.route('/auto-story.html', NEW_STORY.replace(/Envoy meets ICT minister/g, 'Automatic story').replace('envoy-meets-minister', 'auto-story'));
+      const seedUrl = server.url(`/seed/${seeds[1].meta.file}.html`);
+      const tab = await browser.newPage();
+      await tab.goto(seedUrl);
+      const popup = await popupFor(seedUrl);
+      await until(popup, (v) => v.busy === 'false');
+      const stored = () =>
+        popup.evaluate(
+          () =>
+            new Promise<string[]>((resolve) => {
+              const open = indexedDB.open('newsgloss-coverage');
+              open.onsuccess = () => {
+                const req = open.result.transaction('articles').objectStore('articles').getAll();
+                req.onsuccess = () => {
+                  open.result.close();
+                  resolve((req.result as { title: string | null }[]).map((a) => a.title ?? ''));
+                };
+              };
+            }),
+          null,
+        );
+      // Off by default: visiting the page stores nothing.
+      const first = await browser.newPage();
+      await first.goto(server.url('/auto-story.html'));
+      expect(await first.evaluate(waitScanned, 10_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await stored()).not.toContain('Automatic story');
+      await first.close();
+
+      await popup.evaluate(() => (document.querySelector('input[name="auto-save"]') as HTMLInputElement).click(), null);
+      const again = await browser.newPage();
+      await again.goto(server.url('/auto-story.html'));
+      const deadline = Date.now() + 10_000;
+      let titles = await stored();
+      while (!titles.includes('Automatic story') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        titles = await stored();
+      }
+      expect(titles).toContain('Automatic story');
+      await popup.evaluate(() => (document.querySelector('input[name="auto-save"]') as HTMLInputElement).click(), null);
+      await again.close();
+      await popup.close();
+      await tab.close();
+    });
   });
 }
 
