@@ -41,6 +41,8 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: false,
+      // Extension pages the manifest does not name: the coverage timeline and reader.
+      rollupOptions: { input: { coverage: 'src/coverage/index.html' } },
     },
     legacy: { skipWebSocketTokenCheck: true },
   };

@@ -8,7 +8,7 @@
  *   popup ─────────PageMessageMap──► content script of a tab (what is on the page)
  */
 import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from './core/dictionary.ts';
-import type { RelatedItem } from './core/coverage.ts';
+import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
 
 /** One entity found on a page, with how often. */
 export interface PageEntity {
@@ -51,9 +51,16 @@ export interface MessageMap {
   /** Popup → background: stored articles sharing entities with a page, best first. */
   'coverage/related': { request: { entities: string[]; url: string | null }; response: RelatedItem[] };
   /** Popup → background: every stored article mentioning an entity, by date. */
-  'coverage/timeline': { request: { entity: string }; response: { items: TimelineItem[]; total: number } };
+  'coverage/timeline': { request: { entity: string; limit?: number }; response: { items: TimelineItem[]; total: number } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
+  /** Coverage page → background: one stored article, for reading it inside the extension. */
+  'coverage/article': {
+    request: { id: string };
+    response: Omit<ArticleRecord, 'signature'> | null;
+  };
+  /** Content script (hover card) → background: open the coverage page of an entity. */
+  'coverage/open': { request: { entity: string }; response: { opened: boolean } };
   /**
    * Content script → background: this page names enough entities to be saved automatically. The
    * background acts only if the reader turned automatic saving on, and only on the sender's tab.
@@ -79,7 +86,7 @@ export type PageRequest<K extends PageMessageType> = { type: K } & PageMessageMa
 export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMessageType];
 
 /** Requests only the extension's own pages may make (never a content script). */
-export const PRIVILEGED: ReadonlySet<MessageType> = new Set(['coverage/related', 'coverage/timeline', 'coverage/save']);
+export const PRIVILEGED: ReadonlySet<MessageType> = new Set(['coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article']);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
 
@@ -101,7 +108,14 @@ export function parseRequest(message: unknown): AnyRequest | string {
       return { type: 'coverage/related', entities: m.entities, url: m.url };
     case 'coverage/timeline':
       if (!isId(m.entity)) return 'coverage/timeline needs an entity id';
-      return { type: 'coverage/timeline', entity: m.entity };
+      if (m.limit !== undefined && (typeof m.limit !== 'number' || m.limit < 1 || m.limit > 100_000)) return 'coverage/timeline limit must be a positive number';
+      return { type: 'coverage/timeline', entity: m.entity, limit: m.limit as number | undefined };
+    case 'coverage/article':
+      if (!isId(m.id)) return 'coverage/article needs an article id';
+      return { type: 'coverage/article', id: m.id };
+    case 'coverage/open':
+      if (!isId(m.entity)) return 'coverage/open needs an entity id';
+      return { type: 'coverage/open', entity: m.entity };
     case 'coverage/autosave':
       if (typeof m.mentions !== 'number' || !Number.isFinite(m.mentions)) return 'coverage/autosave needs a mention count';
       return { type: 'coverage/autosave', mentions: m.mentions };

@@ -69,7 +69,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
     case 'coverage/related':
       return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
     case 'coverage/timeline': {
-      const { rows, total } = await entityTimeline(await coverageDb(), request.entity);
+      const { rows, total } = await entityTimeline(await coverageDb(), request.entity, request.limit);
       return {
         total,
         items: rows.map((r): TimelineItem => ({
@@ -80,6 +80,16 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
     }
     case 'coverage/save':
       return saveTab(request.tabId);
+    case 'coverage/article': {
+      const found = await (await coverageDb()).get('articles', request.id);
+      if (!found) return null;
+      const { signature: _signature, ...article } = found;
+      return article;
+    }
+    case 'coverage/open':
+      if (!recordById.has(request.entity)) return { opened: false };
+      await browser.tabs.create({ url: browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(request.entity)}`) });
+      return { opened: true };
     case 'coverage/autosave': {
       const setting = await readAutoSave();
       const tabId = sender.tab?.id;

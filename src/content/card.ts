@@ -36,6 +36,7 @@ ul { margin: 0; padding-left: 16px; }
 li { margin: 3px 0; }
 .source { color: #6e6e73; }
 q { font-style: italic; }
+button.more { margin-top: 8px; font: inherit; color: #0a66c2; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
 `;
 
 export class EntityCard {
@@ -43,7 +44,11 @@ export class EntityCard {
   private card: HTMLElement | null = null;
   private shownId: string | null = null;
 
-  constructor(private readonly doc: Document) {}
+  constructor(
+    private readonly doc: Document,
+    /** Opens the extension's coverage page of an entity. */
+    private readonly openCoverage: (entityId: string) => void,
+  ) {}
 
   /** The host element if it exists (the text walker skips it). */
   get element(): HTMLElement | null {
@@ -156,6 +161,10 @@ export class EntityCard {
       }
       out.push(list);
     }
+    const more = el('button', `All coverage of ${entity.name}`, 'more');
+    more.type = 'button';
+    more.addEventListener('click', () => this.openCoverage(entity.id));
+    out.push(more);
     return out;
   }
 }

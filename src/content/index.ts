@@ -22,7 +22,7 @@ const BATCH_DELAY_MS = 60;
 class ContentSession {
   private readonly abort = new AbortController();
   private highlighter: PageHighlighter | null = null;
-  private readonly card = new EntityCard(document);
+  private readonly card = new EntityCard(document, (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined));
   private observer: MutationObserver | null = null;
   private readonly pending = new Set<Node>();
   private batchTimer = 0;

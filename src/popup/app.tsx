@@ -208,14 +208,21 @@ export function App() {
             {timeline?.map((t) => (
               <li class="item" key={t.id}>
                 <div class="meta">{articleMeta(t)}</div>
-                {t.url ? <button type="button" class="link" onClick={() => openUrl(t.url!)}>{t.title ?? t.url}</button> : <span>{t.title}</span>}
+                {t.url ? (
+                  <button type="button" class="link" onClick={() => openUrl(t.url!)}>{t.title ?? t.url}</button>
+                ) : (
+                  <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/coverage/index.html?article=${encodeURIComponent(t.id)}`))}>
+                    {t.title ?? 'Untitled article'}
+                  </button>
+                )}
                 <p class="snippet">{t.sentence}</p>
               </li>
             ))}
           </ol>
-          {timeline && timelineTotal > timeline.length && (
-            <p class="status">The {timeline.length} earliest of {timelineTotal} articles.</p>
-          )}
+          {timeline && timelineTotal > timeline.length && <p class="status">The {timeline.length} earliest of {timelineTotal} articles.</p>}
+          <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(chosen.id)}`))}>
+            All coverage of {chosen.name}
+          </button>
         </section>
       )}
 
@@ -233,7 +240,9 @@ export function App() {
               {r.article.url ? (
                 <button type="button" class="link" onClick={() => openUrl(r.article.url!)}>{r.article.title ?? r.article.url}</button>
               ) : (
-                <span>{r.article.title ?? 'Untitled'}</span>
+                <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/coverage/index.html?article=${encodeURIComponent(r.article.id)}`))}>
+                  {r.article.title ?? 'Untitled article'}
+                </button>
               )}
               <div class="shared">Shares: {r.shared.map((id) => names.get(id) ?? id).join(', ')}</div>
               {r.snippet && <p class="snippet">{r.snippet}</p>}

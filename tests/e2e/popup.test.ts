@@ -225,3 +225,47 @@ describe.skipIf(!haveChromium || !haveBuilds)('saving while the service worker i
     expect(urls.sort()).toEqual(stories.map((_, i) => `https://example.org/world/story-${i}`));
   });
 });
+
+for (const [name, launch, available] of [
+  ['chromium', launchChromium, haveChromium],
+  ['firefox', launchFirefox, haveFirefox],
+] as const) {
+  describe.skipIf(!available || !haveBuilds)(`coverage page in ${name}`, () => {
+    let browser: TestBrowser;
+    beforeAll(async () => {
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('shows an entity’s coverage as a timeline, and reads a stored article with its entities highlighted', async () => {
+      const page = await browser.newPage();
+      await page.openExtensionPage(`${browser.extensionOrigin}/src/coverage/index.html?entity=sattar-hashemi`);
+      await page.evaluate(async () => {
+        while (document.getElementById('app')?.getAttribute('aria-busy') !== 'false') await new Promise((r) => setTimeout(r, 50));
+      }, null);
+      const timeline = await page.evaluate(() => ({
+        title: document.querySelector('h1')?.textContent,
+        dates: [...document.querySelectorAll('ol.timeline .date')].map((d) => d.textContent),
+        ids: [...document.querySelectorAll('ol.timeline li')].map((li) => (li as HTMLElement).dataset.article),
+      }), null);
+      expect(timeline.title).toBe('Coverage of Sattar Hashemi');
+      expect(timeline.dates).toEqual(['2025-05-11', '2025-05-11', '2025-05-16']);
+
+      const reader = await browser.newPage();
+      await reader.openExtensionPage(`${browser.extensionOrigin}/src/coverage/index.html?article=${encodeURIComponent('seed:001_40d93fe09706aa0e.txt')}`);
+      await reader.evaluate(async () => {
+        while (document.getElementById('app')?.getAttribute('aria-busy') !== 'false') await new Promise((r) => setTimeout(r, 50));
+      }, null);
+      const painted = await reader.evaluate(() => {
+        const texts: string[] = [];
+        for (const [k, h] of CSS.highlights) if (k.startsWith('newsgloss-')) for (const r of h) texts.push((r as Range).toString());
+        return texts;
+      }, null);
+      expect(painted).toEqual(expect.arrayContaining(['Li Licheng', 'Issa Zarepour', 'Pékin', 'Organisation de coopération de Shanghai']));
+      await reader.close();
+      await page.close();
+    });
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * The coverage page: an entity's coverage as a timeline (`?entity=ID`), or a stored article
+ * read inside the extension with its entities highlighted (`?article=ID`), for articles that
+ * have no address to open.
+ */
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { loadDictionary, type CompiledDictionary } from '../core/dictionary.ts';
+import type { TimelineItem } from '../messages.ts';
+import { PageHighlighter } from '../page/highlighter.ts';
+import { send } from '../platform/browser.ts';
+
+const LANG: Record<string, string> = { en: 'English', fr: 'French' };
+const params = new URLSearchParams(location.search);
+
+function ready(): void {
+  document.getElementById('app')?.setAttribute('aria-busy', 'false');
+}
+
+function Timeline({ entity }: { entity: string }) {
+  const [name, setName] = useState(entity);
+  const [items, setItems] = useState<TimelineItem[] | null>(null);
+  const [total, setTotal] = useState(0);
+  useEffect(() => {
+    void (async () => {
+      const dict = await send({ type: 'dictionary/get' });
+      setName(dict.entities.find((e) => e.id === entity)?.name ?? entity);
+      const t = await send({ type: 'coverage/timeline', entity, limit: 100_000 });
+      setItems(t.items);
+      setTotal(t.total);
+      ready();
+    })();
+  }, [entity]);
+  useEffect(() => {
+    document.title = `Coverage of ${name} · Newsgloss`;
+  }, [name]);
+  return (
+    <>
+      <h1>Coverage of {name}</h1>
+      <p class="meta">{items ? `${total} stored ${total === 1 ? 'article mentions' : 'articles mention'} it, oldest first.` : 'Loading…'}</p>
+      <ol class="timeline">
+        {items?.map((t) => (
+          <li key={t.id} data-article={t.id}>
+            <div class="date">{t.published ?? 'Date unknown'}</div>
+            <div class="meta">{[t.outlet, t.lang ? (LANG[t.lang] ?? t.lang) : null].filter(Boolean).join(' · ')}</div>
+            {t.url ? (
+              <a href={t.url} target="_blank" rel="noreferrer noopener">{t.title ?? t.url}</a>
+            ) : (
+              <a href={`?article=${encodeURIComponent(t.id)}`}>{t.title ?? 'Untitled article'}</a>
+            )}
+            <blockquote>{t.sentence}</blockquote>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function Reader({ id }: { id: string }) {
+  const [article, setArticle] = useState<Awaited<ReturnType<typeof loadArticle>> | undefined>(undefined);
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    void loadArticle(id).then(setArticle);
+  }, [id]);
+  useEffect(() => {
+    if (!article || !body.current) return;
+    document.title = `${article.record.title ?? 'Article'} · Newsgloss`;
+    new PageHighlighter(loadDictionary(article.dict), document).scan([body.current]);
+    ready();
+  }, [article]);
+  if (article === undefined) return <p class="meta">Loading…</p>;
+  if (article === null) return <p class="error">This article is not stored.</p>;
+  const r = article.record;
+  return (
+    <article>
+      <h1>{r.title ?? 'Untitled article'}</h1>
+      <p class="meta">{[r.outlet, r.byline, r.published ?? 'date unknown', r.lang ? (LANG[r.lang] ?? r.lang) : null].filter(Boolean).join(' · ')}</p>
+      <div ref={body}>
+        {r.text.split(/\n+/).filter((p) => p.trim()).map((p, i) => <p key={i}>{p}</p>)}
+      </div>
+    </article>
+  );
+}
+
+async function loadArticle(id: string) {
+  const [record, dict] = await Promise.all([send({ type: 'coverage/article', id }), send({ type: 'dictionary/get' })]);
+  return record ? { record, dict: dict as CompiledDictionary } : null;
+}
+
+function Page() {
+  const entity = params.get('entity');
+  const article = params.get('article');
+  if (entity) return <Timeline entity={entity} />;
+  if (article) return <Reader id={article} />;
+  return <p class="error">Nothing to show: this page needs an entity or an article.</p>;
+}
+
+render(<Page />, document.getElementById('app')!);
