@@ -91,6 +91,21 @@ for (const [name, launch, available] of [
       await page.close();
     });
 
+    it('opens an entity’s coverage page from its card', async () => {
+      const page = await browser.newPage();
+      await page.goto(server.url('/rules.html'));
+      await page.evaluate(readHighlights, 10_000);
+      const point = await page.evaluate(pointAtHighlight, 'Li Lecheng');
+      await page.mouseMove(point!.x, point!.y);
+      expect(await page.evaluate(readCardTitle, { expected: 'Li Lecheng', timeoutMs: 3000 })).toBe('Li Lecheng');
+      await page.evaluate(() => (document.querySelector('newsgloss-ui')!.shadowRoot!.querySelector('button.more') as HTMLButtonElement).click(), null);
+      const want = `${browser.extensionOrigin}/src/coverage/index.html?entity=li-lecheng`;
+      const deadline = Date.now() + 5000;
+      while (!(await browser.tabUrls()).includes(want) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await browser.tabUrls(), JSON.stringify(await browser.tabUrls())).toContain(want);
+      await page.close();
+    });
+
     it('highlights content that arrives later and forgets content that goes', async () => {
       const page = await browser.newPage();
       await page.goto(server.url('/rules.html'));

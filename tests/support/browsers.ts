@@ -33,6 +33,8 @@ export interface TestBrowser {
   newPage(): Promise<TestPage>;
   /** URLs the browser requested outside 127.0.0.1 and the extension (should stay empty). */
   outsideRequests: string[];
+  /** Addresses of every open tab. */
+  tabUrls(): Promise<string[]>;
   /** Runs `fn` in the extension's service worker (Chromium only). */
   inBackground?<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Stops the extension's service worker, as the browser does when it is idle (Chromium only). */
@@ -81,6 +83,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
     extensionOrigin,
     outsideRequests,
     newPage: async () => wrap(await context.newPage()),
+    tabUrls: async () => context.pages().map((p) => p.url()),
     stopServiceWorker: async () => {
       const page = context.pages()[0] ?? (await context.newPage());
       const cdp = await context.newCDPSession(page);
@@ -143,6 +146,8 @@ export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser>
     extensionOrigin: `moz-extension://${uuid}`,
     outsideRequests,
     newPage: async () => wrap(await browser.newPage()),
+    // A tab the extension opened can still report about:blank through page.url(): ask the document.
+    tabUrls: async () => Promise.all((await browser.pages()).map((p) => p.evaluate(() => location.href).catch(() => p.url()))),
     close: () => browser.close(),
   };
 }
