@@ -3,6 +3,7 @@
  * first use, so a page where nobody hovers an entity gets no node at all.
  */
 import type { EntityRecord, SeedArticle } from '../core/dictionary.ts';
+import { articleLine } from '../core/labels.ts';
 
 /** Tag of the extension's only element in a page; a valid custom-element name, never defined. */
 export const HOST_TAG = 'newsgloss-ui';
@@ -16,7 +17,6 @@ const KIND_LABEL: Record<EntityRecord['kind'], string> = {
   topic: 'Topic',
 };
 
-const LANG_LABEL: Record<string, string> = { en: 'English', fr: 'French' };
 
 const CARD_CSS = `
 :host { all: initial; }
@@ -138,8 +138,7 @@ export class EntityCard {
       for (const ev of entity.evidence.slice(0, 6)) {
         const a = byFile.get(ev.file);
         const li = el('li');
-        const meta = [a?.outlet ?? ev.file, a?.published ?? 'date unknown', a ? (LANG_LABEL[a.lang] ?? a.lang) : ''].filter(Boolean);
-        li.append(el('span', `${meta.join(', ')}: `, 'source'), el('q', ev.sentence));
+        li.append(el('span', `${a ? articleLine(a) : ev.file}: `, 'source'), el('q', ev.sentence));
         list.append(li);
       }
       if (entity.evidence.length > 6) list.append(el('li', `and ${entity.evidence.length - 6} more`, 'source'));

@@ -7,10 +7,10 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { loadDictionary, type CompiledDictionary } from '../core/dictionary.ts';
 import type { TimelineItem } from '../messages.ts';
+import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
 import { send } from '../platform/browser.ts';
 
-const LANG: Record<string, string> = { en: 'English', fr: 'French' };
 const params = new URLSearchParams(location.search);
 
 function ready(): void {
@@ -42,7 +42,7 @@ function Timeline({ entity }: { entity: string }) {
         {items?.map((t) => (
           <li key={t.id} data-article={t.id}>
             <div class="date">{t.published ?? 'Date unknown'}</div>
-            <div class="meta">{[t.outlet, t.lang ? (LANG[t.lang] ?? t.lang) : null].filter(Boolean).join(' · ')}</div>
+            <div class="meta">{[t.outlet, languageName(t.lang)].filter(Boolean).join(' · ')}</div>
             {t.url ? (
               <a href={t.url} target="_blank" rel="noreferrer noopener">{t.title ?? t.url}</a>
             ) : (
@@ -74,7 +74,7 @@ function Reader({ id }: { id: string }) {
   return (
     <article>
       <h1>{r.title ?? 'Untitled article'}</h1>
-      <p class="meta">{[r.outlet, r.byline, r.published ?? 'date unknown', r.lang ? (LANG[r.lang] ?? r.lang) : null].filter(Boolean).join(' · ')}</p>
+      <p class="meta">{articleLine(r)}</p>
       <div ref={body}>
         {r.text.split(/\n+/).filter((p) => p.trim()).map((p, i) => <p key={i}>{p}</p>)}
       </div>

@@ -6,13 +6,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RelatedItem } from '../core/coverage.ts';
 import { ENTITY_KINDS, type EntityKind } from '../core/dictionary.ts';
+import { articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { AUTO_SAVE_KEY, browser, PAUSED_SITES_KEY, readAutoSave, readPausedSites, send, sendToTab, type AutoSaveSetting } from '../platform/browser.ts';
 
 const KIND_TITLE: Record<EntityKind, string> = {
   official: 'Officials', agreement: 'Agreements', organisation: 'Organisations', event: 'Events', place: 'Places', topic: 'Topics',
 };
-const LANG: Record<string, string> = { en: 'English', fr: 'French' };
 
 interface Target {
   tabId: number;
@@ -37,7 +37,7 @@ async function findTarget(): Promise<Target | null> {
 }
 
 function articleMeta(a: { outlet: string | null; published: string | null; lang: string | null }): string {
-  return [a.outlet, a.published ?? 'date unknown', a.lang ? (LANG[a.lang] ?? a.lang) : null].filter(Boolean).join(' · ');
+  return articleLine({ outlet: a.outlet, published: a.published, lang: a.lang });
 }
 
 function openUrl(url: string): void {
