@@ -70,8 +70,8 @@ function storedCount(): Promise<number> {
   });
 }
 
-/** Writes generated articles and their timeline rows straight into the database, before any query. */
-async function insert(worker: import('playwright-core').Worker, records: ArticleRecord[]): Promise<void> {
+/** Writes generated articles and their timeline rows straight into the database (from an extension page), before any query. */
+async function insert(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<void> {
   for (let k = 0; k < records.length; k += 1000) {
     const chunk = records.slice(k, k + 1000).map((r) => ({ r, rows: mentionRows(r) }));
     await worker.evaluate(
@@ -105,8 +105,11 @@ async function measureAt(size: number, generated: ArticleRecord[], server: Await
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--disable-quic', `--disable-extensions-except=${CHROME_BUILD}`, `--load-extension=${CHROME_BUILD}`],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const origin = `chrome-extension://${new URL(worker.url()).host}`;
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const origin = `chrome-extension://${new URL(sw.url()).host}`;
+  // Database work goes through an extension page (same origin): the browser may stop an idle worker.
+  const worker = await context.newPage();
+  await worker.goto(`${origin}/src/coverage/index.html`);
   // The background stores the seeds on install; wait for them, then add the generated articles.
   for (let t = 0; t < 100 && (await worker.evaluate(storedCount)) < 5; t++) await new Promise((r) => setTimeout(r, 100));
   await insert(worker, generated.slice(0, size));
