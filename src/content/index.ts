@@ -9,7 +9,7 @@
 import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dictionary.ts';
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { blockRootOf } from '../page/dom-roots.ts';
-import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, readPausedSites, send } from '../platform/browser.ts';
+import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, readAutoSave, readPausedSites, send } from '../platform/browser.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
 import { EntityCard } from './card.ts';
 import { extractArticle } from './extract-article.ts';
@@ -59,8 +59,13 @@ class ContentSession {
     this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.card.element);
     if (document.body) {
       const { matches } = this.highlighter.scan();
-      // The background decides (the reader's setting); the page only says how much it names.
-      if (matches > 0) void send({ type: 'coverage/autosave', mentions: matches }).catch(() => undefined);
+      // Wake the background only when the reader turned automatic saving on and the page names
+      // enough; the background checks the setting again and acts on the sender's tab only.
+      if (matches > 0) {
+        void readAutoSave()
+          .then((setting) => (setting.enabled && matches >= setting.minMentions ? send({ type: 'coverage/autosave', mentions: matches }) : null))
+          .catch(() => undefined);
+      }
     }
     this.observe();
     this.listen();
