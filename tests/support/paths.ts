@@ -1,14 +1,15 @@
 /** Where the tests find the builds and the shared test data beside the project. */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// From the directory (not import.meta.url: a DOM test environment rewrites URLs).
+export const ROOT = `${resolve(import.meta.dirname, '../..')}/`;
 export const CHROME_BUILD = `${ROOT}dist/chrome`;
 export const FIREFOX_BUILD = `${ROOT}dist/firefox`;
 export const SEEDS_DIR = `${ROOT}seeds`;
 /** Saved real news pages, beside the project (absent in a clone on its own). */
-export const NEWS_PAGES_DIR = fileURLToPath(new URL('../../../shared/news-pages/', import.meta.url));
-export const ANNOTATION_SCHEMAS_DIR = fileURLToPath(new URL('../../../shared/web-annotation-tests/', import.meta.url));
+export const NEWS_PAGES_DIR = `${resolve(ROOT, '../shared/news-pages')}/`;
+export const ANNOTATION_SCHEMAS_DIR = `${resolve(ROOT, '../shared/web-annotation-tests')}/`;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
