@@ -3,12 +3,17 @@
  * and the reply it gets, one map per direction. The receiver checks each request with the parser
  * below before acting on it.
  *
- *   content script ──MessageMap──► background   (dictionary, entity cards)
+ *   content script ──MessageMap──► background   (dictionary, entity cards, the page's highlights)
  *   popup ─────────MessageMap──► background     (coverage queries, saving; extension pages only)
  *   popup ─────────PageMessageMap──► content script of a tab (what is on the page)
+ *   background ────PageMessageMap──► content script (shortcut and menu: save the selection)
  */
 import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from './core/dictionary.ts';
 import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
+import {
+  HIGHLIGHT_COLOURS, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, MAX_TAGS, isColour, parseTags,
+  type HighlightEdit, type NewHighlight, type SavedHighlight,
+} from './core/highlights.ts';
 
 /** One entity found on a page, with how often. */
 export interface PageEntity {
@@ -66,6 +71,27 @@ export interface MessageMap {
    * background acts only if the reader turned automatic saving on, and only on the sender's tab.
    */
   'coverage/autosave': { request: { mentions: number }; response: { saved: boolean } };
+  /**
+   * Content script → background: the highlights saved on the sender's page. The page's declared
+   * canonical URL counts only on the sender's own site (see pageKey).
+   */
+  'highlights/page': { request: { canonical: string | null }; response: { source: string; highlights: SavedHighlight[]; reveal: string | null } };
+  /** Content script → background: save a new highlight of the sender's page. */
+  'highlights/save': { request: { highlight: NewHighlight; canonical: string | null }; response: SavedHighlight };
+  /** Content script or extension page → background: change a highlight's note, tags or colour. */
+  'highlights/update': { request: { id: string; edit: HighlightEdit }; response: SavedHighlight | null };
+  /** Content script or extension page → background: delete a highlight. */
+  'highlights/delete': { request: { id: string }; response: { deleted: boolean } };
+  /** Extension page → background: every saved highlight, newest first. */
+  'highlights/list': { request: Record<never, never>; response: SavedHighlight[] };
+  /** Extension page → background: open a highlight's page and show it there. */
+  'highlights/open': { request: { id: string }; response: { opened: boolean } };
+}
+
+/** A saved highlight as the page's content script placed it (or could not). */
+export interface PageHighlight {
+  highlight: SavedHighlight;
+  found: boolean;
 }
 
 export interface PageMessageMap {
@@ -75,6 +101,14 @@ export interface PageMessageMap {
   'page/reveal': { request: { entity: string }; response: { found: boolean } };
   /** The page's main article, for saving as coverage. */
   'page/article': { request: Record<never, never>; response: ExtractedArticle | { error: string } };
+  /** The page's saved highlights, each found on the page or not. */
+  'page/highlights': { request: Record<never, never>; response: { source: string | null; items: PageHighlight[] } };
+  /** Scroll to a saved highlight and open its note. */
+  'page/reveal-highlight': { request: { id: string }; response: { found: boolean } };
+  /** Open the note editor for the reader's current selection (keyboard shortcut, context menu). */
+  'page/compose': { request: Record<never, never>; response: { opened: boolean } };
+  /** Highlights were changed elsewhere (popup, highlights page): read them again. */
+  'page/highlights-changed': { request: Record<never, never>; response: { ok: boolean } };
 }
 
 export type MessageType = keyof MessageMap;
@@ -86,7 +120,9 @@ export type PageRequest<K extends PageMessageType> = { type: K } & PageMessageMa
 export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMessageType];
 
 /** Requests only the extension's own pages may make (never a content script). */
-export const PRIVILEGED: ReadonlySet<MessageType> = new Set(['coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article']);
+export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
+  'coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
+]);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
 
@@ -122,6 +158,29 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'coverage/save':
       if (typeof m.tabId !== 'number' || !Number.isInteger(m.tabId)) return 'coverage/save needs a tab id';
       return { type: 'coverage/save', tabId: m.tabId };
+    case 'highlights/page':
+      if (!isUrlOrNull(m.canonical)) return 'highlights/page needs a canonical URL or null';
+      return { type: 'highlights/page', canonical: m.canonical };
+    case 'highlights/save': {
+      if (!isUrlOrNull(m.canonical)) return 'highlights/save needs a canonical URL or null';
+      const highlight = parseNewHighlight(m.highlight);
+      if (typeof highlight === 'string') return `highlights/save: ${highlight}`;
+      return { type: 'highlights/save', highlight, canonical: m.canonical };
+    }
+    case 'highlights/update': {
+      if (!isId(m.id)) return 'highlights/update needs a highlight id';
+      const edit = parseEdit(m.edit);
+      if (typeof edit === 'string') return `highlights/update: ${edit}`;
+      return { type: 'highlights/update', id: m.id, edit };
+    }
+    case 'highlights/delete':
+      if (!isId(m.id)) return 'highlights/delete needs a highlight id';
+      return { type: 'highlights/delete', id: m.id };
+    case 'highlights/list':
+      return { type: 'highlights/list' };
+    case 'highlights/open':
+      if (!isId(m.id)) return 'highlights/open needs a highlight id';
+      return { type: 'highlights/open', id: m.id };
     default:
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }
@@ -139,7 +198,61 @@ export function parsePageRequest(message: unknown): AnyPageRequest | string {
     case 'page/reveal':
       if (!isId(m.entity)) return 'page/reveal needs an entity id';
       return { type: 'page/reveal', entity: m.entity };
+    case 'page/highlights':
+      return { type: 'page/highlights' };
+    case 'page/reveal-highlight':
+      if (!isId(m.id)) return 'page/reveal-highlight needs a highlight id';
+      return { type: 'page/reveal-highlight', id: m.id };
+    case 'page/compose':
+      return { type: 'page/compose' };
+    case 'page/highlights-changed':
+      return { type: 'page/highlights-changed' };
     default:
       return `unknown page message ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }
+}
+
+const isUrlOrNull = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length <= 4096);
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+const isOffset = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** Checks the fields a content script sends for a new highlight. */
+function parseNewHighlight(v: unknown): NewHighlight | string {
+  if (typeof v !== 'object' || v === null) return 'highlight is not an object';
+  const h = v as Record<string, unknown>;
+  const q = h.quote as Record<string, unknown> | null;
+  const p = h.position as Record<string, unknown> | null;
+  if (!isText(h.source, 4096) || !isText(h.pageUrl, 4096) || !isText(h.title, 2000)) return 'source, pageUrl and title must be strings';
+  if (typeof q !== 'object' || q === null || q.type !== 'TextQuoteSelector') return 'quote must be a TextQuoteSelector';
+  if (!isText(q.exact, MAX_QUOTE_LENGTH) || q.exact.trim() === '' || !isText(q.prefix, 200) || !isText(q.suffix, 200)) return 'quote needs non-empty exact text, prefix and suffix';
+  if (typeof p !== 'object' || p === null || p.type !== 'TextPositionSelector' || !isOffset(p.start) || !isOffset(p.end) || p.end <= p.start) return 'position must be a TextPositionSelector with start < end';
+  if (!isText(h.context, 4000)) return 'context must be a string';
+  const edit = parseEdit({ note: h.note, tags: h.tags, colour: h.colour });
+  if (typeof edit === 'string') return edit;
+  if (!Array.isArray(h.entities) || h.entities.length > 500 || !h.entities.every(isId)) return 'entities must be a list of ids';
+  return {
+    source: h.source, pageUrl: h.pageUrl, title: h.title,
+    quote: { type: 'TextQuoteSelector', exact: q.exact, prefix: q.prefix, suffix: q.suffix },
+    position: { type: 'TextPositionSelector', start: p.start, end: p.end },
+    context: h.context, note: edit.note ?? '', tags: edit.tags ?? [], colour: edit.colour ?? HIGHLIGHT_COLOURS[0], entities: h.entities,
+  };
+}
+
+function parseEdit(v: unknown): HighlightEdit | string {
+  if (typeof v !== 'object' || v === null) return 'edit is not an object';
+  const e = v as Record<string, unknown>;
+  const out: HighlightEdit = {};
+  if (e.note !== undefined) {
+    if (!isText(e.note, MAX_NOTE_LENGTH)) return `note must be text of at most ${MAX_NOTE_LENGTH} characters`;
+    out.note = e.note;
+  }
+  if (e.tags !== undefined) {
+    if (!Array.isArray(e.tags) || e.tags.length > MAX_TAGS * 4 || !e.tags.every((t) => isText(t, 200))) return 'tags must be a list of short strings';
+    out.tags = parseTags(e.tags);
+  }
+  if (e.colour !== undefined) {
+    if (!isColour(e.colour)) return `colour must be one of ${HIGHLIGHT_COLOURS.join(', ')}`;
+    out.colour = e.colour;
+  }
+  return out;
 }

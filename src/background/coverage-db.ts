@@ -3,6 +3,7 @@
  *
  * - `articles`: full records, keyed by an id the writer derives from the article (so a retried
  *   write overwrites rather than duplicates); a multi-entry index on the entities each mentions.
+ * - `highlights` (since v3): the reader's saved highlights, looked up by page (`bySource`).
  * - `mentions` (since v2): one small row per (entity, article) with the sentence and the
  *   article's metadata, keyed [entity, published, id], so an entity's timeline is one key range
  *   read in date order without touching article texts.
@@ -14,9 +15,10 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
+import type { SavedHighlight } from '../core/highlights.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** One entity's mention in one article, for timelines. */
 export interface MentionRow {
@@ -41,6 +43,11 @@ export interface CoverageSchema extends DBSchema {
     key: [string, string, string];
     value: MentionRow;
     indexes: { byArticle: string };
+  };
+  highlights: {
+    key: string;
+    value: SavedHighlight;
+    indexes: { bySource: string; byModified: string };
   };
 }
 
@@ -74,6 +81,11 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
         for (let c = await tx.objectStore('articles').openCursor(); c; c = await c.continue()) {
           for (const row of mentionRows(c.value)) await tx.objectStore('mentions').put(row);
         }
+      }
+      if (oldVersion < 3) {
+        const highlights = db.createObjectStore('highlights', { keyPath: 'id' });
+        highlights.createIndex('bySource', 'source');
+        highlights.createIndex('byModified', 'modified');
       }
     },
   });
@@ -177,4 +189,16 @@ export async function entityTimeline(db: CoverageDb, entity: string, limit = 200
   const [rows, total] = await Promise.all([tx.store.getAll(range, limit), tx.store.count(range)]);
   await tx.done;
   return { rows, total };
+}
+
+/** The highlights saved on one page (by its key), oldest first. */
+export async function highlightsOf(db: CoverageDb, source: string): Promise<SavedHighlight[]> {
+  const list = await db.getAllFromIndex('highlights', 'bySource', source);
+  return list.sort((a, b) => (a.created < b.created ? -1 : 1));
+}
+
+/** Writes highlights in one transaction; resolves once committed. */
+export async function putHighlights(db: CoverageDb, list: readonly SavedHighlight[]): Promise<void> {
+  const tx = db.transaction('highlights', 'readwrite');
+  await Promise.all([...list.map((h) => tx.store.put(h)), tx.done]);
 }

@@ -4,12 +4,13 @@
  * only read the dictionary; coverage queries and saving are for the extension's own pages.
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
-import { browser, extensionOrigin, readAutoSave, sendToTab } from '../platform/browser.ts';
+import { browser, extensionOrigin, readAutoSave, readReaderName, sendToTab } from '../platform/browser.ts';
 import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
-import { entityTimeline, openCoverageDb, putArticles, relatedCoverage, type CoverageDb } from './coverage-db.ts';
+import { entityTimeline, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
+import { LOCAL_CREATOR_ID, newHighlightId, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 
 const recordById = new Map(records.map((r) => [r.id, r]));
 const articleByFile = new Map(articles.map((a) => [a.file, a]));
@@ -56,6 +57,33 @@ async function saveTab(tabId: number): Promise<{ id: string; entities: number }>
   return { id: record.id, entities: record.entityIds.length };
 }
 
+/** Highlights to show once their page has opened in a tab (from the highlights page), by tab id. */
+const revealInTab = new Map<number, string>();
+
+const isExtensionPage = (sender: browser.Runtime.MessageSender): boolean =>
+  sender.tab === undefined || (sender.url ?? '').startsWith(extensionOrigin());
+
+/** The address of the page a content script runs in. */
+function senderPageUrl(sender: browser.Runtime.MessageSender): string {
+  const url = sender.tab?.url ?? sender.url;
+  if (!url || sender.frameId) throw new Error('highlights are kept for top-level pages only');
+  return url;
+}
+
+/** Reads a highlight a sender may change: extension pages any, a content script only its own site's. */
+async function ownHighlight(db: CoverageDb, id: string, sender: browser.Runtime.MessageSender): Promise<SavedHighlight | null> {
+  const found = await db.get('highlights', id);
+  if (!found) return null;
+  if (!isExtensionPage(sender) && found.site !== siteOf(senderPageUrl(sender))) return null;
+  return found;
+}
+
+/** After a change made on an extension page, tabs showing highlights read them again. */
+async function tellTabsHighlightsChanged(): Promise<void> {
+  const tabs = await browser.tabs.query({ url: ['http://*/*', 'https://*/*'] });
+  await Promise.all(tabs.map((t) => (t.id === undefined ? null : sendToTab(t.id, { type: 'page/highlights-changed' }).catch(() => null))));
+}
+
 async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
     case 'dictionary/get':
@@ -97,6 +125,53 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       await saveTab(tabId);
       return { saved: true };
     }
+    case 'highlights/page': {
+      const source = pageKey(senderPageUrl(sender), request.canonical);
+      const highlights = await highlightsOf(await coverageDb(), source);
+      const tabId = sender.tab?.id;
+      const reveal = tabId === undefined ? null : (revealInTab.get(tabId) ?? null);
+      if (tabId !== undefined && reveal && highlights.some((h) => h.id === reveal)) revealInTab.delete(tabId);
+      return { source, highlights, reveal };
+    }
+    case 'highlights/save': {
+      const url = senderPageUrl(sender);
+      const source = pageKey(url, request.canonical);
+      const now = new Date().toISOString();
+      const record: SavedHighlight = {
+        ...request.highlight, id: newHighlightId(), source, pageUrl: canonicalUrl(url), site: siteOf(source),
+        creator: { name: await readReaderName(), id: LOCAL_CREATOR_ID }, created: now, modified: now,
+      };
+      await putHighlights(await coverageDb(), [record]);
+      return record;
+    }
+    case 'highlights/update': {
+      const db = await coverageDb();
+      const found = await ownHighlight(db, request.id, sender);
+      if (!found) return null;
+      const updated: SavedHighlight = { ...found, ...request.edit, modified: new Date().toISOString() };
+      await putHighlights(db, [updated]);
+      if (isExtensionPage(sender)) void tellTabsHighlightsChanged();
+      return updated;
+    }
+    case 'highlights/delete': {
+      const db = await coverageDb();
+      const found = await ownHighlight(db, request.id, sender);
+      if (!found) return { deleted: false };
+      await db.delete('highlights', found.id);
+      if (isExtensionPage(sender)) void tellTabsHighlightsChanged();
+      return { deleted: true };
+    }
+    case 'highlights/list': {
+      const all = await (await coverageDb()).getAll('highlights');
+      return all.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : 0));
+    }
+    case 'highlights/open': {
+      const found = await (await coverageDb()).get('highlights', request.id);
+      if (!found) return { opened: false };
+      const tab = await browser.tabs.create({ url: found.pageUrl });
+      if (tab.id !== undefined) revealInTab.set(tab.id, found.id);
+      return { opened: true };
+    }
   }
 }
 
@@ -104,8 +179,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   if (sender.id !== browser.runtime.id) return undefined;
   const request = parseRequest(message);
   if (typeof request === 'string') return Promise.reject(new Error(request));
-  const fromExtensionPage = sender.tab === undefined || (sender.url ?? '').startsWith(extensionOrigin());
-  if (PRIVILEGED.has(request.type) && (!fromExtensionPage || sender.frameId)) {
+  if (PRIVILEGED.has(request.type) && (!isExtensionPage(sender) || sender.frameId)) {
     return Promise.reject(new Error(`${request.type} is only for the extension's own pages`));
   }
   return handle(request, sender);
@@ -113,4 +187,25 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.runtime.onInstalled.addListener(() => {
   void coverageDb();
+});
+
+/** Saving the selection from the keyboard shortcut or the context menu: the page opens its note editor. */
+const COMPOSE_COMMAND = 'save-highlight';
+
+async function composeIn(tabId: number | undefined): Promise<void> {
+  const id = tabId ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  if (id !== undefined) await sendToTab(id, { type: 'page/compose' }).catch(() => undefined);
+}
+
+browser.commands.onCommand.addListener((command: string, tab?: browser.Tabs.Tab) => {
+  if (command === COMPOSE_COMMAND) void composeIn(tab?.id);
+});
+
+// Menus are declared on every start (Firefox does not keep them for a non-persistent background).
+void browser.contextMenus.removeAll().then(() =>
+  browser.contextMenus.create({ id: COMPOSE_COMMAND, title: 'Save highlight with a note', contexts: ['selection'], documentUrlPatterns: ['http://*/*', 'https://*/*'] }),
+).catch(() => undefined);
+
+browser.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === COMPOSE_COMMAND) void composeIn(tab?.id);
 });

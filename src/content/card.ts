@@ -1,12 +1,10 @@
 /**
- * The hover card, in a shadow root on the one element the extension adds to a page. Created on
- * first use, so a page where nobody hovers an entity gets no node at all.
+ * The hover card, in the shadow root of the extension's one element (created on first use, so a
+ * page where nobody hovers an entity gets no node at all).
  */
 import type { EntityRecord, SeedArticle } from '../core/dictionary.ts';
 import { articleLine } from '../core/labels.ts';
-
-/** Tag of the extension's only element in a page; a valid custom-element name, never defined. */
-export const HOST_TAG = 'newsgloss-ui';
+import type { UiHost } from './ui-host.ts';
 
 const KIND_LABEL: Record<EntityRecord['kind'], string> = {
   official: 'Official',
@@ -40,40 +38,28 @@ button.more { margin-top: 8px; font: inherit; color: #0a66c2; background: none; 
 `;
 
 export class EntityCard {
-  private host: HTMLElement | null = null;
   private card: HTMLElement | null = null;
   private shownId: string | null = null;
 
   constructor(
     private readonly doc: Document,
+    private readonly host: UiHost,
     /** Opens the extension's coverage page of an entity. */
     private readonly openCoverage: (entityId: string) => void,
   ) {}
-
-  /** The host element if it exists (the text walker skips it). */
-  get element(): HTMLElement | null {
-    return this.host;
-  }
 
   get visibleEntity(): string | null {
     return this.card && !this.card.hidden ? this.shownId : null;
   }
 
   private ensure(): HTMLElement {
-    if (this.card && this.host?.isConnected) return this.card;
-    const host = this.doc.createElement(HOST_TAG);
-    host.style.cssText = 'all: initial; position: fixed; top: 0; left: 0; width: 0; height: 0; z-index: 2147483647;';
-    const root = host.attachShadow({ mode: 'open' });
-    const style = this.doc.createElement('style');
-    style.textContent = CARD_CSS;
+    if (this.card?.isConnected) return this.card;
     const card = this.doc.createElement('div');
     card.className = 'card';
     card.setAttribute('role', 'dialog');
     card.tabIndex = -1;
     card.hidden = true;
-    root.append(style, card);
-    this.doc.documentElement.append(host);
-    this.host = host;
+    this.host.root(CARD_CSS).append(card);
     this.card = card;
     return card;
   }
@@ -102,14 +88,8 @@ export class EntityCard {
     if (this.card) this.card.hidden = true;
   }
 
-  /** Whether a pointer or focus event happened inside the card. */
-  contains(event: Event): boolean {
-    return this.host !== null && event.composedPath().includes(this.host);
-  }
-
   destroy(): void {
-    this.host?.remove();
-    this.host = null;
+    this.card?.remove();
     this.card = null;
   }
 

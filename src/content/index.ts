@@ -1,6 +1,7 @@
 /**
  * The content script: highlights dictionary entities on the page, keeps up with content that
- * arrives later, and opens a card on hover or when the caret enters a highlight.
+ * arrives later, and opens a card on hover or when the caret enters a highlight. It also paints
+ * the reader's saved highlights, saves new ones from a selection, and opens their notes.
  *
  * Lifecycle: one instance per document. A newer instance (after an extension update) announces
  * itself with a document event and the older one tears down; everything it registered ends with
@@ -11,18 +12,33 @@ import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { blockRootOf } from '../page/dom-roots.ts';
 import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, readAutoSave, readPausedSites, send } from '../platform/browser.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
+import { describeText } from '../core/anchoring.ts';
+import type { SavedHighlight } from '../core/highlights.ts';
+import { SavedHighlightLayer, type PlacedHighlight } from '../page/saved-layer.ts';
 import { EntityCard } from './card.ts';
 import { extractArticle } from './extract-article.ts';
+import { NotePanel, type NoteDraft } from './note-panel.ts';
+import { UiHost } from './ui-host.ts';
 
 const TAKEOVER_EVENT = 'newsgloss:takeover';
 /** Past this many changed places in one batch, one full rescan is cheaper than many small ones. */
 const FULL_RESCAN_THRESHOLD = 64;
 const BATCH_DELAY_MS = 60;
+/** Saved highlights not found are looked for again after late content, at most this often. */
+const RETRY_ANCHOR_MS = 700;
+/** Characters of a quote's paragraph kept to show when the quote cannot be found again. */
+const CONTEXT_KEPT = 1000;
 
 class ContentSession {
   private readonly abort = new AbortController();
   private highlighter: PageHighlighter | null = null;
-  private readonly card = new EntityCard(document, (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined));
+  private readonly ui = new UiHost(document);
+  private readonly card = new EntityCard(document, this.ui, (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined));
+  private readonly notes = new NotePanel(document, this.ui);
+  private layer: SavedHighlightLayer | null = null;
+  private highlightSource: string | null = null;
+  private retryTimer = 0;
+  private selectionTimer = 0;
   private observer: MutationObserver | null = null;
   private readonly pending = new Set<Node>();
   private batchTimer = 0;
@@ -56,7 +72,8 @@ class ContentSession {
     if (this.stopped || this.highlighter) return;
     const compiled = await send({ type: 'dictionary/get' });
     if (this.stopped || this.highlighter) return;
-    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.card.element);
+    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ui.element);
+    this.layer = new SavedHighlightLayer(document, () => this.ui.element);
     if (document.body) {
       const { matches } = this.highlighter.scan();
       // Wake the background only when the reader turned automatic saving on and the page names
@@ -69,6 +86,133 @@ class ContentSession {
     }
     this.observe();
     this.listen();
+    await this.loadHighlights();
+  }
+
+  /** The canonical URL the page declares, if any (the background decides whether it counts). */
+  private declaredCanonical(): string | null {
+    const link = document.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]');
+    return link?.href || null;
+  }
+
+  /** Reads this page's saved highlights and anchors them; opens one if the highlights page asked to. */
+  private async loadHighlights(): Promise<void> {
+    const { source, highlights, reveal } = await send({ type: 'highlights/page', canonical: this.declaredCanonical() });
+    if (this.stopped || !this.layer) return;
+    this.highlightSource = source;
+    this.layer.setAll(highlights);
+    if (reveal) this.revealHighlight(reveal);
+  }
+
+  private revealHighlight(id: string): boolean {
+    const range = this.layer?.reveal(id);
+    const placed = this.layer?.get(id);
+    if (!range || !placed) return false;
+    // After the scroll, so the note opens next to where the highlight now is.
+    requestAnimationFrame(() => this.openNote(placed, true));
+    return true;
+  }
+
+  private openNote(placed: PlacedHighlight, focus: boolean): void {
+    if (!placed.range || this.notes.isEditing) return;
+    this.card.hide();
+    this.notes.view(placed.record, placed.range.getBoundingClientRect(), focus, {
+      edit: () => this.editHighlight(placed),
+      remove: async () => {
+        const { deleted } = await send({ type: 'highlights/delete', id: placed.record.id });
+        if (deleted) this.layer?.remove(placed.record.id);
+      },
+    });
+  }
+
+  private editHighlight(placed: PlacedHighlight): void {
+    if (!placed.range) return;
+    this.notes.edit(placed.record.quote.exact, placed.record, placed.range.getBoundingClientRect(), async (draft) => {
+      const updated = await send({ type: 'highlights/update', id: placed.record.id, edit: draft });
+      if (!updated) throw new Error('this highlight is no longer stored');
+      this.layer?.update(updated);
+    });
+  }
+
+  /** The reader's selection if it is page text the extension may save (not in a field or its own UI). */
+  private pageSelection(): Range | null {
+    const sel = document.getSelection();
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
+    const range = sel.getRangeAt(0);
+    const host = this.ui.element;
+    const start = range.startContainer;
+    if (host && (host === start || host.contains(start))) return null;
+    const el = start.nodeType === Node.ELEMENT_NODE ? (start as Element) : start.parentElement;
+    if (el?.closest('input, textarea, [contenteditable=""], [contenteditable="true"]')) return null;
+    if (!range.toString().trim()) return null;
+    return range;
+  }
+
+  /** Opens the editor for the selection (button, shortcut, context menu); on a saved highlight, its note. */
+  private compose(): boolean {
+    if (!this.layer) return false;
+    const range = this.pageSelection()?.cloneRange();
+    if (!range) {
+      const sel = document.getSelection();
+      const placed = sel?.anchorNode ? this.layer.at(sel.anchorNode, sel.anchorOffset) : undefined;
+      if (placed) this.openNote(placed, true);
+      return placed !== undefined;
+    }
+    this.card.hide();
+    this.notes.edit(range.toString(), null, range.getBoundingClientRect(), (draft) => this.saveSelection(range, draft));
+    return true;
+  }
+
+  /** Saves a selection as a highlight: its selectors against the page text, its paragraph, the entities inside it. */
+  private async saveSelection(range: Range, draft: NoteDraft): Promise<void> {
+    const layer = this.layer;
+    if (!layer) throw new Error('Newsgloss is paused on this site');
+    const text = layer.readText();
+    const at = text.offsetsOf(range);
+    if (!at) throw new Error('the selection holds no text of the page');
+    const target = describeText(text.text, at.start, at.end);
+    const highlighter = this.highlighter;
+    const entities = new Set<string>();
+    for (const m of highlighter?.matches ?? []) {
+      if (m.range.collapsed) continue;
+      const inside = range.compareBoundaryPoints(Range.START_TO_START, m.range) <= 0 && range.compareBoundaryPoints(Range.END_TO_END, m.range) >= 0;
+      if (inside && highlighter) entities.add(highlighter.dict.entities[m.entity].id);
+    }
+    const block = (range.startContainer.nodeType === Node.ELEMENT_NODE ? (range.startContainer as Element) : range.startContainer.parentElement)
+      ?.closest('p, li, blockquote, h1, h2, h3, h4, h5, h6, td, figcaption, dd, pre, div, article, section');
+    const context = (block?.textContent ?? target.quote.exact).replace(/\s+/g, ' ').trim().slice(0, CONTEXT_KEPT);
+    const record: SavedHighlight = await send({
+      type: 'highlights/save',
+      canonical: this.declaredCanonical(),
+      highlight: {
+        source: this.highlightSource ?? location.href, pageUrl: location.href, title: document.title,
+        quote: target.quote, position: target.position, context, note: draft.note, tags: draft.tags, colour: draft.colour, entities: [...entities],
+      },
+    });
+    this.highlightSource = record.source;
+    const painted = text.range(at.start, at.end);
+    if (painted) layer.add(record, painted);
+    document.getSelection()?.removeAllRanges();
+  }
+
+  /** Shows or hides the "Save highlight" button as the selection changes (after it settles). */
+  private checkSelection(): void {
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = window.setTimeout(() => {
+      const range = this.pageSelection();
+      if (!range || this.notes.isEditing) return this.notes.hideSaveButton();
+      const rects = range.getClientRects();
+      const last = rects[rects.length - 1] ?? range.getBoundingClientRect();
+      this.notes.showSaveButton(last, () => this.compose());
+    }, 250);
+  }
+
+  private scheduleAnchorRetry(): void {
+    if (this.retryTimer || !this.layer) return;
+    this.retryTimer = window.setTimeout(() => {
+      this.retryTimer = 0;
+      if (!this.stopped) this.layer?.retryMissing();
+    }, RETRY_ANCHOR_MS);
   }
 
   /** Answers the popup about this page. */
@@ -91,6 +235,18 @@ class ContentSession {
         return { found: this.highlighter?.revealNext(request.entity) ?? false };
       case 'page/article':
         return extractArticle(document);
+      case 'page/highlights':
+        return {
+          source: this.highlightSource,
+          items: (this.layer?.items ?? []).map((p) => ({ highlight: p.record, found: p.range !== null && !p.range.collapsed })),
+        };
+      case 'page/reveal-highlight':
+        return { found: this.revealHighlight(request.id) };
+      case 'page/compose':
+        return { opened: this.compose() };
+      case 'page/highlights-changed':
+        if (this.layer) await this.loadHighlights();
+        return { ok: this.layer !== null };
     }
   }
 
@@ -99,7 +255,11 @@ class ContentSession {
     this.observer = null;
     this.highlighter?.destroy();
     this.highlighter = null;
+    this.layer?.destroy();
+    this.layer = null;
     this.card.hide();
+    this.notes.hide();
+    this.notes.hideSaveButton();
   }
 
   stop(): void {
@@ -109,14 +269,18 @@ class ContentSession {
     this.abort.abort();
     clearTimeout(this.batchTimer);
     clearTimeout(this.hideTimer);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.selectionTimer);
     cancelAnimationFrame(this.pointerFrame);
     this.card.destroy();
+    this.notes.destroy();
+    this.ui.destroy();
   }
 
   /** Watches for content that arrives later; the callback only queues nodes. */
   private observe(): void {
     this.observer = new MutationObserver((mutations) => {
-      const host = this.card.element;
+      const host = this.ui.element;
       for (const m of mutations) {
         if (host && m.target === document.documentElement && [...m.addedNodes, ...m.removedNodes].every((n) => n === host)) continue;
         if (m.type === 'childList' && m.addedNodes.length) for (const n of m.addedNodes) this.pending.add(n);
@@ -135,7 +299,8 @@ class ContentSession {
     const highlighter = this.highlighter;
     if (!highlighter) return;
     if (!extensionAlive()) return this.stop();
-    const host = this.card.element;
+    this.scheduleAnchorRetry();
+    const host = this.ui.element;
     const roots = new Set<Node>();
     for (const node of this.pending) {
       if (!node.isConnected || (host && (node === host || host.contains(node)))) continue;
@@ -160,34 +325,61 @@ class ContentSession {
     const { signal } = this.abort;
     const opts = { signal, passive: true, capture: true };
     document.addEventListener('pointermove', (e) => {
-      if (this.card.contains(e)) {
+      if (this.ui.contains(e)) {
         clearTimeout(this.hideTimer);
         return;
       }
       this.pointer = { x: e.clientX, y: e.clientY };
       if (!this.pointerFrame) this.pointerFrame = requestAnimationFrame(() => this.checkPointer());
     }, opts);
-    document.addEventListener('selectionchange', () => this.checkCaret(), { signal });
+    document.addEventListener('selectionchange', () => {
+      this.checkCaret();
+      this.checkSelection();
+    }, { signal });
     document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.card.visibleEntity) this.card.hide();
+      if (e.key !== 'Escape') return;
+      if (this.card.visibleEntity) this.card.hide();
+      if (this.notes.visibleId !== null) this.notes.hide();
+      this.notes.hideSaveButton();
     }, { signal, capture: true });
-    window.addEventListener('scroll', () => this.card.hide(), opts);
+    window.addEventListener('scroll', () => {
+      this.card.hide();
+      if (!this.notes.isEditing) this.notes.hide();
+    }, opts);
   }
 
   private checkPointer(): void {
     this.pointerFrame = 0;
     const p = this.pointer;
     if (!p || !this.highlighter) return;
-    const match = this.matchAtPoint(p.x, p.y);
-    if (match) {
+    const saved = this.savedAtPoint(p.x, p.y);
+    const match = saved ? undefined : this.matchAtPoint(p.x, p.y);
+    if (saved) {
       clearTimeout(this.hideTimer);
+      this.hideTimer = 0;
+      this.openNote(saved, false);
+    } else if (match) {
+      clearTimeout(this.hideTimer);
+      this.hideTimer = 0;
+      if (!this.notes.isEditing) this.notes.hide();
       void this.openCard(match);
-    } else if (this.card.visibleEntity && !this.hideTimer) {
+    } else if ((this.card.visibleEntity || (this.notes.visibleId && !this.notes.isEditing)) && !this.hideTimer) {
       this.hideTimer = window.setTimeout(() => {
         this.hideTimer = 0;
         this.card.hide();
+        if (!this.notes.isEditing) this.notes.hide();
       }, 300);
     }
+  }
+
+  private savedAtPoint(x: number, y: number): PlacedHighlight | undefined {
+    const pos = caretAt(x, y);
+    const placed = pos ? this.layer?.at(pos.node, pos.offset) : undefined;
+    if (!placed?.range) return undefined;
+    for (const r of placed.range.getClientRects()) {
+      if (x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1) return placed;
+    }
+    return undefined;
   }
 
   private matchAtPoint(x: number, y: number): PaintedMatch | undefined {
@@ -204,6 +396,8 @@ class ContentSession {
   private checkCaret(): void {
     const sel = document.getSelection();
     if (!sel || !sel.isCollapsed || !sel.anchorNode || !this.highlighter) return;
+    const saved = this.layer?.at(sel.anchorNode, sel.anchorOffset);
+    if (saved) return this.openNote(saved, false);
     const match = this.highlighter.matchAt(sel.anchorNode, sel.anchorOffset);
     if (match) void this.openCard(match);
   }

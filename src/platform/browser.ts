@@ -70,3 +70,11 @@ export async function readAutoSave(): Promise<AutoSaveSetting> {
     minMentions: typeof v?.minMentions === 'number' && v.minMentions > 0 ? Math.floor(v.minMentions) : AUTO_SAVE_DEFAULT.minMentions,
   };
 }
+
+/** The name this reader signs highlights with (set on the options page; shared in exported files). */
+export const READER_NAME_KEY = 'readerName';
+
+export async function readReaderName(): Promise<string> {
+  const v: unknown = (await browser.storage.local.get(READER_NAME_KEY))[READER_NAME_KEY];
+  return typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : '';
+}

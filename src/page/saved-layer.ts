@@ -1,0 +1,166 @@
+/**
+ * The reader's saved highlights on a page: anchored from their selectors and painted with the CSS
+ * Custom Highlight API, one highlight per colour, above the entity highlights. Like the entity
+ * highlighter it never changes the page's DOM.
+ */
+import { anchorAll, prepareText } from '../core/anchoring.ts';
+import { HIGHLIGHT_COLOURS, targetOf, type HighlightColour, type SavedHighlight } from '../core/highlights.ts';
+import { FLASH_NAME } from './highlighter.ts';
+import { PageText } from './text-index.ts';
+
+/** Registry name of the highlight painting saved highlights of one colour (also in the stylesheet). */
+export function noteHighlightName(colour: HighlightColour): string {
+  return `newsgloss-note-${colour}`;
+}
+
+export interface PlacedHighlight {
+  record: SavedHighlight;
+  /** Null when its text was not found on the page. */
+  range: Range | null;
+}
+
+export interface AnchorStats {
+  highlights: number;
+  found: number;
+  textLength: number;
+  /** Milliseconds to read the page's text and anchor every highlight. */
+  ms: number;
+}
+
+export class SavedHighlightLayer {
+  private placed = new Map<string, PlacedHighlight>();
+  private readonly highlights = new Map<HighlightColour, Highlight>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly ownHost: () => Element | null = () => null,
+  ) {}
+
+  get items(): readonly PlacedHighlight[] {
+    return [...this.placed.values()];
+  }
+
+  get(id: string): PlacedHighlight | undefined {
+    return this.placed.get(id);
+  }
+
+  /** Reads the page's text once (for saving a selection against the same text anchoring uses). */
+  readText(): PageText {
+    return PageText.read(this.doc, this.ownHost());
+  }
+
+  private highlightFor(colour: HighlightColour): Highlight {
+    let h = this.highlights.get(colour);
+    if (!h) {
+      const win = this.doc.defaultView as Window & typeof globalThis;
+      h = new win.Highlight();
+      // Above entity highlights (priority 0) where they overlap.
+      h.priority = 1;
+      this.highlights.set(colour, h);
+      win.CSS.highlights.set(noteHighlightName(colour), h);
+    }
+    return h;
+  }
+
+  /** Replaces the layer's highlights with `records`, anchoring all of them against one reading of the page. */
+  setAll(records: readonly SavedHighlight[]): AnchorStats {
+    this.clearPaint();
+    this.placed = new Map(records.map((r) => [r.id, { record: r, range: null }]));
+    return this.anchor([...this.placed.values()]);
+  }
+
+  /** Anchors again the highlights not found (or whose text went away): for content that arrives late. */
+  retryMissing(): AnchorStats | null {
+    const missing = [...this.placed.values()].filter((p) => !p.range || p.range.collapsed || !p.range.startContainer.isConnected);
+    if (missing.length === 0) return null;
+    for (const p of missing) this.unpaint(p);
+    return this.anchor(missing);
+  }
+
+  private anchor(list: PlacedHighlight[]): AnchorStats {
+    const t0 = performance.now();
+    const text = this.readText();
+    const prepared = prepareText(text.text);
+    const anchors = anchorAll(prepared, list.map((p) => targetOf(p.record)));
+    let found = 0;
+    list.forEach((p, i) => {
+      const a = anchors[i];
+      p.range = a ? text.range(a.start, a.end) : null;
+      if (p.range) {
+        found++;
+        this.highlightFor(p.record.colour).add(p.range);
+      }
+    });
+    return { highlights: list.length, found, textLength: text.text.length, ms: performance.now() - t0 };
+  }
+
+  /** Adds a highlight just saved from a selection, painted on the selection's range. */
+  add(record: SavedHighlight, range: Range): void {
+    this.placed.set(record.id, { record, range });
+    this.highlightFor(record.colour).add(range);
+  }
+
+  /** Replaces a highlight's record (note, tags, colour changed) keeping its place. */
+  update(record: SavedHighlight): void {
+    const p = this.placed.get(record.id);
+    if (!p) return;
+    this.unpaint(p);
+    p.record = record;
+    if (p.range) this.highlightFor(record.colour).add(p.range);
+  }
+
+  remove(id: string): void {
+    const p = this.placed.get(id);
+    if (!p) return;
+    this.unpaint(p);
+    this.placed.delete(id);
+  }
+
+  private unpaint(p: PlacedHighlight): void {
+    if (p.range) this.highlights.get(p.record.colour)?.delete(p.range);
+  }
+
+  /** The saved highlight under a document point, the most recent first where they overlap. */
+  at(node: Node, offset: number): PlacedHighlight | undefined {
+    let best: PlacedHighlight | undefined;
+    for (const p of this.placed.values()) {
+      if (!p.range || p.range.collapsed) continue;
+      try {
+        if (p.range.comparePoint(node, offset) === 0 && (!best || p.record.created > best.record.created)) best = p;
+      } catch {
+        // A point in another document: not ours.
+      }
+    }
+    return best;
+  }
+
+  /** Scrolls a highlight into view and flashes it; false when it is not on the page. */
+  reveal(id: string): Range | null {
+    const range = this.placed.get(id)?.range;
+    if (!range || range.collapsed || !range.startContainer.isConnected) return null;
+    range.startContainer.parentElement?.scrollIntoView({ block: 'center' });
+    const win = this.doc.defaultView as Window & typeof globalThis;
+    const flash = new win.Highlight(range);
+    flash.priority = 2;
+    win.CSS.highlights.set(FLASH_NAME, flash);
+    win.setTimeout(() => {
+      if (win.CSS.highlights.get(FLASH_NAME) === flash) win.CSS.highlights.delete(FLASH_NAME);
+    }, 1600);
+    return range;
+  }
+
+  private clearPaint(): void {
+    for (const h of this.highlights.values()) h.clear();
+  }
+
+  destroy(): void {
+    this.clearPaint();
+    const registry = (this.doc.defaultView as Window & typeof globalThis).CSS.highlights;
+    for (const colour of HIGHLIGHT_COLOURS) {
+      const h = this.highlights.get(colour);
+      if (h && registry.get(noteHighlightName(colour)) === h) registry.delete(noteHighlightName(colour));
+    }
+    this.highlights.clear();
+    this.placed.clear();
+  }
+}
