@@ -41,8 +41,8 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: false,
-      // Extension pages the manifest does not name: the coverage timeline and reader.
-      rollupOptions: { input: { coverage: 'src/coverage/index.html' } },
+      // Extension pages the manifest does not name: the coverage timeline and reader, the saved highlights.
+      rollupOptions: { input: { coverage: 'src/coverage/index.html', highlights: 'src/highlights/index.html' } },
     },
     legacy: { skipWebSocketTokenCheck: true },
   };

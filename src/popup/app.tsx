@@ -1,13 +1,14 @@
 /**
  * The popup: the entities on the current page (choosing one scrolls to it and shows its coverage
- * timeline), the related coverage stored in the database, saving the page as coverage, and the
- * per-site highlighting switch.
+ * timeline), the reader's saved highlights on it (and those not found), the related coverage
+ * stored in the database, saving the page as coverage, and the per-site highlighting switch.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RelatedItem } from '../core/coverage.ts';
 import { ENTITY_KINDS, type EntityKind } from '../core/dictionary.ts';
 import { articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
+import { PageHighlights } from './page-highlights.tsx';
 import { AUTO_SAVE_KEY, browser, PAUSED_SITES_KEY, readAutoSave, readPausedSites, send, sendToTab, type AutoSaveSetting } from '../platform/browser.ts';
 
 const KIND_TITLE: Record<EntityKind, string> = {
@@ -198,6 +199,8 @@ export function App() {
           </div>
         ))}
       </section>
+
+      {!pageError && <PageHighlights tabId={target.tabId} revision={revision} />}
 
       {chosen && (
         <section aria-labelledby="timeline">

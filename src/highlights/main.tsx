@@ -1,0 +1,122 @@
+/**
+ * Every saved highlight, with full-text search over quotes, notes and tags, and filters by tag,
+ * entity, site, person and date; each opens its page at its place.
+ */
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { matchesFilter, type HighlightFilter, type SavedHighlight } from '../core/highlights.ts';
+import { send } from '../platform/browser.ts';
+
+const uniq = (list: string[]) => [...new Set(list)].filter(Boolean).sort((a, b) => a.localeCompare(b));
+
+function App() {
+  const [all, setAll] = useState<SavedHighlight[] | null>(null);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [filter, setFilter] = useState<HighlightFilter>({});
+  const [revision, setRevision] = useState(0);
+
+  useEffect(() => {
+    void (async () => {
+      const dict = await send({ type: 'dictionary/get' });
+      setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
+    })();
+  }, []);
+  useEffect(() => {
+    void send({ type: 'highlights/list' }).then((list) => {
+      setAll(list);
+      document.getElementById('app')?.setAttribute('aria-busy', 'false');
+    });
+  }, [revision]);
+
+  const shown = useMemo(() => (all ?? []).filter((h) => matchesFilter(h, filter)), [all, filter]);
+  const tags = useMemo(() => uniq((all ?? []).flatMap((h) => h.tags)), [all]);
+  const entities = useMemo(() => uniq((all ?? []).flatMap((h) => h.entities)), [all]);
+  const sites = useMemo(() => uniq((all ?? []).map((h) => h.site)), [all]);
+  const people = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const h of all ?? []) m.set(h.creator.id, h.creator.id === 'local' ? 'You' : h.creator.name || h.creator.id);
+    return [...m];
+  }, [all]);
+
+  const set = (key: keyof HighlightFilter) => (e: Event) => {
+    const value = (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
+    setFilter((f) => ({ ...f, [key]: value || undefined }));
+  };
+
+  async function remove(h: SavedHighlight): Promise<void> {
+    if (!confirm(`Delete the highlight “${h.quote.exact.slice(0, 80)}”?`)) return;
+    await send({ type: 'highlights/delete', id: h.id });
+    setRevision((r) => r + 1);
+  }
+
+  return (
+    <>
+      <h1>Saved highlights</h1>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label class="search">
+          Search quotes, notes and tags
+          <input type="search" name="q" value={filter.text ?? ''} onInput={set('text')} />
+        </label>
+        <label>
+          Tag
+          <select name="tag" value={filter.tag ?? ''} onChange={set('tag')}>
+            <option value="">Any</option>
+            {tags.map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        </label>
+        <label>
+          Entity
+          <select name="entity" value={filter.entity ?? ''} onChange={set('entity')}>
+            <option value="">Any</option>
+            {entities.map((e) => <option key={e} value={e}>{names.get(e) ?? e}</option>)}
+          </select>
+        </label>
+        <label>
+          Site
+          <select name="site" value={filter.site ?? ''} onChange={set('site')}>
+            <option value="">Any</option>
+            {sites.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label>
+          Person
+          <select name="creator" value={filter.creator ?? ''} onChange={set('creator')}>
+            <option value="">Anyone</option>
+            {people.map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" value={filter.from ?? ''} onInput={set('from')} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" value={filter.to ?? ''} onInput={set('to')} />
+        </label>
+      </form>
+      <p class="status" role="status">
+        {all === null ? 'Loading…' : `${shown.length} of ${all.length} ${all.length === 1 ? 'highlight' : 'highlights'}`}
+      </p>
+      <ul>
+        {shown.map((h) => (
+          <li class="item" key={h.id} data-highlight={h.id}>
+            <p class={`quote swatch-${h.colour}`}>“{h.quote.exact}”</p>
+            {h.note && <p class="note">{h.note}</p>}
+            <p class="meta">
+              {h.tags.map((t) => <span class="tag" key={t}>{t}</span>)}
+              {h.title || h.source} · {h.site} · {h.created.slice(0, 10)}
+              {h.creator.id !== 'local' && ` · ${h.creator.name || 'a teammate'}`}
+              {h.entities.length > 0 && ` · ${h.entities.map((e) => names.get(e) ?? e).join(', ')}`}
+            </p>
+            <div class="row">
+              <button type="button" class="open" onClick={() => void send({ type: 'highlights/open', id: h.id })}>Open at its place</button>
+              <button type="button" onClick={() => void remove(h)}>Delete</button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
