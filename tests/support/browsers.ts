@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
-import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
+import puppeteer, { type Browser as PpBrowser, type KeyInput, type Page as PpPage } from 'puppeteer-core';
 import { CHROME_BUILD, CHROMIUM_PATH, FIREFOX_BUILD, FIREFOX_PATH } from './paths.ts';
 
 export const GECKO_ID = 'newsgloss@newsgloss.app';
@@ -19,6 +19,11 @@ export interface TestPage {
   openExtensionPage(url: string): Promise<void>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   mouseMove(x: number, y: number): Promise<void>;
+  click(x: number, y: number): Promise<void>;
+  /** Types text into whatever has the focus, key by key. */
+  type(text: string): Promise<void>;
+  /** Presses a key or a chord such as "Control+Enter". */
+  press(keys: string): Promise<void>;
   /** Runs `fn` in every new document of this tab before the page's own scripts. */
   addInitScript(fn: () => void): Promise<void>;
   /** Errors thrown by scripts in the page, collected since it opened. */
@@ -74,6 +79,9 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
       openExtensionPage: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
+      click: (x, y) => page.mouse.click(x, y),
+      type: (text) => page.keyboard.type(text),
+      press: (keys) => page.keyboard.press(keys),
       addInitScript: async (fn) => void (await page.addInitScript(fn)),
       close: () => page.close(),
     };
@@ -137,6 +145,15 @@ export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser>
       },
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),
+      click: (x, y) => page.mouse.click(x, y),
+      type: (text) => page.keyboard.type(text),
+      press: async (keys) => {
+        const parts = keys.split('+') as KeyInput[];
+        const key = parts.pop()!;
+        for (const m of parts) await page.keyboard.down(m);
+        await page.keyboard.press(key);
+        for (const m of parts.reverse()) await page.keyboard.up(m);
+      },
       addInitScript: async (fn) => void (await page.evaluateOnNewDocument(fn)),
       close: () => page.close(),
     };

@@ -1,0 +1,212 @@
+/**
+ * Saved highlights as a reader meets them, in real Chromium and Firefox ESR: select text, save it
+ * from the button next to the selection with a note, tags and a colour (keyboard only inside the
+ * editor), see it painted; come back and see it again with its note on hover; come back to an
+ * edited copy of the page (an inserted paragraph, re-wrapped text, a paragraph gone) and see the
+ * one whose text is still there painted and the other listed in the popup as not found; find both
+ * on the highlights page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { waitScanned } from '../support/page-probes.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+const QUOTE_1 = 'Minister Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing';
+const QUOTE_2 = 'the two sides would review the agreement every year';
+const NOTE_1 = 'Check the date against IRNA <script>alert(1)</script>';
+const NOTE_2 = 'Only this outlet says "every year".';
+
+const P1 = `<p>Officials from both countries spoke for two hours on Monday, according to a statement.</p>`;
+const P2 = `<p id="q1">On Monday, ${QUOTE_1} to discuss technology cooperation, the ministry said.</p>`;
+const P3 = `<p>Artificial intelligence and the digital economy were on the agenda.</p>`;
+const P4 = `<p id="q2">A spokesman added that ${QUOTE_2}, without giving details.</p>`;
+
+function story(body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tehran and Beijing talk technology</title>
+<link rel="canonical" href="/world/tehran-beijing-technology?utm_source=rss"></head><body><article><h1>Tehran and Beijing talk technology</h1>
+${body}</article></body></html>`;
+}
+
+const ORIGINAL = story(`${P1}\n${P2}\n${P3}\n${P4}`);
+/** The same story later: a paragraph inserted above, the first quote's paragraph re-wrapped, the second's removed. */
+const EDITED = story(`<p>Advertisement: subscribe for unlimited access.</p>\n${P1}\n${P2.replace(/ (Li|in|to) /g, '\n      $1 ')}\n${P3}`);
+
+/** Texts of the ranges painted as saved highlights, by colour. */
+function readSaved(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const colour of ['yellow', 'green', 'blue', 'pink', 'purple']) {
+    const h = CSS.highlights.get(`newsgloss-note-${colour}`);
+    if (h && h.size) out[colour] = [...h].map((r) => (r as Range).toString().replace(/\s+/g, ' '));
+  }
+  return out;
+}
+
+function selectText(args: { id: string; text: string }): boolean {
+  const el = document.getElementById(args.id)!;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const at = (n as Text).data.indexOf(args.text);
+    if (at === -1) continue;
+    const range = document.createRange();
+    range.setStart(n, at);
+    range.setEnd(n, at + args.text.length);
+    const sel = document.getSelection()!;
+    sel.removeAllRanges();
+    sel.addRange(range);
+    return true;
+  }
+  return false;
+}
+
+/** The centre of a visible element in the extension's shadow root, waiting for it. */
+async function shadowPoint(args: { selector: string; timeoutMs: number }): Promise<{ x: number; y: number } | null> {
+  const deadline = performance.now() + args.timeoutMs;
+  while (performance.now() < deadline) {
+    const el = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector(args.selector) as HTMLElement | null;
+    if (el && !el.hidden && el.offsetWidth > 0) {
+      const r = el.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+async function focusedField(timeoutMs: number): Promise<string | null> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const active = document.querySelector('newsgloss-ui')?.shadowRoot?.activeElement as HTMLInputElement | null;
+    if (active?.name) return active.name;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+/** The centre of the first painted saved highlight of a colour. */
+function savedPoint(colour: string): { x: number; y: number } | null {
+  const h = CSS.highlights.get(`newsgloss-note-${colour}`);
+  const range = h ? ([...h][0] as Range | undefined) : undefined;
+  const rect = range?.getClientRects()[0];
+  return rect ? { x: rect.left + Math.min(20, rect.width / 2), y: rect.top + rect.height / 2 } : null;
+}
+
+async function panelNote(timeoutMs: number): Promise<string | null> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const note = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.panel:not([hidden]) .note');
+    if (note) return note.textContent;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let v = await probe();
+  while (!ok(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 150));
+    v = await probe();
+  }
+  return v;
+}
+
+for (const [name, launch, available] of [
+  ['chromium', launchChromium, haveChromium],
+  ['firefox', launchFirefox, haveFirefox],
+] as const) {
+  describe.skipIf(!available || !haveBuilds)(`saved highlights in ${name}`, () => {
+    let browser: TestBrowser;
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer();
+      server.route('/story.html', ORIGINAL);
+      server.route('/story-later.html', EDITED);
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    async function saveSelection(page: TestPage, id: string, text: string, note: string, tags: string, moveColour: number): Promise<void> {
+      expect(await page.evaluate(selectText, { id, text })).toBe(true);
+      const button = await page.evaluate(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
+      expect(button).not.toBeNull();
+      await page.click(button!.x, button!.y);
+      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      await page.type(note);
+      await page.press('Tab');
+      await page.type(tags);
+      await page.press('Tab');
+      for (let i = 0; i < moveColour; i++) await page.press('ArrowRight');
+      await page.press('Control+Enter');
+    }
+
+    it('saves a selection with a note, paints it, and brings it back on the next visit with its note', async () => {
+      const page = await browser.newPage();
+      await page.goto(server.url('/story.html'));
+      expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
+
+      await saveSelection(page, 'q1', QUOTE_1, NOTE_1, 'tech, china', 0);
+      expect(await until(() => page.evaluate(readSaved, null), (v) => (v.yellow?.length ?? 0) === 1)).toEqual({ yellow: [QUOTE_1] });
+      await saveSelection(page, 'q2', QUOTE_2, NOTE_2, 'follow up', 1);
+      expect(await until(() => page.evaluate(readSaved, null), (v) => (v.green?.length ?? 0) === 1)).toEqual({ yellow: [QUOTE_1], green: [QUOTE_2] });
+
+      await page.goto(server.url('/story.html'));
+      expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 2)).toEqual({ yellow: [QUOTE_1], green: [QUOTE_2] });
+      const point = await page.evaluate(savedPoint, 'yellow');
+      await page.mouseMove(point!.x, point!.y);
+      // The note is shown as text: the markup in it is neither parsed nor run.
+      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+
+    it('on an edited copy of the page, paints what is still there and lists the other as not found', async () => {
+      const page = await browser.newPage();
+      const url = server.url('/story-later.html');
+      await page.goto(url);
+      expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length > 0)).toEqual({ yellow: [QUOTE_1] });
+
+      const popup = await browser.newPage();
+      await popup.openExtensionPage(`${browser.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(url)}`);
+      const listed = await until(
+        () => popup.evaluate(() => ({
+          found: [...document.querySelectorAll('li.highlight:not(.orphan)')].map((li) => li.textContent ?? ''),
+          missing: [...document.querySelectorAll('li.orphan')].map((li) => li.textContent ?? ''),
+        }), null),
+        (v) => v.found.length + v.missing.length === 2,
+      );
+      expect(listed.found).toHaveLength(1);
+      expect(listed.found[0]).toContain(QUOTE_1);
+      expect(listed.missing).toHaveLength(1);
+      expect(listed.missing[0]).toContain(QUOTE_2);
+      expect(listed.missing[0]).toContain(NOTE_2);
+      // The paragraph as it read when saved.
+      expect(listed.missing[0]).toContain('A spokesman added that');
+      await popup.close();
+      await page.close();
+    });
+
+    it('lists every highlight on the highlights page, searchable, with the entities inside it', async () => {
+      const page = await browser.newPage();
+      await page.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+      const all = await until(() => page.evaluate(() => [...document.querySelectorAll('li[data-highlight]')].map((li) => li.textContent ?? ''), null), (v) => v.length === 2);
+      expect(all).toHaveLength(2);
+      const first = all.find((t) => t.includes(QUOTE_1))!;
+      expect(first).toContain('Sattar Hashemi');
+      expect(first).toContain('Li Lecheng');
+      const search = await page.evaluate(() => {
+        const r = (document.querySelector('input[name=q]') as HTMLInputElement).getBoundingClientRect();
+        return { x: r.left + 5, y: r.top + r.height / 2 };
+      }, null);
+      await page.click(search.x, search.y);
+      await page.type('irna');
+      const found = await until(() => page.evaluate(() => [...document.querySelectorAll('li[data-highlight]')].map((li) => li.textContent ?? ''), null), (v) => v.length === 1);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(QUOTE_1);
+      await page.close();
+    });
+  });
+}
