@@ -106,7 +106,8 @@ describe('coverage database', () => {
     for (const r of seedRecords) await v1.put('articles', r);
     v1.close();
     const db = await openCoverageDb(name);
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(3);
+    expect(await db.count('highlights')).toBe(0);
     expect((await db.getAll('articles')).map((a) => a.id).sort()).toEqual(seedRecords.map((r) => r.id).sort());
     expect(await db.count('mentions')).toBe(seedRecords.reduce((n, r) => n + r.mentions.length, 0));
     expect((await entityTimeline(db, 'issa-zarepour')).rows.map((r) => r.id)).toEqual([s001.id]);
