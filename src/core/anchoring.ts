@@ -81,24 +81,21 @@ export interface AnchorText {
 /** Folds every run of whitespace into one space, keeping a map back to raw offsets. */
 export function prepareText(raw: string): AnchorText {
   const toRaw = new Int32Array(raw.length + 1);
-  let flat = '';
-  let chunkStart = 0;
+  const parts: string[] = [];
+  const runs = /\s+/g;
   let n = 0;
-  let i = 0;
-  // Copies runs without whitespace in slices (the common case) and folds the rest.
-  while (i < raw.length) {
-    if (!WHITESPACE.test(raw[i])) {
-      toRaw[n++] = i++;
-      continue;
-    }
-    flat += raw.slice(chunkStart, i) + ' ';
-    toRaw[n++] = i;
-    while (i < raw.length && WHITESPACE.test(raw[i])) i++;
-    chunkStart = i;
+  let last = 0;
+  // Whole stretches between whitespace runs are copied as slices; only the map is filled per character.
+  for (let m = runs.exec(raw); m; m = runs.exec(raw)) {
+    parts.push(raw.slice(last, m.index), ' ');
+    for (let i = last; i < m.index; i++) toRaw[n++] = i;
+    toRaw[n++] = m.index;
+    last = m.index + m[0].length;
   }
-  flat += raw.slice(chunkStart);
+  parts.push(raw.slice(last));
+  for (let i = last; i < raw.length; i++) toRaw[n++] = i;
   toRaw[n] = raw.length;
-  return { raw, flat, toRaw: toRaw.subarray(0, n + 1) };
+  return { raw, flat: parts.join(''), toRaw: toRaw.subarray(0, n + 1) };
 }
 
 function flatten(s: string): string {
@@ -167,6 +164,9 @@ function score(text: AnchorText, q: { exact: string; prefix: string; suffix: str
   return { ...c, quote, prefix, suffix, score: 50 * quote + 20 * prefix + 20 * suffix + 16 * near };
 }
 
+/** How far around the expected place the quick first look for an unchanged quote reaches. */
+const HINT_REACH = 256;
+
 /** How far from the place predicted by its neighbours a passage may be found on one side's context. */
 const PREDICTED_REACH = 256;
 
@@ -197,6 +197,19 @@ function acceptable(s: Scored, exactOccurrences: number, quoteLength: number, pr
   return s.quote >= 0.5 && worstContext >= 0.9;
 }
 
+/**
+ * The occurrences worth scoring in full (each score runs two approximate searches): those with a
+ * few characters of context intact on either side, else the ones nearest the expected place.
+ */
+function likelyStarts(flat: string, starts: number[], length: number, q: { prefix: string; suffix: string }, expected: number): number[] {
+  if (starts.length <= 8) return starts;
+  const tail = q.prefix.slice(-8);
+  const head = q.suffix.slice(0, 8);
+  const likely = starts.filter((s) => (tail && flat.startsWith(tail, s - tail.length)) || (head && flat.startsWith(head, s + length)));
+  if (likely.length) return likely.slice(0, 64);
+  return [...starts].sort((a, b) => Math.abs(a - expected) - Math.abs(b - expected)).slice(0, 8);
+}
+
 /** Every exact occurrence of `needle` in `hay` (capped: a phrase found thousands of times is scored on its first ones). */
 function occurrences(hay: string, needle: string, cap = 2000): number[] {
   const out: number[] = [];
@@ -205,7 +218,7 @@ function occurrences(hay: string, needle: string, cap = 2000): number[] {
 }
 
 /** Finds a described passage in a page's text, or null when it is not there. */
-export function anchorText(text: AnchorText, target: TextTarget, predictedRaw: number | null = null): TextAnchor | null {
+export function anchorText(text: AnchorText, target: TextTarget, predictedRaw: number | null = null, shiftHint = 0): TextAnchor | null {
   const q = { exact: flatten(target.quote.exact), prefix: flatten(target.quote.prefix), suffix: flatten(target.quote.suffix) };
   // Surrounding whitespace of the quote itself is folded into the context side.
   const exact = q.exact.trim();
@@ -217,10 +230,24 @@ export function anchorText(text: AnchorText, target: TextTarget, predictedRaw: n
   const predicted = predictedRaw === null ? null : toFlat(text, predictedRaw);
   const expected = predicted ?? toFlat(text, target.position.start);
 
+  // The common case first: the page has not changed here, or not since the passage before this
+  // one (the text moved by the same amount), and the quote stands there with its surroundings.
+  for (const hint of shiftHint ? [expected, toFlat(text, Math.max(0, target.position.start + shiftHint))] : [expected]) {
+    // Within a short reach of the hint (whitespace laid out anew moves raw offsets a little).
+    const from = Math.max(0, hint - HINT_REACH);
+    const local = text.flat.slice(from, hint + HINT_REACH + exact.length);
+    let best: Scored | null = null;
+    for (let k = local.indexOf(exact); k !== -1; k = local.indexOf(exact, k + 1)) {
+      const at = from + k;
+      const there = score(text, quoteQ, hint, { start: at, end: at + exact.length, errors: 0 });
+      if (there.prefix >= 0.9 && there.suffix >= 0.9 && (!best || there.score > best.score)) best = there;
+    }
+    if (best) return toAnchor(text, best, 'exact');
+  }
   const exactStarts = occurrences(text.flat, exact);
   let bestExact: Scored | null = null;
   if (exactStarts.length) {
-    const best = exactStarts
+    const best = likelyStarts(text.flat, exactStarts, exact.length, quoteQ, expected)
       .map((start) => score(text, quoteQ, expected, { start, end: start + exact.length, errors: 0 }))
       .reduce((a, b) => (b.score > a.score ? b : a));
     if (acceptable(best, exactStarts.length, exact.length, predicted)) {
@@ -306,7 +333,16 @@ function toAnchor(text: AnchorText, s: Scored, method: TextAnchor['method']): Te
  * which lets one intact side of context suffice there.
  */
 export function anchorAll(text: AnchorText, targets: readonly TextTarget[]): (TextAnchor | null)[] {
-  const found = targets.map((t) => anchorText(text, t));
+  // In page order, so each passage can be looked for first where the one before it moved to.
+  const order = targets.map((_, i) => i).sort((a, b) => targets[a].position.start - targets[b].position.start);
+  const found: (TextAnchor | null)[] = new Array(targets.length).fill(null);
+  let shift = 0;
+  for (const i of order) {
+    const t = targets[i];
+    const a = anchorText(text, t, null, shift);
+    found[i] = a;
+    if (a) shift = a.start - t.position.start;
+  }
   const shifts = targets
     .map((t, i) => ({ old: t.position.start, shift: found[i] ? found[i].start - t.position.start : null }))
     .filter((x): x is { old: number; shift: number } => x.shift !== null)

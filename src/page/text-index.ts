@@ -5,7 +5,8 @@
  * styles, templates) and the extension's own element, so the same page gives the same text on
  * every visit and in every browser.
  */
-const NOT_TEXT = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'SELECT', 'svg', 'SVG']);
+const NOT_TEXT = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'OPTION', 'TITLE']);
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export class PageText {
   readonly text: string;
@@ -26,18 +27,17 @@ export class PageText {
     const parts: string[] = [];
     let offset = 0;
     if (root) {
-      const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-        acceptNode: (n) =>
-          n.nodeType === Node.TEXT_NODE
-            ? NodeFilter.FILTER_ACCEPT
-            : NOT_TEXT.has((n as Element).tagName) || n === exclude
-              ? NodeFilter.FILTER_REJECT
-              : NodeFilter.FILTER_SKIP,
-      });
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const data = (n as Text).data;
+      // A plain text walker with checks on each node's parent: a filter callback per node costs
+      // more than the walk itself. Scripts, styles and fields hold text only as direct children;
+      // SVG text is told by its namespace. The extension's own element holds text only in its
+      // shadow root, which no walker enters.
+      const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+        const data = n.data;
         if (data.length === 0) continue;
-        nodes.push(n as Text);
+        const parent = n.parentNode as Element | null;
+        if (parent && (NOT_TEXT.has(parent.nodeName) || parent.namespaceURI === SVG_NS || parent === exclude)) continue;
+        nodes.push(n);
         starts.push(offset);
         parts.push(data);
         offset += data.length;
