@@ -59,6 +59,11 @@ function selectText(args: { id: string; text: string }): boolean {
   return false;
 }
 
+/** Clicks a button of the open note panel by its label (a real click needs its place: see shadowPoint). */
+function panelButtons(): string[] {
+  return [...(document.querySelector('newsgloss-ui')?.shadowRoot?.querySelectorAll('.panel:not([hidden]) button') ?? [])].map((b) => b.textContent ?? '');
+}
+
 /** The centre of a visible element in the extension's shadow root, waiting for it. */
 async function shadowPoint(args: { selector: string; timeoutMs: number }): Promise<{ x: number; y: number } | null> {
   const deadline = performance.now() + args.timeoutMs;
@@ -122,6 +127,7 @@ for (const [name, launch, available] of [
       server = await startServer();
       server.route('/story.html', ORIGINAL);
       server.route('/story-later.html', EDITED);
+      server.route('/story-late.html', story(`${P1}\n<div id="slot"></div>\n${P3}`));
       browser = await launch();
     });
     afterAll(async () => {
@@ -194,19 +200,77 @@ for (const [name, launch, available] of [
       await page.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
       const all = await until(() => page.evaluate(() => [...document.querySelectorAll('li[data-highlight]')].map((li) => li.textContent ?? ''), null), (v) => v.length === 2);
       expect(all).toHaveLength(2);
+      // The entities inside the selection were attached to it.
       const first = all.find((t) => t.includes(QUOTE_1))!;
       expect(first).toContain('Sattar Hashemi');
       expect(first).toContain('Li Lecheng');
+      expect(all.find((t) => t.includes(QUOTE_2))).toContain('follow up');
       const search = await page.evaluate(() => {
         const r = (document.querySelector('input[name=q]') as HTMLInputElement).getBoundingClientRect();
         return { x: r.left + 5, y: r.top + r.height / 2 };
       }, null);
       await page.click(search.x, search.y);
       await page.type('irna');
+      const byNote = await until(() => page.evaluate(() => [...document.querySelectorAll('li[data-highlight]')].map((li) => li.textContent ?? ''), null), (v) => v.length === 1);
+      expect(byNote).toHaveLength(1);
+      expect(byNote[0]).toContain(QUOTE_1);
+      for (let i = 0; i < 4; i++) await page.press('Backspace');
+      await page.type('EVERY year');
       const found = await until(() => page.evaluate(() => [...document.querySelectorAll('li[data-highlight]')].map((li) => li.textContent ?? ''), null), (v) => v.length === 1);
-      expect(found).toHaveLength(1);
-      expect(found[0]).toContain(QUOTE_1);
+      expect(found[0]).toContain(QUOTE_2);
       await page.close();
     });
+    it('paints a highlight whose text arrives late, opens its note from the popup, edits and deletes it from the page', async () => {
+      const page = await browser.newPage();
+      const url = server.url('/story-late.html');
+      await page.goto(url);
+      expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
+      expect(await page.evaluate(readSaved, null)).toEqual({});
+      await page.evaluate((html: string) => {
+        setTimeout(() => (document.getElementById('slot')!.innerHTML = html), 300);
+      }, P2);
+      expect(await until(() => page.evaluate(readSaved, null), (v) => (v.yellow?.length ?? 0) === 1)).toEqual({ yellow: [QUOTE_1] });
+
+      // From the popup's list: the page scrolls to it and opens its note.
+      const popup = await browser.newPage();
+      await popup.openExtensionPage(`${browser.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(url)}`);
+      const show = await until(() => popup.evaluate(() => {
+        const b = document.querySelector('li.highlight:not(.orphan) button.quote');
+        if (!b) return null;
+        const r = b.getBoundingClientRect();
+        return { x: r.left + 5, y: r.top + r.height / 2 };
+      }, null), (v) => v !== null);
+      await popup.click(show!.x, show!.y);
+      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+      await popup.close();
+
+      // Edit: the note editor opens with the saved note; the new one replaces it.
+      expect(await page.evaluate(panelButtons, null)).toEqual(['Edit', 'Delete']);
+      const edit = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button', timeoutMs: 2000 });
+      await page.click(edit!.x, edit!.y);
+      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      await page.press('End');
+      await page.type(' (done)');
+      await page.press('Control+Enter');
+      await until(() => page.evaluate(panelButtons, null), (v) => v.length === 0);
+      const point = await page.evaluate(savedPoint, 'yellow');
+      await page.mouseMove(point!.x + 1, point!.y);
+      expect(await page.evaluate(panelNote, 5000)).toBe(`${NOTE_1} (done)`);
+
+      // Delete asks once more, in place.
+      const del = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button.danger', timeoutMs: 2000 });
+      await page.click(del!.x, del!.y);
+      expect(await page.evaluate(panelButtons, null)).toEqual(['Edit', 'Delete for good?']);
+      await page.click(del!.x, del!.y);
+      expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 0)).toEqual({});
+      await page.goto(url);
+      expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
+      await page.evaluate((html: string) => void (document.getElementById('slot')!.innerHTML = html), P2);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await page.evaluate(readSaved, null)).toEqual({});
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+
   });
 }
