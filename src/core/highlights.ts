@@ -41,6 +41,18 @@ export interface SavedHighlight {
   /** ISO timestamps. */
   created: string;
   modified: string;
+  /** For an imported highlight: the `modified` of the version last imported, to tell who changed it since. */
+  syncBase?: string;
+  /** Versions set aside when it was changed both here and in an imported file; the reader resolves them. */
+  conflicts?: ConflictVersion[];
+}
+
+export interface ConflictVersion {
+  note: string;
+  tags: string[];
+  colour: HighlightColour;
+  modified: string;
+  creator: Creator;
 }
 
 /** What a content script sends to save a new highlight; the background fills in the rest. */
