@@ -10,9 +10,11 @@
  */
 import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from './core/dictionary.ts';
 import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
+import type { FileError } from './core/annotation-file.ts';
+import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
 import {
   HIGHLIGHT_COLOURS, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, MAX_TAGS, isColour, parseTags,
-  type HighlightEdit, type NewHighlight, type SavedHighlight,
+  type HighlightEdit, type HighlightFilter, type NewHighlight, type SavedHighlight,
 } from './core/highlights.ts';
 
 /** One entity found on a page, with how often. */
@@ -86,6 +88,14 @@ export interface MessageMap {
   'highlights/list': { request: Record<never, never>; response: SavedHighlight[] };
   /** Extension page → background: open a highlight's page and show it there. */
   'highlights/open': { request: { id: string }; response: { opened: boolean } };
+  /** Extension page → background: keep the current version of a highlight in conflict (-1) or adopt the set-aside one at `adopt`. */
+  'highlights/resolve': { request: { id: string; adopt: number }; response: SavedHighlight | null };
+  /** Extension page → background: the highlights passing a filter, as an annotation file or Markdown. */
+  'annotations/export': { request: { filter: HighlightFilter; format: 'jsonld' | 'markdown' }; response: ExportedFile };
+  /** Extension page → background: what importing a file would do (nothing written), or what is wrong with it. */
+  'annotations/preview': { request: { text: string }; response: { preview: ImportPreview } | { errors: FileError[] } };
+  /** Extension page → background: import a file, all or nothing. */
+  'annotations/import': { request: { text: string }; response: { result: ImportPreview } | { errors: FileError[] } };
 }
 
 /** A saved highlight as the page's content script placed it (or could not). */
@@ -122,6 +132,7 @@ export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMess
 /** Requests only the extension's own pages may make (never a content script). */
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
   'coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
+  'highlights/resolve', 'annotations/export', 'annotations/preview', 'annotations/import',
 ]);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -181,6 +192,19 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'highlights/open':
       if (!isId(m.id)) return 'highlights/open needs a highlight id';
       return { type: 'highlights/open', id: m.id };
+    case 'highlights/resolve':
+      if (!isId(m.id) || typeof m.adopt !== 'number' || !Number.isInteger(m.adopt) || m.adopt < -1) return 'highlights/resolve needs an id and a version index';
+      return { type: 'highlights/resolve', id: m.id, adopt: m.adopt };
+    case 'annotations/export': {
+      if (m.format !== 'jsonld' && m.format !== 'markdown') return 'annotations/export format must be jsonld or markdown';
+      const filter = parseFilter(m.filter);
+      if (typeof filter === 'string') return `annotations/export: ${filter}`;
+      return { type: 'annotations/export', filter, format: m.format };
+    }
+    case 'annotations/preview':
+    case 'annotations/import':
+      if (typeof m.text !== 'string') return `${m.type} needs the file's text`;
+      return { type: m.type, text: m.text };
     default:
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }
@@ -253,6 +277,20 @@ function parseEdit(v: unknown): HighlightEdit | string {
   if (e.colour !== undefined) {
     if (!isColour(e.colour)) return `colour must be one of ${HIGHLIGHT_COLOURS.join(', ')}`;
     out.colour = e.colour;
+  }
+  return out;
+}
+
+const FILTER_KEYS = ['text', 'tag', 'entity', 'site', 'creator', 'from', 'to', 'source'] as const;
+
+function parseFilter(v: unknown): HighlightFilter | string {
+  if (typeof v !== 'object' || v === null) return 'filter is not an object';
+  const f = v as Record<string, unknown>;
+  const out: HighlightFilter = {};
+  for (const k of FILTER_KEYS) {
+    if (f[k] === undefined) continue;
+    if (!isText(f[k], 4096)) return `filter.${k} must be text`;
+    out[k] = f[k];
   }
   return out;
 }

@@ -4,7 +4,9 @@
  * only read the dictionary; coverage queries and saving are for the extension's own pages.
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
-import { browser, extensionOrigin, readAutoSave, readReaderName, sendToTab } from '../platform/browser.ts';
+import { browser, extensionOrigin, readAutoSave, readReader, readReaderName, sendToTab } from '../platform/browser.ts';
+import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
+import { AnnotationFileError } from '../core/annotation-file.ts';
 import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { findMentions } from '../core/article-mentions.ts';
@@ -164,6 +166,37 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
     case 'highlights/list': {
       const all = await (await coverageDb()).getAll('highlights');
       return all.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : 0));
+    }
+    case 'highlights/resolve': {
+      const db = await coverageDb();
+      const found = await db.get('highlights', request.id);
+      if (!found) return null;
+      const others = found.conflicts ?? [];
+      const adopted = request.adopt >= 0 ? others[request.adopt] : undefined;
+      if (request.adopt >= 0 && !adopted) return null;
+      const resolved: SavedHighlight = adopted
+        ? { ...found, note: adopted.note, tags: adopted.tags, colour: adopted.colour, creator: adopted.creator, modified: new Date().toISOString(), conflicts: undefined }
+        : { ...found, conflicts: undefined };
+      await putHighlights(db, [resolved]);
+      void tellTabsHighlightsChanged();
+      return resolved;
+    }
+    case 'annotations/export': {
+      const reader = await readReader();
+      return exportHighlights(await coverageDb(), request.filter, request.format, reader);
+    }
+    case 'annotations/preview':
+    case 'annotations/import': {
+      const reader = await readReader();
+      try {
+        if (request.type === 'annotations/preview') return { preview: await previewImport(await coverageDb(), request.text, reader.id) };
+        const result = await applyImport(await coverageDb(), request.text, reader.id);
+        void tellTabsHighlightsChanged();
+        return { result };
+      } catch (error) {
+        if (error instanceof AnnotationFileError) return { errors: error.errors };
+        throw error;
+      }
     }
     case 'highlights/open': {
       const found = await (await coverageDb()).get('highlights', request.id);

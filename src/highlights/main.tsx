@@ -1,18 +1,24 @@
 /**
  * Every saved highlight, with full-text search over quotes, notes and tags, and filters by tag,
- * entity, site, person and date; each opens its page at its place.
+ * entity, site, person and date; each opens its page at its place. The listed highlights export
+ * as an annotation file or Markdown; teammates' files import here, and conflicts are resolved.
+ * `?source=URL` starts filtered to one page (the popup's "Export this page's highlights").
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { matchesFilter, type HighlightFilter, type SavedHighlight } from '../core/highlights.ts';
 import { send } from '../platform/browser.ts';
+import { Transfer } from './transfer.tsx';
 
 const uniq = (list: string[]) => [...new Set(list)].filter(Boolean).sort((a, b) => a.localeCompare(b));
 
 function App() {
   const [all, setAll] = useState<SavedHighlight[] | null>(null);
   const [names, setNames] = useState<Map<string, string>>(new Map());
-  const [filter, setFilter] = useState<HighlightFilter>({});
+  const [filter, setFilter] = useState<HighlightFilter>(() => {
+    const source = new URLSearchParams(location.search).get('source');
+    return source ? { source } : {};
+  });
   const [revision, setRevision] = useState(0);
 
   useEffect(() => {
@@ -42,6 +48,11 @@ function App() {
     const value = (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
     setFilter((f) => ({ ...f, [key]: value || undefined }));
   };
+
+  async function resolve(h: SavedHighlight, adopt: number): Promise<void> {
+    await send({ type: 'highlights/resolve', id: h.id, adopt });
+    setRevision((r) => r + 1);
+  }
 
   async function remove(h: SavedHighlight): Promise<void> {
     if (!confirm(`Delete the highlight “${h.quote.exact.slice(0, 80)}”?`)) return;
@@ -94,6 +105,13 @@ function App() {
           <input type="date" name="to" value={filter.to ?? ''} onInput={set('to')} />
         </label>
       </form>
+      {filter.source && (
+        <p class="status">
+          Only the highlights of {filter.source}{' '}
+          <button type="button" onClick={() => setFilter((f) => ({ ...f, source: undefined }))}>Show all</button>
+        </p>
+      )}
+      <Transfer filter={filter} count={shown.length} onImported={() => setRevision((r) => r + 1)} />
       <p class="status" role="status">
         {all === null ? 'Loading…' : `${shown.length} of ${all.length} ${all.length === 1 ? 'highlight' : 'highlights'}`}
       </p>
@@ -108,6 +126,19 @@ function App() {
               {h.creator.id !== 'local' && ` · ${h.creator.name || 'a teammate'}`}
               {h.entities.length > 0 && ` · ${h.entities.map((e) => names.get(e) ?? e).join(', ')}`}
             </p>
+            {h.conflicts?.map((c, i) => (
+              <div class="conflict" key={i} data-conflict={i}>
+                <p>
+                  <strong>Conflict</strong>: another version, by {c.creator.id === 'local' ? 'you' : c.creator.name || 'a teammate'} ({c.modified.slice(0, 10)}):
+                </p>
+                <p class="note">{c.note || 'No note'}</p>
+                {c.tags.length > 0 && <p class="meta">{c.tags.join(' · ')}</p>}
+                <div class="row">
+                  <button type="button" name="keep-current" onClick={() => void resolve(h, -1)}>Keep the version above</button>
+                  <button type="button" name="adopt-other" onClick={() => void resolve(h, i)}>Use this version</button>
+                </div>
+              </div>
+            ))}
             <div class="row">
               <button type="button" class="open" onClick={() => void send({ type: 'highlights/open', id: h.id })}>Open at its place</button>
               <button type="button" onClick={() => void remove(h)}>Delete</button>

@@ -78,3 +78,17 @@ export async function readReaderName(): Promise<string> {
   const v: unknown = (await browser.storage.local.get(READER_NAME_KEY))[READER_NAME_KEY];
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : '';
 }
+
+/** This reader's stable id in exported files, made once per browser profile. */
+export const READER_ID_KEY = 'readerId';
+
+export async function readReader(): Promise<{ id: string; name: string }> {
+  const got = await browser.storage.local.get([READER_ID_KEY, READER_NAME_KEY]);
+  let id = got[READER_ID_KEY];
+  if (typeof id !== 'string' || !id.startsWith('urn:uuid:')) {
+    id = `urn:uuid:${crypto.randomUUID()}`;
+    await browser.storage.local.set({ [READER_ID_KEY]: id });
+  }
+  const name = got[READER_NAME_KEY];
+  return { id: id as string, name: typeof name === 'string' ? name.trim().slice(0, 100) : '' };
+}

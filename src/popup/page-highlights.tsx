@@ -9,12 +9,17 @@ import { browser, sendToTab } from '../platform/browser.ts';
 
 export function PageHighlights({ tabId, revision }: { tabId: number; revision: number }) {
   const [items, setItems] = useState<PageHighlight[] | null>(null);
+  const [source, setSource] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
     const read = () =>
       sendToTab(tabId, { type: 'page/highlights' })
-        .then((r) => live && setItems(r.items))
+        .then((r) => {
+          if (!live) return;
+          setItems(r.items);
+          setSource(r.source);
+        })
         .catch(() => live && setItems([]));
     void read();
     // Late content can still bring a missing highlight's text: look again for a few seconds.
@@ -63,9 +68,17 @@ export function PageHighlights({ tabId, revision }: { tabId: number; revision: n
           </ul>
         </>
       )}
-      <button type="button" class="link" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('src/highlights/index.html') })}>
-        All saved highlights
-      </button>
+      <div class="actions">
+        {source && items && items.length > 0 && (
+          <button type="button" class="link" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL(`src/highlights/index.html?source=${encodeURIComponent(source)}`) })}>
+            Export this page’s highlights
+          </button>
+        )}
+        <button type="button" class="link" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('src/highlights/index.html') })}>
+          All saved highlights
+        </button>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>Your name</button>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,135 @@
+/**
+ * Exporting the listed highlights (annotation file or Markdown) and importing a teammate's file:
+ * the file is checked and summarised first (who, which pages, how many new, updated, in
+ * conflict), and written only once the reader confirms. Errors say which annotation and field.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { MAX_FILE_BYTES, type FileError } from '../core/annotation-file.ts';
+import type { HighlightFilter } from '../core/highlights.ts';
+import type { ImportPreview } from '../background/annotation-store.ts';
+import { send } from '../platform/browser.ts';
+
+function download(text: string, filename: string, mime: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+type State =
+  | { step: 'idle' }
+  | { step: 'reading'; name: string }
+  | { step: 'preview'; name: string; text: string; preview: ImportPreview }
+  | { step: 'errors'; name: string; errors: FileError[] }
+  | { step: 'done'; result: ImportPreview };
+
+export function Transfer({ filter, count, onImported }: { filter: HighlightFilter; count: number; onImported: () => void }) {
+  const [state, setState] = useState<State>({ step: 'idle' });
+  const [exportStatus, setExportStatus] = useState('');
+
+  async function exportAs(format: 'jsonld' | 'markdown'): Promise<void> {
+    setExportStatus('Exporting…');
+    const file = await send({ type: 'annotations/export', filter, format });
+    download(file.text, file.filename, file.mime);
+    setExportStatus(`Exported ${file.count} ${file.count === 1 ? 'highlight' : 'highlights'} as ${file.filename}.`);
+  }
+
+  async function read(file: File): Promise<void> {
+    // The size is checked before a byte is read.
+    if (file.size > MAX_FILE_BYTES) {
+      setState({ step: 'errors', name: file.name, errors: [{ where: '', message: `the file is ${(file.size / 1024 / 1024).toFixed(0)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read` }] });
+      return;
+    }
+    setState({ step: 'reading', name: file.name });
+    const text = await file.text();
+    const answer = await send({ type: 'annotations/preview', text });
+    if ('errors' in answer) setState({ step: 'errors', name: file.name, errors: answer.errors });
+    else setState({ step: 'preview', name: file.name, text, preview: answer.preview });
+  }
+
+  async function confirm(text: string, name: string): Promise<void> {
+    setState({ step: 'reading', name });
+    const answer = await send({ type: 'annotations/import', text });
+    if ('errors' in answer) setState({ step: 'errors', name, errors: answer.errors });
+    else {
+      setState({ step: 'done', result: answer.result });
+      onImported();
+    }
+  }
+
+  // Drag and drop anywhere on the page.
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (!file) return;
+      e.preventDefault();
+      void read(file);
+    };
+    document.addEventListener('dragover', over);
+    document.addEventListener('drop', drop);
+    return () => {
+      document.removeEventListener('dragover', over);
+      document.removeEventListener('drop', drop);
+    };
+  }, []);
+
+  return (
+    <section class="transfer" aria-label="Export and import">
+      <div class="row">
+        <button type="button" name="export-jsonld" onClick={() => void exportAs('jsonld')} disabled={count === 0}>Export {count} as annotation file</button>
+        <button type="button" name="export-markdown" onClick={() => void exportAs('markdown')} disabled={count === 0}>Export as Markdown</button>
+        <label class="import">
+          Import a file (or drop it here)
+          <input type="file" name="import" accept=".jsonld,.json,application/ld+json,application/json" onChange={(e) => {
+            const input = e.currentTarget;
+            const file = input.files?.[0];
+            input.value = '';
+            if (file) void read(file);
+          }} />
+        </label>
+      </div>
+      <p class="status" role="status">{exportStatus}</p>
+      {state.step === 'reading' && <p class="status">Reading {state.name}…</p>}
+      {state.step === 'errors' && (
+        <div class="errors" role="alert">
+          <p><strong>{state.name} was not imported</strong>; nothing was changed:</p>
+          <ul>
+            {state.errors.map((e, i) => <li key={i}>{e.where ? `${e.where}: ` : ''}{e.message}</li>)}
+          </ul>
+          <button type="button" onClick={() => setState({ step: 'idle' })}>Close</button>
+        </div>
+      )}
+      {state.step === 'preview' && (
+        <div class="preview" role="dialog" aria-label="Import preview">
+          <p>
+            <strong>{state.name}</strong>{state.preview.label ? ` (${state.preview.label})` : ''} holds {state.preview.total}{' '}
+            {state.preview.total === 1 ? 'annotation' : 'annotations'} by {state.preview.people.map((p) => `${p.name} (${p.count})`).join(', ')} on{' '}
+            {state.preview.pages.length} {state.preview.pages.length === 1 ? 'page' : 'pages'}.
+          </p>
+          <p class="counts">
+            New: {state.preview.added} · Updated: {state.preview.updated} · In conflict: {state.preview.conflicts} · Already here: {state.preview.unchanged}
+          </p>
+          <ul class="pages">
+            {state.preview.pages.map((p) => <li key={p.source}>{p.title || p.source} ({p.count})</li>)}
+          </ul>
+          <div class="row">
+            <button type="button" name="confirm-import" class="primary" onClick={() => void confirm(state.text, state.name)}>Import</button>
+            <button type="button" onClick={() => setState({ step: 'idle' })}>Cancel</button>
+          </div>
+        </div>
+      )}
+      {state.step === 'done' && (
+        <p class="status done" role="status">
+          Imported: {state.result.added} new, {state.result.updated} updated, {state.result.conflicts} in conflict, {state.result.unchanged} already here.
+        </p>
+      )}
+    </section>
+  );
+}
