@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { waitScanned } from '../support/page-probes.ts';
+import { focusedField, panelButtons, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 const QUOTE_1 = 'Minister Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing';
@@ -31,80 +32,6 @@ ${body}</article></body></html>`;
 const ORIGINAL = story(`${P1}\n${P2}\n${P3}\n${P4}`);
 /** The same story later: a paragraph inserted above, the first quote's paragraph re-wrapped, the second's removed. */
 const EDITED = story(`<p>Advertisement: subscribe for unlimited access.</p>\n${P1}\n${P2.replace(/ (Li|in|to) /g, '\n      $1 ')}\n${P3}`);
-
-/** Texts of the ranges painted as saved highlights, by colour. */
-function readSaved(): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const colour of ['yellow', 'green', 'blue', 'pink', 'purple']) {
-    const h = CSS.highlights.get(`newsgloss-note-${colour}`);
-    if (h && h.size) out[colour] = [...h].map((r) => (r as Range).toString().replace(/\s+/g, ' '));
-  }
-  return out;
-}
-
-function selectText(args: { id: string; text: string }): boolean {
-  const el = document.getElementById(args.id)!;
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const at = (n as Text).data.indexOf(args.text);
-    if (at === -1) continue;
-    const range = document.createRange();
-    range.setStart(n, at);
-    range.setEnd(n, at + args.text.length);
-    const sel = document.getSelection()!;
-    sel.removeAllRanges();
-    sel.addRange(range);
-    return true;
-  }
-  return false;
-}
-
-/** Clicks a button of the open note panel by its label (a real click needs its place: see shadowPoint). */
-function panelButtons(): string[] {
-  return [...(document.querySelector('newsgloss-ui')?.shadowRoot?.querySelectorAll('.panel:not([hidden]) button') ?? [])].map((b) => b.textContent ?? '');
-}
-
-/** The centre of a visible element in the extension's shadow root, waiting for it. */
-async function shadowPoint(args: { selector: string; timeoutMs: number }): Promise<{ x: number; y: number } | null> {
-  const deadline = performance.now() + args.timeoutMs;
-  while (performance.now() < deadline) {
-    const el = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector(args.selector) as HTMLElement | null;
-    if (el && !el.hidden && el.offsetWidth > 0) {
-      const r = el.getBoundingClientRect();
-      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return null;
-}
-
-async function focusedField(timeoutMs: number): Promise<string | null> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const active = document.querySelector('newsgloss-ui')?.shadowRoot?.activeElement as HTMLInputElement | null;
-    if (active?.name) return active.name;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return null;
-}
-
-/** The centre of the first painted saved highlight of a colour. */
-function savedPoint(colour: string): { x: number; y: number } | null {
-  const h = CSS.highlights.get(`newsgloss-note-${colour}`);
-  const range = h ? ([...h][0] as Range | undefined) : undefined;
-  const rect = range?.getClientRects()[0];
-  return rect ? { x: rect.left + Math.min(20, rect.width / 2), y: rect.top + rect.height / 2 } : null;
-}
-
-async function panelNote(timeoutMs: number): Promise<string | null> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const note = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.panel:not([hidden]) .note');
-    if (note) return note.textContent;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return null;
-}
 
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

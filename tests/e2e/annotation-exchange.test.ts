@@ -1,0 +1,161 @@
+/**
+ * Two readers, two browser profiles, in real Chromium and Firefox ESR: Ana names herself on the
+ * options page, saves a highlight with a note and exports her highlights; Bo imports the file on
+ * his highlights page (preview first), sees Ana's highlight on the page with her name, imports the
+ * same file again (nothing added) and a broken file (refused, nothing changed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { waitScanned } from '../support/page-probes.ts';
+import { focusedField, panelByline, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+const QUOTE = 'Li Lecheng said the digital economy would lead the agenda';
+const NOTE = 'Ana: confirm with the embassy <b>before</b> Friday';
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Digital economy first</title>
+<link rel="canonical" href="/world/digital-economy-first"></head><body><article><h1>Digital economy first</h1>
+<p>Officials met in Beijing on Tuesday.</p><p id="q">In Beijing, ${QUOTE}, according to IRNA.</p>
+<p>Artificial intelligence came second.</p></article></body></html>`;
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let v = await probe();
+  while (!ok(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 150));
+    v = await probe();
+  }
+  return v;
+}
+
+async function clickSelector(page: TestPage, selector: string): Promise<void> {
+  const at = await until(() => page.evaluate((sel: string) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { x: r.left + Math.min(8, r.width / 2), y: r.top + r.height / 2 };
+  }, selector), (v) => v !== null);
+  if (!at) throw new Error(`${selector} not found`);
+  await page.click(at.x, at.y);
+}
+
+/** Hands a file to the page's file input, as choosing it in the file picker does. */
+function chooseFile(args: { text: string; name: string }): void {
+  const dt = new DataTransfer();
+  dt.items.add(new File([args.text], args.name, { type: 'application/ld+json' }));
+  const input = document.querySelector('input[name=import]') as HTMLInputElement;
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+const bodyText = () => document.body.innerText;
+
+for (const [name, launch, available] of [
+  ['chromium', launchChromium, haveChromium],
+  ['firefox', launchFirefox, haveFirefox],
+] as const) {
+  describe.skipIf(!available || !haveBuilds)(`annotation files between two profiles, in ${name}`, () => {
+    let ana: TestBrowser;
+    let bo: TestBrowser;
+    let server: TestServer;
+    let exported = '';
+    beforeAll(async () => {
+      server = await startServer();
+      server.route('/digital.html', PAGE);
+      ana = await launch();
+      bo = await launch();
+    });
+    afterAll(async () => {
+      await ana?.close();
+      await bo?.close();
+      await server?.close();
+    });
+
+    it('Ana names herself, saves a highlight and exports an annotation file', async () => {
+      const options = await ana.newPage();
+      await options.openExtensionPage(`${ana.extensionOrigin}/src/options/index.html`);
+      await until(() => options.evaluate(() => document.body.dataset.ready ?? null, null), (v) => v === 'true');
+      await clickSelector(options, 'input[name=reader-name]');
+      await options.type('Ana Ferreira');
+      await options.press('Enter');
+      expect(await until(() => options.evaluate(bodyText, null), (t) => t.includes('Saved'))).toContain('Ana Ferreira');
+      await options.close();
+
+      const page = await ana.newPage();
+      await page.goto(server.url('/digital.html'));
+      expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
+      expect(await page.evaluate(selectText, { id: 'q', text: QUOTE })).toBe(true);
+      const button = await page.evaluate(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
+      await page.click(button!.x, button!.y);
+      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      await page.type(NOTE);
+      await page.press('Tab');
+      await page.type('embassy');
+      await page.press('Tab');
+      await page.press('ArrowRight');
+      await page.press('ArrowRight');
+      await page.press('Control+Enter');
+      expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 1)).toEqual({ blue: [QUOTE] });
+      await page.close();
+
+      const list = await ana.newPage();
+      await list.openExtensionPage(`${ana.extensionOrigin}/src/highlights/index.html`);
+      await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === 1);
+      await clickSelector(list, 'button[name=export-jsonld]');
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Exported 1 highlight'))).toMatch(/Exported 1 highlight as newsgloss-highlights-\d{4}-\d{2}-\d{2}\.jsonld/);
+      // The same export, read back as the button made it (the download itself lands in the profile).
+      exported = await list.evaluate(async () => {
+        type Api = { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+        const g = globalThis as unknown as { browser?: Api; chrome: Api };
+        const file = (await (g.browser ?? g.chrome).runtime.sendMessage({ type: 'annotations/export', filter: {}, format: 'jsonld' })) as { text: string };
+        return file.text;
+      }, null);
+      await list.close();
+      const file = JSON.parse(exported) as { type: string; first: { items: { creator: { name: string }; target: { source: string } }[] } };
+      expect(file.type).toBe('AnnotationCollection');
+      expect(file.first.items[0].creator.name).toBe('Ana Ferreira');
+      expect(file.first.items[0].target.source).toBe(server.url('/world/digital-economy-first'));
+    });
+
+    it('Bo previews and imports it, and sees Ana’s highlight on the page with her name', async () => {
+      expect(exported).not.toBe('');
+      const list = await bo.newPage();
+      await list.openExtensionPage(`${bo.extensionOrigin}/src/highlights/index.html`);
+      await until(() => list.evaluate(bodyText, null), (t) => t.includes('0 of 0'));
+      await list.evaluate(chooseFile, { text: exported, name: 'ana.jsonld' });
+      const preview = await until(() => list.evaluate(bodyText, null), (t) => t.includes('New: 1'));
+      expect(preview).toContain('holds 1 annotation by Ana Ferreira (1) on 1 page');
+      expect(preview).toContain('New: 1 · Updated: 0 · In conflict: 0 · Already here: 0');
+      // Nothing is written before the reader confirms.
+      expect(await list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null)).toBe(0);
+      await clickSelector(list, 'button[name=confirm-import]');
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 1 new');
+      await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === 1);
+      // Filter by person.
+      const people = await list.evaluate(() => [...document.querySelectorAll('select[name=creator] option')].map((o) => o.textContent), null);
+      expect(people).toEqual(['Anyone', 'Ana Ferreira']);
+
+      const page = await bo.newPage();
+      await page.goto(server.url('/digital.html'));
+      expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 1)).toEqual({ blue: [QUOTE] });
+      const point = await page.evaluate(savedPoint, 'blue');
+      await page.mouseMove(point!.x, point!.y);
+      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE);
+      expect(await page.evaluate(panelByline, null)).toMatch(/^Ana Ferreira, \d{4}-\d{2}-\d{2}$/);
+      await page.close();
+
+      // The same file again adds nothing.
+      await list.evaluate(chooseFile, { text: exported, name: 'ana.jsonld' });
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Already here: 1'))).toContain('New: 0 · Updated: 0 · In conflict: 0 · Already here: 1');
+      await clickSelector(list, 'button[name=confirm-import]');
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 0 new, 0 updated, 0 in conflict, 1 already here');
+
+      // A cut-short file: refused with the reason, nothing changed.
+      await list.evaluate(chooseFile, { text: exported.slice(0, exported.length / 2), name: 'cut.jsonld' });
+      const refused = await until(() => list.evaluate(bodyText, null), (t) => t.includes('was not imported'));
+      expect(refused).toMatch(/cut\.jsonld was not imported; nothing was changed:\s*this is not JSON, or it is cut short/);
+      expect(await list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null)).toBe(1);
+      await list.close();
+    });
+  });
+}
