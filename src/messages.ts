@@ -88,6 +88,8 @@ export interface MessageMap {
   'highlights/list': { request: Record<never, never>; response: SavedHighlight[] };
   /** Extension page → background: open a highlight's page and show it there. */
   'highlights/open': { request: { id: string }; response: { opened: boolean } };
+  /** Extension page → background: highlights were imported; tabs showing pages should read theirs again. */
+  'highlights/changed': { request: Record<never, never>; response: { ok: boolean } };
   /** Extension page → background: keep the current version of a highlight in conflict (-1) or adopt the set-aside one at `adopt`. */
   'highlights/resolve': { request: { id: string; adopt: number }; response: SavedHighlight | null };
   /** Extension page → background: the highlights passing a filter, as an annotation file or Markdown. */
@@ -132,7 +134,7 @@ export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMess
 /** Requests only the extension's own pages may make (never a content script). */
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
   'coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
-  'highlights/resolve', 'annotations/export', 'annotations/preview', 'annotations/import',
+  'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
 ]);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -189,6 +191,8 @@ export function parseRequest(message: unknown): AnyRequest | string {
       return { type: 'highlights/delete', id: m.id };
     case 'highlights/list':
       return { type: 'highlights/list' };
+    case 'highlights/changed':
+      return { type: 'highlights/changed' };
     case 'highlights/open':
       if (!isId(m.id)) return 'highlights/open needs a highlight id';
       return { type: 'highlights/open', id: m.id };

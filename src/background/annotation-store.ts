@@ -1,10 +1,11 @@
 /**
  * Exporting from and importing into the highlights store. An import is read and checked in full
  * first, then planned and written inside one readwrite transaction: either every change lands or
- * none does, and nothing else can write in between.
+ * none does, and nothing else can write in between. Runs wherever the database can be opened: the
+ * background, or the highlights page's worker (so a large file never blocks a page).
  */
 import {
-  parseAnnotationFile, planImport, toCollection, toMarkdown, type ImportPlan,
+  parseAnnotationFile, planImport, toCollection, toMarkdown, type ImportPlan, type ParsedFile,
 } from '../core/annotation-file.ts';
 import { matchesFilter, type Creator, type HighlightFilter, type SavedHighlight } from '../core/highlights.ts';
 import type { CoverageDb } from './coverage-db.ts';
@@ -23,11 +24,16 @@ export interface ImportPreview {
   pages: { source: string; title: string; count: number }[];
 }
 
-type HighlightStore = { get(id: string): Promise<SavedHighlight | undefined> };
+type HighlightStore = { get(id: string): Promise<SavedHighlight | undefined>; getAll(): Promise<SavedHighlight[]>; count(): Promise<number> };
 
+/** The stored highlights with these ids: one read of the whole store when the file is large beside it, else one read per id. */
 async function existingFor(store: HighlightStore, ids: readonly string[]): Promise<Map<string, SavedHighlight>> {
-  const found = await Promise.all(ids.map((id) => store.get(id)));
-  return new Map(found.filter((h): h is SavedHighlight => h !== undefined).map((h) => [h.id, h]));
+  const stored = await store.count();
+  const wanted = new Set(ids);
+  const found = ids.length * 4 > stored
+    ? (await store.getAll()).filter((h) => wanted.has(h.id))
+    : (await Promise.all(ids.map((id) => store.get(id)))).filter((h): h is SavedHighlight => h !== undefined);
+  return new Map(found.map((h) => [h.id, h]));
 }
 
 function summarise(label: string | null, incoming: readonly SavedHighlight[], plan: ImportPlan): ImportPreview {
@@ -52,18 +58,16 @@ function summarise(label: string | null, incoming: readonly SavedHighlight[], pl
   };
 }
 
-/** Reads and checks a file and says what importing it would do; writes nothing. Throws AnnotationFileError. */
-export async function previewImport(db: CoverageDb, text: string, readerId: string): Promise<ImportPreview> {
-  const { highlights, label } = parseAnnotationFile(text);
+/** Says what importing a read file would do; writes nothing. Throws AnnotationFileError. */
+export async function previewParsed(db: CoverageDb, { highlights, label }: ParsedFile, readerId: string): Promise<ImportPreview> {
   const tx = db.transaction('highlights');
   const plan = planImport(await existingFor(tx.store, highlights.map((h) => h.id)), highlights, readerId);
   await tx.done;
   return summarise(label, highlights, plan);
 }
 
-/** Imports a file in one transaction (all or nothing). Throws AnnotationFileError, leaving the store as it was. */
-export async function applyImport(db: CoverageDb, text: string, readerId: string): Promise<ImportPreview> {
-  const { highlights, label } = parseAnnotationFile(text);
+/** Imports a read file in one transaction (all or nothing). Throws AnnotationFileError, leaving the store as it was. */
+export async function applyParsed(db: CoverageDb, { highlights, label }: ParsedFile, readerId: string): Promise<ImportPreview> {
   const tx = db.transaction('highlights', 'readwrite');
   try {
     const plan = planImport(await existingFor(tx.store, highlights.map((h) => h.id)), highlights, readerId);
@@ -79,6 +83,14 @@ export async function applyImport(db: CoverageDb, text: string, readerId: string
     await tx.done.catch(() => undefined);
     throw error;
   }
+}
+
+export async function previewImport(db: CoverageDb, text: string, readerId: string): Promise<ImportPreview> {
+  return previewParsed(db, parseAnnotationFile(text), readerId);
+}
+
+export async function applyImport(db: CoverageDb, text: string, readerId: string): Promise<ImportPreview> {
+  return applyParsed(db, parseAnnotationFile(text), readerId);
 }
 
 export interface ExportedFile {
@@ -97,6 +109,6 @@ export async function exportHighlights(db: CoverageDb, filter: HighlightFilter, 
     return { text: toMarkdown(chosen), count: chosen.length, filename: `newsgloss-highlights-${stamp}.md`, mime: 'text/markdown' };
   }
   const label = reader.name ? `Highlights by ${reader.name}` : 'Newsgloss highlights';
-  const text = JSON.stringify(toCollection(chosen, reader, label, now), null, 1);
+  const text = JSON.stringify(toCollection(chosen, reader, label, now));
   return { text, count: chosen.length, filename: `newsgloss-highlights-${stamp}.jsonld`, mime: 'application/ld+json' };
 }

@@ -167,6 +167,9 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       const all = await (await coverageDb()).getAll('highlights');
       return all.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : 0));
     }
+    case 'highlights/changed':
+      await tellTabsHighlightsChanged();
+      return { ok: true };
     case 'highlights/resolve': {
       const db = await coverageDb();
       const found = await db.get('highlights', request.id);

@@ -10,6 +10,9 @@ import { matchesFilter, type HighlightFilter, type SavedHighlight } from '../cor
 import { send } from '../platform/browser.ts';
 import { Transfer } from './transfer.tsx';
 
+/** Highlights rendered at once; more on request (a team's file can hold tens of thousands). */
+const PAGE_SIZE = 200;
+
 const uniq = (list: string[]) => [...new Set(list)].filter(Boolean).sort((a, b) => a.localeCompare(b));
 
 function App() {
@@ -20,6 +23,7 @@ function App() {
     return source ? { source } : {};
   });
   const [revision, setRevision] = useState(0);
+  const [limit, setLimit] = useState(PAGE_SIZE);
 
   useEffect(() => {
     void (async () => {
@@ -116,7 +120,7 @@ function App() {
         {all === null ? 'Loading…' : `${shown.length} of ${all.length} ${all.length === 1 ? 'highlight' : 'highlights'}`}
       </p>
       <ul>
-        {shown.map((h) => (
+        {shown.slice(0, limit).map((h) => (
           <li class="item" key={h.id} data-highlight={h.id}>
             <p class={`quote swatch-${h.colour}`}>“{h.quote.exact}”</p>
             {h.note && <p class="note">{h.note}</p>}
@@ -146,6 +150,11 @@ function App() {
           </li>
         ))}
       </ul>
+      {shown.length > limit && (
+        <button type="button" name="show-more" onClick={() => setLimit((n) => n + PAGE_SIZE)}>
+          Show {Math.min(PAGE_SIZE, shown.length - limit)} more of {shown.length - limit}
+        </button>
+      )}
     </>
   );
 }

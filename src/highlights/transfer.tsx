@@ -7,10 +7,33 @@ import { useEffect, useState } from 'preact/hooks';
 import { MAX_FILE_BYTES, type FileError } from '../core/annotation-file.ts';
 import type { HighlightFilter } from '../core/highlights.ts';
 import type { ImportPreview } from '../background/annotation-store.ts';
-import { send } from '../platform/browser.ts';
+import { readReader, send } from '../platform/browser.ts';
+import type { WorkerReply, WorkerRequest } from './transfer-worker.ts';
 
-function download(text: string, filename: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+/** Files are read, checked, written and built in a worker: the page never freezes on a large one. */
+let worker: Worker | null = null;
+let nextId = 1;
+const waiting = new Map<number, (reply: WorkerReply) => void>();
+
+type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+function ask(request: Request): Promise<WorkerReply> {
+  if (!worker) {
+    worker = new Worker(new URL('./transfer-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      waiting.get(e.data.id)?.(e.data);
+      waiting.delete(e.data.id);
+    };
+  }
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    worker!.postMessage({ ...request, id });
+  });
+}
+
+function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -23,7 +46,7 @@ function download(text: string, filename: string, mime: string): void {
 type State =
   | { step: 'idle' }
   | { step: 'reading'; name: string }
-  | { step: 'preview'; name: string; text: string; preview: ImportPreview }
+  | { step: 'preview'; name: string; file: File; preview: ImportPreview }
   | { step: 'errors'; name: string; errors: FileError[] }
   | { step: 'done'; result: ImportPreview };
 
@@ -33,9 +56,13 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
 
   async function exportAs(format: 'jsonld' | 'markdown'): Promise<void> {
     setExportStatus('Exporting…');
-    const file = await send({ type: 'annotations/export', filter, format });
-    download(file.text, file.filename, file.mime);
-    setExportStatus(`Exported ${file.count} ${file.count === 1 ? 'highlight' : 'highlights'} as ${file.filename}.`);
+    const reply = await ask({ kind: 'export', filter, format, reader: await readReader() });
+    if (!('file' in reply)) {
+      setExportStatus(`Not exported: ${'failure' in reply ? reply.failure : 'unexpected answer'}`);
+      return;
+    }
+    download(reply.file, reply.filename);
+    setExportStatus(`Exported ${reply.count} ${reply.count === 1 ? 'highlight' : 'highlights'} as ${reply.filename}.`);
   }
 
   async function read(file: File): Promise<void> {
@@ -45,19 +72,20 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
       return;
     }
     setState({ step: 'reading', name: file.name });
-    const text = await file.text();
-    const answer = await send({ type: 'annotations/preview', text });
-    if ('errors' in answer) setState({ step: 'errors', name: file.name, errors: answer.errors });
-    else setState({ step: 'preview', name: file.name, text, preview: answer.preview });
+    const reply = await ask({ kind: 'preview', file, readerId: (await readReader()).id });
+    if ('preview' in reply) setState({ step: 'preview', name: file.name, file, preview: reply.preview });
+    else setState({ step: 'errors', name: file.name, errors: 'errors' in reply ? reply.errors : [{ where: '', message: 'failure' in reply ? reply.failure : 'unexpected answer' }] });
   }
 
-  async function confirm(text: string, name: string): Promise<void> {
+  async function confirm(file: File, name: string): Promise<void> {
     setState({ step: 'reading', name });
-    const answer = await send({ type: 'annotations/import', text });
-    if ('errors' in answer) setState({ step: 'errors', name, errors: answer.errors });
-    else {
-      setState({ step: 'done', result: answer.result });
+    const reply = await ask({ kind: 'import', file, readerId: (await readReader()).id });
+    if ('result' in reply) {
+      setState({ step: 'done', result: reply.result });
       onImported();
+      void send({ type: 'highlights/changed' }).catch(() => undefined);
+    } else {
+      setState({ step: 'errors', name, errors: 'errors' in reply ? reply.errors : [{ where: '', message: 'failure' in reply ? reply.failure : 'unexpected answer' }] });
     }
   }
 
@@ -120,7 +148,7 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
             {state.preview.pages.map((p) => <li key={p.source}>{p.title || p.source} ({p.count})</li>)}
           </ul>
           <div class="row">
-            <button type="button" name="confirm-import" class="primary" onClick={() => void confirm(state.text, state.name)}>Import</button>
+            <button type="button" name="confirm-import" class="primary" onClick={() => void confirm(state.file, state.name)}>Import</button>
             <button type="button" onClick={() => setState({ step: 'idle' })}>Cancel</button>
           </div>
         </div>
