@@ -132,9 +132,11 @@ for (const [name, launch, available] of [['chromium', launchChromium, haveChromi
     // tsx keeps function names with a helper the page lacks: give the page a no-op one.
     await page.evaluate(() => void ((globalThis as unknown as { __name: unknown }).__name = (f: unknown) => f), null);
     await page.evaluate(fetchFile, server.url('/bench.jsonld'));
-    const imported = await page.evaluate(run, COUNT);
+    const imported: Record<string, number> = await page.evaluate(run, COUNT);
     await new Promise((r) => setTimeout(r, 1000));
-    const r = { ...imported, ...(await page.evaluate(runExport, null)), floorMs: await page.evaluate(rawPuts, COUNT) };
+    const exportedFigures: Record<string, number> = await page.evaluate(runExport, null);
+    const floorMs: number = await page.evaluate(rawPuts, COUNT);
+    const r: Record<string, number> = { ...imported, ...exportedFigures, floorMs };
     const lt = (v: number) => (v < 0 ? 'n/a' : `${v.toFixed(0)} ms`);
     console.log(
       `  ${name.padEnd(9)} preview ${r.previewMs.toFixed(0)} ms (longest task ${lt(r.previewLongestTaskMs)}), import ${r.importMs.toFixed(0)} ms ` +
