@@ -150,6 +150,10 @@ for (const [name, launch, available] of [
       await clickSelector(list, 'button[name=confirm-import]');
       expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 0 new, 0 updated, 0 in conflict, 1 already here');
 
+      // Bo exports what he now has, right after importing: the teammate's highlight goes out under her name.
+      await clickSelector(list, 'button[name=export-jsonld]');
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Exported 1 highlight'))).toContain('Exported 1 highlight');
+
       // A cut-short file: refused with the reason, nothing changed.
       await list.evaluate(chooseFile, { text: exported.slice(0, exported.length / 2), name: 'cut.jsonld' });
       const refused = await until(() => list.evaluate(bodyText, null), (t) => t.includes('was not imported'));
