@@ -88,10 +88,7 @@ export class NotePanel {
   /** Shows the "Save highlight" button just below the end of a selection. */
   showSaveButton(rect: DOMRect, onClick: () => void): void {
     if (!this.saveButton?.isConnected) {
-      const b = this.doc.createElement('button');
-      b.type = 'button';
-      b.className = 'save';
-      b.textContent = 'Save highlight';
+      const b = this.button('Save highlight', 'save');
       // Keep the page's selection: the button must not take it on mousedown.
       b.addEventListener('mousedown', (e) => e.preventDefault());
       this.host.root(PANEL_CSS).append(b);
@@ -158,14 +155,9 @@ export class NotePanel {
     error.hidden = true;
     const actions = d.createElement('div');
     actions.className = 'actions';
-    const cancel = d.createElement('button');
-    cancel.type = 'button';
-    cancel.textContent = 'Cancel';
-    cancel.addEventListener('click', () => this.hide());
-    const save = d.createElement('button');
+    const cancel = this.button('Cancel', '', () => this.hide());
+    const save = this.button('Save', 'primary');
     save.type = 'submit';
-    save.className = 'primary';
-    save.textContent = 'Save';
     actions.append(cancel, save);
     form.append(q, noteLabel, tagsLabel, colours, error, actions);
     form.addEventListener('keydown', (e) => {
@@ -220,14 +212,8 @@ export class NotePanel {
     out.push(by);
     const buttons = d.createElement('div');
     buttons.className = 'actions';
-    const edit = d.createElement('button');
-    edit.type = 'button';
-    edit.textContent = 'Edit';
-    edit.addEventListener('click', actions.edit);
-    const remove = d.createElement('button');
-    remove.type = 'button';
-    remove.className = 'danger';
-    remove.textContent = 'Delete';
+    const edit = this.button('Edit', '', actions.edit);
+    const remove = this.button('Delete', 'danger');
     // Deleting asks once more, in place: no dialog the page could style or block.
     remove.addEventListener('click', () => {
       if (remove.dataset.confirm !== 'yes') {
@@ -247,6 +233,15 @@ export class NotePanel {
       this.restoreFocus = this.doc.activeElement;
       panel.focus();
     }
+  }
+
+  private button(label: string, className: string, onClick?: () => void): HTMLButtonElement {
+    const b = this.doc.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (className) b.className = className;
+    if (onClick) b.addEventListener('click', onClick);
+    return b;
   }
 
   private place(panel: HTMLElement, anchor: DOMRect): void {

@@ -10,6 +10,7 @@ import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { waitScanned } from '../support/page-probes.ts';
 import { focusedField, panelByline, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
+import { until } from '../support/wait.ts';
 
 const QUOTE = 'Li Lecheng said the digital economy would lead the agenda';
 const NOTE = 'Ana: confirm with the embassy <b>before</b> Friday';
@@ -17,16 +18,6 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <link rel="canonical" href="/world/digital-economy-first"></head><body><article><h1>Digital economy first</h1>
 <p>Officials met in Beijing on Tuesday.</p><p id="q">In Beijing, ${QUOTE}, according to IRNA.</p>
 <p>Artificial intelligence came second.</p></article></body></html>`;
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = await probe();
-  while (!ok(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 150));
-    v = await probe();
-  }
-  return v;
-}
 
 async function clickSelector(page: TestPage, selector: string): Promise<void> {
   const at = await until(() => page.evaluate((sel: string) => {

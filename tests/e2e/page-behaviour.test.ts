@@ -4,10 +4,11 @@
  * arriving later gets highlighted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { pointAtHighlight, readCardTitle, readHighlights, waitCardHidden } from '../support/page-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
+import { until } from '../support/wait.ts';
 
 const RULES_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rules</title>
 <style>.x { color: #222 }</style></head><body class="page">
@@ -29,17 +30,6 @@ const EXPECTED_RULES = [
   // the page names him in full.
   'official: Hashemi',
 ];
-
-async function waitFor<T>(page: TestPage, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = await probe();
-  while (!ok(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await probe();
-  }
-  void page;
-  return v;
-}
 
 for (const [name, launch, available] of [
   ['chromium', launchChromium, haveChromium],
@@ -122,7 +112,7 @@ for (const [name, launch, available] of [
         for (const [k, h] of CSS.highlights) if (k.startsWith('newsgloss-')) for (const r of h) if ((r as Range).toString()) all.push((r as Range).toString());
         return all.sort();
       }, null);
-      const seen = await waitFor(page, texts, (t) => t.includes('Cong Peiwu') && !t.includes('Ambassador Cong'));
+      const seen = await until(texts, (t) => t.includes('Cong Peiwu') && !t.includes('Ambassador Cong'));
       expect(seen).toEqual(
         ['AI', 'Cong Peiwu', 'Fatemeh Mohajerani', 'Hashemi', 'IT', 'Iran', 'Issa Zarepour', 'Li Lecheng', 'Minister of Communications and Information Technology', 'Pé\u00adkin', 'Sattar Hashemi', 'Tehran'].sort(),
       );
@@ -153,13 +143,13 @@ describe.skipIf(!haveChromium || !haveBuilds)('pausing a site, in chromium', () 
     expect((await page.evaluate(readHighlights, 10_000)).length).toBe(EXPECTED_RULES.length);
     const count = () => page.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + h.size, 0), null);
     await browser.inBackground!((site: string) => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [site] }), '127.0.0.1');
-    expect(await waitFor(page, count, (n) => n === 0)).toBe(0);
+    expect(await until(count, (n) => n === 0)).toBe(0);
     // A paused site stays paused on reload.
     await page.goto(server.url('/rules.html'));
     await new Promise((r) => setTimeout(r, 1000));
     expect(await count()).toBe(0);
     await browser.inBackground!(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [] }), null);
-    expect(await waitFor(page, count, (n) => n === EXPECTED_RULES.length)).toBe(EXPECTED_RULES.length);
+    expect(await until(count, (n) => n === EXPECTED_RULES.length)).toBe(EXPECTED_RULES.length);
     await page.close();
   });
 });

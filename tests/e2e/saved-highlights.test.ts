@@ -12,6 +12,7 @@ import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { waitScanned } from '../support/page-probes.ts';
 import { focusedField, panelButtons, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
+import { until } from '../support/wait.ts';
 
 const QUOTE_1 = 'Minister Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing';
 const QUOTE_2 = 'the two sides would review the agreement every year';
@@ -32,16 +33,6 @@ ${body}</article></body></html>`;
 const ORIGINAL = story(`${P1}\n${P2}\n${P3}\n${P4}`);
 /** The same story later: a paragraph inserted above, the first quote's paragraph re-wrapped, the second's removed. */
 const EDITED = story(`<p>Advertisement: subscribe for unlimited access.</p>\n${P1}\n${P2.replace(/ (Li|in|to) /g, '\n      $1 ')}\n${P3}`);
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = await probe();
-  while (!ok(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 150));
-    v = await probe();
-  }
-  return v;
-}
 
 for (const [name, launch, available] of [
   ['chromium', launchChromium, haveChromium],

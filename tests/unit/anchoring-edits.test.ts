@@ -17,6 +17,7 @@ import { Parser } from 'htmlparser2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { anchorAll, describeText, prepareText, type TextTarget } from '../../src/core/anchoring.ts';
 import { NEWS_PAGES_DIR, haveNewsPages } from '../support/paths.ts';
+import { seededRandom } from '../support/wait.ts';
 
 type Kind = 'short' | 'long' | 'repeated' | 'across';
 type Edit = 'none' | 'insert' | 'whitespace' | 'word' | 'delete';
@@ -120,16 +121,6 @@ interface Quote {
 interface Point {
   node: TextNode;
   offset: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -285,7 +276,7 @@ describe.skipIf(!haveNewsPages)('re-anchoring on saved news pages after edits', 
 
   it.each(pages)('%s', (file) => {
     const html = readFileSync(`${NEWS_PAGES_DIR}${file}`, 'utf8');
-    const rand = mulberry32(file.length * 7919 + file.charCodeAt(0));
+    const rand = seededRandom(file.length * 7919 + file.charCodeAt(0));
     const quotes = chooseQuotes(new Page(readNodes(html)), rand);
     for (const edit of EDITS) {
       const { page: after, expected } = applyEdit(html, quotes, edit, rand);

@@ -10,6 +10,7 @@ import { openCoverageDb, putHighlights, type CoverageDb } from '../../src/backgr
 import { existsSync } from 'node:fs';
 import { ANNOTATION_SCHEMAS_DIR } from '../support/paths.ts';
 import { loadAnnotationSchemas } from '../support/annotation-schemas.ts';
+import { seededRandom } from '../support/wait.ts';
 
 const ME: Creator = { id: 'urn:uuid:00000000-0000-4000-8000-00000000000a', name: 'Ana' };
 const TEAMMATE: Creator = { id: 'urn:uuid:00000000-0000-4000-8000-00000000000b', name: 'Bo' };
@@ -149,16 +150,6 @@ type Kind =
   | 'not JSON' | 'truncated' | 'wrong format' | 'too deep' | 'too large' | 'prototype keys' | 'id collision'
   | 'javascript: address' | 'claims to be the reader' | 'field broken' | 'duplicate ids' | 'markup in notes (valid)';
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FILES = Number(process.env.FUZZ_FILES ?? 3000);
 const results = new Map<Kind, { tried: number; refused: number; accepted: number }>();
 
@@ -170,7 +161,7 @@ describe('fuzz: bad and hostile annotation files', () => {
   });
 
   it(`${FILES} generated files: no crash, a clear error naming where, the database unchanged`, async () => {
-    const rand = mulberry32(20261122);
+    const rand = seededRandom(20261122);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const db = await freshDb();
     const local = Array.from({ length: 12 }, () => highlight());
