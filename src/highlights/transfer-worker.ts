@@ -9,7 +9,7 @@ import { applyParsed, exportHighlights, previewParsed, type ImportPreview } from
 import { openCoverageDb, type CoverageDb } from '../background/coverage-db.ts';
 
 export type WorkerRequest =
-  | { id: number; kind: 'preview' | 'import'; file: File; readerId: string }
+  | { id: number; kind: 'preview' | 'import'; file: File; token: number; readerId: string }
   | { id: number; kind: 'export'; filter: HighlightFilter; format: 'jsonld' | 'markdown'; reader: Creator };
 
 export type WorkerReply =
@@ -20,13 +20,16 @@ export type WorkerReply =
   | { id: number; failure: string };
 
 let db: Promise<CoverageDb> | null = null;
-/** The file last previewed, read once: importing it right after does not read and check it again. */
-let lastRead: { file: File; parsed: ParsedFile } | null = null;
+/**
+ * The file last previewed, read once: importing it right after does not read and check it again.
+ * Known by the page's token (a File arrives here as a new copy with every message).
+ */
+let lastRead: { token: number; parsed: ParsedFile } | null = null;
 
-async function read(file: File): Promise<ParsedFile> {
-  if (lastRead?.file === file) return lastRead.parsed;
+async function read(file: File, token: number): Promise<ParsedFile> {
+  if (lastRead?.token === token) return lastRead.parsed;
   const parsed = parseAnnotationFile(await file.text());
-  lastRead = { file, parsed };
+  lastRead = { token, parsed };
   return parsed;
 }
 
@@ -38,7 +41,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
       const out = await exportHighlights(store, req.filter, req.format, req.reader);
       return { id: req.id, file: new Blob([out.text], { type: out.mime }), filename: out.filename, count: out.count };
     }
-    const parsed = await read(req.file);
+    const parsed = await read(req.file, req.token);
     if (req.kind === 'preview') return { id: req.id, preview: await previewParsed(store, parsed, req.readerId) };
     const result = await applyParsed(store, parsed, req.readerId);
     lastRead = null;

@@ -13,6 +13,13 @@ import type { WorkerReply, WorkerRequest } from './transfer-worker.ts';
 /** Files are read, checked, written and built in a worker: the page never freezes on a large one. */
 let worker: Worker | null = null;
 let nextId = 1;
+/** A token per file chosen, so the worker can keep what it read for the preview until the import. */
+const fileTokens = new WeakMap<File, number>();
+const tokenOf = (file: File): number => {
+  let t = fileTokens.get(file);
+  if (t === undefined) fileTokens.set(file, (t = nextId++));
+  return t;
+};
 const waiting = new Map<number, (reply: WorkerReply) => void>();
 
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -72,14 +79,14 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
       return;
     }
     setState({ step: 'reading', name: file.name });
-    const reply = await ask({ kind: 'preview', file, readerId: (await readReader()).id });
+    const reply = await ask({ kind: 'preview', file, token: tokenOf(file), readerId: (await readReader()).id });
     if ('preview' in reply) setState({ step: 'preview', name: file.name, file, preview: reply.preview });
     else setState({ step: 'errors', name: file.name, errors: 'errors' in reply ? reply.errors : [{ where: '', message: 'failure' in reply ? reply.failure : 'unexpected answer' }] });
   }
 
   async function confirm(file: File, name: string): Promise<void> {
     setState({ step: 'reading', name });
-    const reply = await ask({ kind: 'import', file, readerId: (await readReader()).id });
+    const reply = await ask({ kind: 'import', file, token: tokenOf(file), readerId: (await readReader()).id });
     if ('result' in reply) {
       setState({ step: 'done', result: reply.result });
       onImported();
