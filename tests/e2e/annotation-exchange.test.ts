@@ -152,5 +152,56 @@ for (const [name, launch, available] of [
       expect(await list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null)).toBe(1);
       await list.close();
     });
+
+    /** Opens the page, hovers the highlight and appends `text` to its note through Edit. */
+    async function appendToNote(who: TestBrowser, text: string): Promise<void> {
+      const page = await who.newPage();
+      await page.goto(server.url('/digital.html'));
+      await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 1);
+      const point = await page.evaluate(savedPoint, 'blue');
+      await page.mouseMove(point!.x, point!.y);
+      expect(await page.evaluate(panelNote, 5000)).not.toBeNull();
+      const edit = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button', timeoutMs: 2000 });
+      await page.click(edit!.x, edit!.y);
+      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      await page.press('End');
+      await page.type(text);
+      await page.press('Control+Enter');
+      await until(() => page.evaluate(() => document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.panel:not([hidden]) form') ?? null, null), (v) => v === null);
+      await new Promise((r) => setTimeout(r, 300));
+      await page.close();
+    }
+
+    it('an annotation edited on both sides comes back as a conflict Bo can see and resolve', async () => {
+      await appendToNote(ana, ' (v2)');
+      const list = await ana.newPage();
+      await list.openExtensionPage(`${ana.extensionOrigin}/src/highlights/index.html`);
+      const second = await list.evaluate(async () => {
+        type Api = { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+        const g = globalThis as unknown as { browser?: Api; chrome: Api };
+        return ((await (g.browser ?? g.chrome).runtime.sendMessage({ type: 'annotations/export', filter: {}, format: 'jsonld' })) as { text: string }).text;
+      }, null);
+      await list.close();
+      expect((JSON.parse(second) as { first: { items: { body: { value: string }[] }[] } }).first.items[0].body[0].value).toBe(`${NOTE} (v2)`);
+
+      await appendToNote(bo, ' (Bo)');
+      const mine = await bo.newPage();
+      await mine.openExtensionPage(`${bo.extensionOrigin}/src/highlights/index.html`);
+      await until(() => mine.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === 1);
+      await mine.evaluate(chooseFile, { text: second, name: 'ana-2.jsonld' });
+      expect(await until(() => mine.evaluate(bodyText, null), (t) => t.includes('In conflict: 1'))).toContain('New: 0 · Updated: 0 · In conflict: 1');
+      await clickSelector(mine, 'button[name=confirm-import]');
+      await until(() => mine.evaluate(() => document.querySelectorAll('.conflict').length, null), (n) => n === 1);
+      const item = await mine.evaluate(() => document.querySelector('li[data-highlight]')!.textContent ?? '', null);
+      // Bo's edit is the newer: it stays in front; Ana's is set aside as the conflict.
+      expect(item).toContain(`${NOTE} (Bo)`);
+      expect(item).toContain(`Conflict: another version, by Ana Ferreira`);
+      expect(item).toContain(`${NOTE} (v2)`);
+      await clickSelector(mine, 'button[name=adopt-other]');
+      await until(() => mine.evaluate(() => document.querySelectorAll('.conflict').length, null), (n) => n === 0);
+      const resolved = await mine.evaluate(() => document.querySelector('li[data-highlight] .note')?.textContent ?? '', null);
+      expect(resolved).toBe(`${NOTE} (v2)`);
+      await mine.close();
+    });
   });
 }
