@@ -109,6 +109,8 @@ for (const [name, launch, available] of [
       expect(listed.missing[0]).toContain(NOTE_2);
       // The paragraph as it read when saved.
       expect(listed.missing[0]).toContain('A spokesman added that');
+      // This page's highlights can be exported from here (the highlights page, filtered to it).
+      expect(await popup.evaluate(() => document.body.innerText, null)).toContain('Export this page’s highlights');
       await popup.close();
       await page.close();
     });
