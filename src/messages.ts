@@ -119,6 +119,8 @@ export interface PageMessageMap {
   'page/reveal-highlight': { request: { id: string }; response: { found: boolean } };
   /** Open the note editor for the reader's current selection (keyboard shortcut, context menu). */
   'page/compose': { request: Record<never, never>; response: { opened: boolean } };
+  /** Go to the next saved highlight in page order and open its note (keyboard shortcut). */
+  'page/next-highlight': { request: Record<never, never>; response: { found: boolean } };
   /** Highlights were changed elsewhere (popup, highlights page): read them again. */
   'page/highlights-changed': { request: Record<never, never>; response: { ok: boolean } };
 }
@@ -233,6 +235,8 @@ export function parsePageRequest(message: unknown): AnyPageRequest | string {
       return { type: 'page/reveal-highlight', id: m.id };
     case 'page/compose':
       return { type: 'page/compose' };
+    case 'page/next-highlight':
+      return { type: 'page/next-highlight' };
     case 'page/highlights-changed':
       return { type: 'page/highlights-changed' };
     default:

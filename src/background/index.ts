@@ -228,13 +228,16 @@ browser.runtime.onInstalled.addListener(() => {
 /** Saving the selection from the keyboard shortcut or the context menu: the page opens its note editor. */
 const COMPOSE_COMMAND = 'save-highlight';
 
-async function composeIn(tabId: number | undefined): Promise<void> {
+const NEXT_COMMAND = 'next-highlight';
+
+async function tellTab(tabId: number | undefined, type: 'page/compose' | 'page/next-highlight'): Promise<void> {
   const id = tabId ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-  if (id !== undefined) await sendToTab(id, { type: 'page/compose' }).catch(() => undefined);
+  if (id !== undefined) await sendToTab(id, { type }).catch(() => undefined);
 }
 
 browser.commands.onCommand.addListener((command: string, tab?: browser.Tabs.Tab) => {
-  if (command === COMPOSE_COMMAND) void composeIn(tab?.id);
+  if (command === COMPOSE_COMMAND) void tellTab(tab?.id, 'page/compose');
+  if (command === NEXT_COMMAND) void tellTab(tab?.id, 'page/next-highlight');
 });
 
 // Menus are declared on every start (Firefox does not keep them for a non-persistent background).
@@ -243,5 +246,5 @@ void browser.contextMenus.removeAll().then(() =>
 ).catch(() => undefined);
 
 browser.contextMenus.onClicked.addListener((info, tab) => {
-  if (info.menuItemId === COMPOSE_COMMAND) void composeIn(tab?.id);
+  if (info.menuItemId === COMPOSE_COMMAND) void tellTab(tab?.id, 'page/compose');
 });

@@ -39,6 +39,8 @@ class ContentSession {
   private highlightSource: string | null = null;
   private retryTimer = 0;
   private selectionTimer = 0;
+  /** The saved highlight last shown by the popup or the shortcut, for stepping to the next. */
+  private lastRevealed: string | null = null;
   private observer: MutationObserver | null = null;
   private readonly pending = new Set<Node>();
   private batchTimer = 0;
@@ -105,6 +107,7 @@ class ContentSession {
   }
 
   private revealHighlight(id: string): boolean {
+    this.lastRevealed = id;
     const range = this.layer?.reveal(id);
     const placed = this.layer?.get(id);
     if (!range || !placed) return false;
@@ -244,6 +247,10 @@ class ContentSession {
         return { found: this.revealHighlight(request.id) };
       case 'page/compose':
         return { opened: this.compose() };
+      case 'page/next-highlight': {
+        const next = this.layer?.nextAfter(this.lastRevealed) ?? null;
+        return { found: next !== null && this.revealHighlight(next) };
+      }
       case 'page/highlights-changed':
         if (this.layer) await this.loadHighlights();
         return { ok: this.layer !== null };

@@ -134,6 +134,16 @@ export class SavedHighlightLayer {
     return best;
   }
 
+  /** The id of the placed highlight after `currentId` in page order (the first after the last), or null when none is placed. */
+  nextAfter(currentId: string | null): string | null {
+    const placed = [...this.placed.values()]
+      .filter((p) => p.range && !p.range.collapsed && p.range.startContainer.isConnected)
+      .sort((a, b) => a.range!.compareBoundaryPoints(Range.START_TO_START, b.range!));
+    if (placed.length === 0) return null;
+    const at = placed.findIndex((p) => p.record.id === currentId);
+    return placed[(at + 1) % placed.length].record.id;
+  }
+
   /** Scrolls a highlight into view and flashes it; false when it is not on the page. */
   reveal(id: string): Range | null {
     const range = this.placed.get(id)?.range;

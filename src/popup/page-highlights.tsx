@@ -39,7 +39,7 @@ export function PageHighlights({ tabId, revision }: { tabId: number; revision: n
     <section aria-labelledby="page-highlights">
       <h2 id="page-highlights">Your highlights here</h2>
       {items === null && <p class="status">Loading…</p>}
-      {items?.length === 0 && <p class="status">None yet. Select text on the page, then use “Save highlight” or Alt+Shift+H.</p>}
+      {items?.length === 0 && <p class="status">None yet. Select text on the page, then use “Save highlight” or Alt+Shift+H (Alt+Shift+J steps through saved ones).</p>}
       <ul class="highlights">
         {found.map(({ highlight: h }) => (
           <li class="item highlight" key={h.id} data-highlight={h.id}>

@@ -83,6 +83,25 @@ for (const [name, launch, available] of [
       await page.mouseMove(point!.x, point!.y);
       // The note is shown as text: the markup in it is neither parsed nor run.
       expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+
+      // The "next highlight" shortcut's message steps through them in page order, note open and focused.
+      const ext = await browser.newPage();
+      await ext.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+      const next = (url: string) => ext.evaluate(async (u: string) => {
+        type Api = { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; sendMessage(id: number, m: unknown): Promise<unknown> } };
+        const g = globalThis as unknown as { browser?: Api; chrome: Api };
+        const api = g.browser ?? g.chrome;
+        const tab = (await api.tabs.query({})).find((t) => t.url === u);
+        return api.tabs.sendMessage(tab!.id!, { type: 'page/next-highlight' });
+      }, url);
+      const storyUrl = server.url('/story.html');
+      expect(await next(storyUrl)).toEqual({ found: true });
+      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+      expect(await next(storyUrl)).toEqual({ found: true });
+      expect(await until(() => page.evaluate(panelNote, 1000), (n) => n === NOTE_2)).toBe(NOTE_2);
+      expect(await next(storyUrl)).toEqual({ found: true });
+      expect(await until(() => page.evaluate(panelNote, 1000), (n) => n === NOTE_1)).toBe(NOTE_1);
+      await ext.close();
       expect(page.errors).toEqual([]);
       await page.close();
     });
