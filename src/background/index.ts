@@ -4,7 +4,7 @@
  * only read the dictionary; coverage queries and saving are for the extension's own pages.
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
-import { browser, extensionOrigin, readAutoSave, readReader, readReaderName, sendToTab } from '../platform/browser.ts';
+import { HIGHLIGHT_PAGE_PREFIX, browser, extensionOrigin, readAutoSave, readReader, readReaderName, sendToTab } from '../platform/browser.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
 import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
@@ -80,6 +80,23 @@ async function ownHighlight(db: CoverageDb, id: string, sender: browser.Runtime.
   return found;
 }
 
+/** Updates the page index content scripts read (see pageHasHighlights) for these pages, or for all. */
+async function indexHighlightPages(sources: readonly string[] | 'all'): Promise<void> {
+  const db = await coverageDb();
+  const counts = new Map<string, number>();
+  if (sources === 'all') {
+    for (const h of await db.getAll('highlights')) counts.set(h.source, (counts.get(h.source) ?? 0) + 1);
+    const stale = Object.keys(await browser.storage.local.get(null)).filter((k) => k.startsWith(HIGHLIGHT_PAGE_PREFIX) && !counts.has(k.slice(HIGHLIGHT_PAGE_PREFIX.length)));
+    if (stale.length) await browser.storage.local.remove(stale);
+  } else {
+    for (const s of sources) counts.set(s, await db.countFromIndex('highlights', 'bySource', s));
+    const gone = [...counts].filter(([, n]) => n === 0).map(([s]) => HIGHLIGHT_PAGE_PREFIX + s);
+    if (gone.length) await browser.storage.local.remove(gone);
+  }
+  const kept = Object.fromEntries([...counts].filter(([, n]) => n > 0).map(([s, n]) => [HIGHLIGHT_PAGE_PREFIX + s, n]));
+  if (Object.keys(kept).length) await browser.storage.local.set(kept);
+}
+
 /** After a change made on an extension page, tabs showing highlights read them again. */
 async function tellTabsHighlightsChanged(): Promise<void> {
   const tabs = await browser.tabs.query({ url: ['http://*/*', 'https://*/*'] });
@@ -144,6 +161,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
         creator: { name: await readReaderName(), id: LOCAL_CREATOR_ID }, created: now, modified: now,
       };
       await putHighlights(await coverageDb(), [record]);
+      await indexHighlightPages([record.source]);
       return record;
     }
     case 'highlights/update': {
@@ -160,6 +178,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       const found = await ownHighlight(db, request.id, sender);
       if (!found) return { deleted: false };
       await db.delete('highlights', found.id);
+      await indexHighlightPages([found.source]);
       if (isExtensionPage(sender)) void tellTabsHighlightsChanged();
       return { deleted: true };
     }
@@ -168,6 +187,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       return all.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : 0));
     }
     case 'highlights/changed':
+      await indexHighlightPages('all');
       await tellTabsHighlightsChanged();
       return { ok: true };
     case 'highlights/resolve': {
@@ -194,6 +214,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       try {
         if (request.type === 'annotations/preview') return { preview: await previewImport(await coverageDb(), request.text, reader.id) };
         const result = await applyImport(await coverageDb(), request.text, reader.id);
+        await indexHighlightPages('all');
         void tellTabsHighlightsChanged();
         return { result };
       } catch (error) {
@@ -223,6 +244,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.runtime.onInstalled.addListener(() => {
   void coverageDb();
+  void indexHighlightPages('all');
 });
 
 /** Saving the selection from the keyboard shortcut or the context menu: the page opens its note editor. */

@@ -10,10 +10,10 @@
 import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dictionary.ts';
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { blockRootOf } from '../page/dom-roots.ts';
-import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, readAutoSave, readPausedSites, send } from '../platform/browser.ts';
+import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, pageHasHighlights, readAutoSave, readPausedSites, send } from '../platform/browser.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
 import { describeText } from '../core/anchoring.ts';
-import type { SavedHighlight } from '../core/highlights.ts';
+import { pageKey, type SavedHighlight } from '../core/highlights.ts';
 import { SavedHighlightLayer, type PlacedHighlight } from '../page/saved-layer.ts';
 import { EntityCard } from './card.ts';
 import { extractArticle } from './extract-article.ts';
@@ -26,6 +26,7 @@ const FULL_RESCAN_THRESHOLD = 64;
 const BATCH_DELAY_MS = 60;
 /** Saved highlights not found are looked for again after late content, at most this often. */
 const RETRY_ANCHOR_MS = 700;
+const MAX_ANCHOR_RETRIES = 40;
 /** Characters of a quote's paragraph kept to show when the quote cannot be found again. */
 const CONTEXT_KEPT = 1000;
 
@@ -41,6 +42,7 @@ class ContentSession {
   private selectionTimer = 0;
   /** The saved highlight last shown by the popup or the shortcut, for stepping to the next. */
   private lastRevealed: string | null = null;
+  private retries = 0;
   private observer: MutationObserver | null = null;
   private readonly pending = new Set<Node>();
   private batchTimer = 0;
@@ -99,9 +101,15 @@ class ContentSession {
 
   /** Reads this page's saved highlights and anchors them; opens one if the highlights page asked to. */
   private async loadHighlights(): Promise<void> {
+    // The page index in local storage answers for most pages, which have none, without waking the background.
+    if (!(await pageHasHighlights(pageKey(location.href, this.declaredCanonical())))) {
+      this.layer?.setAll([]);
+      return;
+    }
     const { source, highlights, reveal } = await send({ type: 'highlights/page', canonical: this.declaredCanonical() });
     if (this.stopped || !this.layer) return;
     this.highlightSource = source;
+    this.retries = 0;
     this.layer.setAll(highlights);
     if (reveal) this.revealHighlight(reveal);
   }
@@ -211,7 +219,10 @@ class ContentSession {
   }
 
   private scheduleAnchorRetry(): void {
-    if (this.retryTimer || !this.layer) return;
+    // A page that keeps changing (tickers, ads) would have its text read again forever: the
+    // highlights still missing after this many tries stay listed as not found.
+    if (this.retryTimer || !this.layer?.hasMissing || this.retries >= MAX_ANCHOR_RETRIES) return;
+    this.retries++;
     this.retryTimer = window.setTimeout(() => {
       this.retryTimer = 0;
       if (!this.stopped) this.layer?.retryMissing();

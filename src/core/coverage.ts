@@ -53,7 +53,18 @@ export function canonicalUrl(url: string): string {
     return url.trim();
   }
   u.hash = '';
-  for (const key of [...u.searchParams.keys()]) if (TRACKING.test(key)) u.searchParams.delete(key);
+  // The query is filtered as text: Firefox content scripts cannot iterate a URLSearchParams.
+  const kept = u.search.slice(1).split('&').filter((pair) => {
+    if (!pair) return false;
+    let key = pair.split('=')[0].replace(/\+/g, ' ');
+    try {
+      key = decodeURIComponent(key);
+    } catch {
+      // A malformed escape: compared as written.
+    }
+    return !TRACKING.test(key);
+  });
+  u.search = kept.length ? `?${kept.join('&')}` : '';
   u.hostname = u.hostname.toLowerCase().replace(/^www\./, '');
   if (u.pathname.length > 1 && u.pathname.endsWith('/')) u.pathname = u.pathname.slice(0, -1);
   return u.toString();

@@ -69,9 +69,17 @@ export class SavedHighlightLayer {
     return this.anchor([...this.placed.values()]);
   }
 
+  private missing(): PlacedHighlight[] {
+    return [...this.placed.values()].filter((p) => !p.range || p.range.collapsed || !p.range.startContainer.isConnected);
+  }
+
+  get hasMissing(): boolean {
+    return this.missing().length > 0;
+  }
+
   /** Anchors again the highlights not found (or whose text went away): for content that arrives late. */
   retryMissing(): AnchorStats | null {
-    const missing = [...this.placed.values()].filter((p) => !p.range || p.range.collapsed || !p.range.startContainer.isConnected);
+    const missing = this.missing();
     if (missing.length === 0) return null;
     for (const p of missing) this.unpaint(p);
     return this.anchor(missing);

@@ -92,3 +92,16 @@ export async function readReader(): Promise<{ id: string; name: string }> {
   const name = got[READER_NAME_KEY];
   return { id: id as string, name: typeof name === 'string' ? name.trim().slice(0, 100) : '' };
 }
+
+/**
+ * Which pages have saved highlights, kept by the background as one small entry per page key
+ * (`hl:` + key → count), so a content script can tell without waking the background: most pages
+ * a reader opens have none.
+ */
+export const HIGHLIGHT_PAGE_PREFIX = 'hl:';
+
+export async function pageHasHighlights(key: string): Promise<boolean> {
+  const name = HIGHLIGHT_PAGE_PREFIX + key;
+  const v: unknown = (await browser.storage.local.get(name))[name];
+  return typeof v === 'number' && v > 0;
+}

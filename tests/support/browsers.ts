@@ -137,11 +137,21 @@ export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser>
       openExtensionPage: async (url) => {
         // Navigating to a moz-extension: page never resolves goto: start it, then wait for the page.
         page.goto(url).catch(() => undefined);
-        await page.waitForFunction(
-          (prefix: string) => location.href.startsWith(prefix) && document.readyState === 'complete',
-          { timeout: 15_000 },
-          url.split('?')[0],
-        );
+        // The wait can fail when the old document goes away under it: wait again until the deadline.
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          try {
+            await page.waitForFunction(
+              (prefix: string) => location.href.startsWith(prefix) && document.readyState === 'complete',
+              { timeout: Math.max(1, deadline - Date.now()) },
+              url.split('?')[0],
+            );
+            break;
+          } catch (error) {
+            if (Date.now() >= deadline) throw error;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
       },
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       mouseMove: (x, y) => page.mouse.move(x, y),

@@ -28,6 +28,8 @@ const [s000, s001, s002, s003, s004] = seedRecords;
 describe('coverage logic', () => {
   it('canonicalises URLs: fragment, tracking parameters, www and trailing slash removed', () => {
     expect(canonicalUrl('https://www.Example.com/a/b/?utm_source=x&id=3&fbclid=y#top')).toBe('https://example.com/a/b?id=3');
+    // Escaped keys are compared decoded; what is kept stays as written.
+    expect(canonicalUrl('https://example.org/x?utm%5Fsource=1&q=a+b&ref=')).toBe('https://example.org/x?q=a+b');
     expect(articleId('https://example.com/a?utm_medium=m', '')).toBe(articleId('https://example.com/a', 'other text'));
   });
 
