@@ -210,7 +210,8 @@ class ContentSession {
   private checkSelection(): void {
     clearTimeout(this.selectionTimer);
     this.selectionTimer = window.setTimeout(() => {
-      const range = this.pageSelection();
+      // Not while paused on this site (the listeners stay, the layer goes).
+      const range = this.layer ? this.pageSelection() : null;
       if (!range || this.notes.isEditing) return this.notes.hideSaveButton();
       const rects = range.getClientRects();
       const last = rects[rects.length - 1] ?? range.getBoundingClientRect();
