@@ -15,6 +15,19 @@ const PAGE_SIZE = 200;
 
 const uniq = (list: string[]) => [...new Set(list)].filter(Boolean).sort((a, b) => a.localeCompare(b));
 
+/** One filter as a labelled select: "any" first, then [value, label] pairs. */
+function Choice(props: { label: string; name: string; value: string | undefined; onChange: (e: Event) => void; options: [string, string][]; any?: string }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} value={props.value ?? ''} onChange={props.onChange}>
+        <option value="">{props.any ?? 'Any'}</option>
+        {props.options.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+      </select>
+    </label>
+  );
+}
+
 function App() {
   const [all, setAll] = useState<SavedHighlight[] | null>(null);
   const [names, setNames] = useState<Map<string, string>>(new Map());
@@ -72,34 +85,10 @@ function App() {
           Search quotes, notes and tags
           <input type="search" name="q" value={filter.text ?? ''} onInput={set('text')} />
         </label>
-        <label>
-          Tag
-          <select name="tag" value={filter.tag ?? ''} onChange={set('tag')}>
-            <option value="">Any</option>
-            {tags.map((t) => <option key={t} value={t}>{t}</option>)}
-          </select>
-        </label>
-        <label>
-          Entity
-          <select name="entity" value={filter.entity ?? ''} onChange={set('entity')}>
-            <option value="">Any</option>
-            {entities.map((e) => <option key={e} value={e}>{names.get(e) ?? e}</option>)}
-          </select>
-        </label>
-        <label>
-          Site
-          <select name="site" value={filter.site ?? ''} onChange={set('site')}>
-            <option value="">Any</option>
-            {sites.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </label>
-        <label>
-          Person
-          <select name="creator" value={filter.creator ?? ''} onChange={set('creator')}>
-            <option value="">Anyone</option>
-            {people.map(([id, name]) => <option key={id} value={id}>{name}</option>)}
-          </select>
-        </label>
+        <Choice label="Tag" name="tag" value={filter.tag} onChange={set('tag')} options={tags.map((t) => [t, t])} />
+        <Choice label="Entity" name="entity" value={filter.entity} onChange={set('entity')} options={entities.map((e) => [e, names.get(e) ?? e])} />
+        <Choice label="Site" name="site" value={filter.site} onChange={set('site')} options={sites.map((t) => [t, t])} />
+        <Choice label="Person" name="creator" value={filter.creator} onChange={set('creator')} options={people} any="Anyone" />
         <label>
           From
           <input type="date" name="from" value={filter.from ?? ''} onInput={set('from')} />
