@@ -29,62 +29,108 @@ export interface SerializedAutomaton {
   outLink: string;
 }
 
-/** Builds the automaton for `patterns` (already normalised, unique, non-empty). */
+/**
+ * Builds the automaton for `patterns` (already normalised, unique, non-empty).
+ *
+ * Built for dictionaries of 100,000 entities and more: the patterns are inserted in sorted order,
+ * so each state's children arrive in increasing character order and the trie is a few flat arrays
+ * (first child, next sibling) rather than a map per state; states are then renumbered breadth
+ * first so that each state's edges lie together, sorted, as the scanner reads them.
+ */
 export function buildAutomaton(patterns: readonly string[]): AutomatonTables {
-  const children: Map<number, number>[] = [new Map()];
-  const terms: number[] = [-1];
-  patterns.forEach((pattern, termIndex) => {
-    if (pattern.length === 0) throw new Error(`term ${termIndex} is empty`);
-    let state = 0;
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern.charCodeAt(i);
-      let next = children[state].get(c);
-      if (next === undefined) {
-        next = children.length;
-        children.push(new Map());
-        terms.push(-1);
-        children[state].set(c, next);
-      }
-      state = next;
-    }
-    if (terms[state] !== -1) throw new Error(`terms ${terms[state]} and ${termIndex} are the same text`);
-    terms[state] = termIndex;
-  });
+  const order = patterns.map((_, i) => i);
+  order.sort((a, b) => (patterns[a] < patterns[b] ? -1 : patterns[a] > patterns[b] ? 1 : a - b));
 
-  const n = children.length;
-  const fail = new Int32Array(n);
-  const outLink = new Int32Array(n).fill(-1);
-  const queue: number[] = [];
-  for (const child of children[0].values()) queue.push(child);
-  for (let q = 0; q < queue.length; q++) {
-    const s = queue[q];
-    for (const [c, t] of children[s]) {
-      let f = fail[s];
-      while (f !== 0 && !children[f].has(c)) f = fail[f];
-      const target = children[f].get(c);
-      fail[t] = target !== undefined && target !== t ? target : 0;
-      outLink[t] = terms[fail[t]] !== -1 ? fail[t] : outLink[fail[t]];
-      queue.push(t);
+  // Trie in insertion numbering.
+  const char: number[] = [0];
+  const firstChild: number[] = [-1];
+  const lastChild: number[] = [-1];
+  const nextSibling: number[] = [-1];
+  const term: number[] = [-1];
+  const path: number[] = [0];
+  let previous = '';
+  for (const termIndex of order) {
+    const pattern = patterns[termIndex];
+    if (pattern.length === 0) throw new Error(`term ${termIndex} is empty`);
+    let common = 0;
+    const limit = Math.min(pattern.length, previous.length);
+    while (common < limit && pattern.charCodeAt(common) === previous.charCodeAt(common)) common++;
+    for (let i = common; i < pattern.length; i++) {
+      const parent = path[i];
+      const s = char.length;
+      char.push(pattern.charCodeAt(i));
+      firstChild.push(-1);
+      lastChild.push(-1);
+      nextSibling.push(-1);
+      term.push(-1);
+      if (lastChild[parent] === -1) firstChild[parent] = s;
+      else nextSibling[lastChild[parent]] = s;
+      lastChild[parent] = s;
+      path[i + 1] = s;
+    }
+    const end = path[pattern.length];
+    if (term[end] !== -1) throw new Error(`terms ${term[end]} and ${termIndex} are the same text`);
+    term[end] = termIndex;
+    previous = pattern;
+  }
+
+  const n = char.length;
+  const rootChild = new Int32Array(65536);
+  for (let c = firstChild[0]; c !== -1; c = nextSibling[c]) rootChild[char[c]] = c;
+  const childOf = (s: number, c: number): number => {
+    if (s === 0) return rootChild[c];
+    for (let t = firstChild[s]; t !== -1; t = nextSibling[t]) {
+      if (char[t] === c) return t;
+      if (char[t] > c) return 0;
+    }
+    return 0;
+  };
+
+  // Breadth-first order: failure links point to shallower states, already computed.
+  const bfs = new Int32Array(n);
+  const failOld = new Int32Array(n);
+  const outOld = new Int32Array(n).fill(-1);
+  let tail = 1;
+  for (let q = 0; q < tail; q++) {
+    const s = bfs[q];
+    for (let t = firstChild[s]; t !== -1; t = nextSibling[t]) {
+      bfs[tail++] = t;
+      if (s === 0) continue;
+      let f = failOld[s];
+      let target = childOf(f, char[t]);
+      while (target === 0 && f !== 0) {
+        f = failOld[f];
+        target = childOf(f, char[t]);
+      }
+      failOld[t] = target;
+      outOld[t] = term[target] !== -1 ? target : outOld[target];
     }
   }
 
-  let edges = 0;
-  for (const m of children) edges += m.size;
+  const renumber = new Int32Array(n);
+  for (let q = 0; q < n; q++) renumber[bfs[q]] = q;
+  const edges = n - 1;
   const edgeOffset = new Int32Array(n + 1);
   const edgeChar = new Uint16Array(edges);
   const edgeTarget = new Int32Array(edges);
+  const fail = new Int32Array(n);
+  const termAt = new Int32Array(n);
+  const outLink = new Int32Array(n);
   let e = 0;
-  for (let s = 0; s < n; s++) {
-    edgeOffset[s] = e;
-    const sorted = [...children[s]].sort((a, b) => a[0] - b[0]);
-    for (const [c, t] of sorted) {
-      edgeChar[e] = c;
-      edgeTarget[e] = t;
+  for (let q = 0; q < n; q++) {
+    const s = bfs[q];
+    edgeOffset[q] = e;
+    for (let t = firstChild[s]; t !== -1; t = nextSibling[t]) {
+      edgeChar[e] = char[t];
+      edgeTarget[e] = renumber[t];
       e++;
     }
+    fail[q] = renumber[failOld[s]];
+    termAt[q] = term[s];
+    outLink[q] = outOld[s] === -1 ? -1 : renumber[outOld[s]];
   }
   edgeOffset[n] = e;
-  return { edgeOffset, edgeChar, edgeTarget, fail, termAt: Int32Array.from(terms), outLink };
+  return { edgeOffset, edgeChar, edgeTarget, fail, termAt, outLink };
 }
 
 /**
