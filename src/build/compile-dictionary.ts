@@ -3,11 +3,10 @@
  * run-time normaliser and scanner, records where each entity is evidenced, and emits the compiled
  * automaton and the entity records. Pure: the caller reads the files.
  */
-import { buildAutomaton, serializeAutomaton } from '../core/automaton.ts';
+import { compileTerms } from '../core/compile-terms.ts';
 import {
   ENTITY_KINDS,
-  TERM_CASE_SENSITIVE,
-  TERM_NEEDS_CONTEXT,
+  SEED_PACK_ID,
   loadDictionary,
   type Catalogue,
   type CatalogueAlias,
@@ -40,8 +39,6 @@ export interface CompileResult {
   report: CompileReport;
 }
 
-const AUTO_CASE_SENSITIVE = /^[\p{Lu}\d]{1,5}$/u;
-
 function aliasOf(a: string | CatalogueAlias): CatalogueAlias {
   return typeof a === 'string' ? { text: a } : a;
 }
@@ -59,66 +56,23 @@ export function compileDictionary(catalogue: Catalogue, seeds: readonly Seed[]):
     if (e.aliases.length === 0) errors.push(`entity "${e.id}" has no alias`);
   });
 
-  const patterns: string[] = [];
-  const termEntity: number[] = [];
-  const termFlags: number[] = [];
-  const termCase: Record<number, string> = {};
-  const termAlias: string[] = [];
-  const byPattern = new Map<string, number>();
-  catalogue.entities.forEach((e, entityIndex) => {
-    for (const raw of e.aliases) {
-      const alias = aliasOf(raw);
-      const pattern = normalize(alias.text);
-      if (!pattern) {
-        errors.push(`entity "${e.id}": alias "${alias.text}" is empty once normalised`);
-        continue;
-      }
-      const caseSensitive = alias.caseSensitive ?? AUTO_CASE_SENSITIVE.test(alias.text);
-      const other = byPattern.get(pattern);
-      if (other !== undefined) {
-        const owner = catalogue.entities[termEntity[other]].id;
-        if (owner !== e.id) errors.push(`alias "${alias.text}" belongs to both "${owner}" and "${e.id}"`);
-        else errors.push(`entity "${e.id}": alias "${alias.text}" is listed twice`);
-        continue;
-      }
-      byPattern.set(pattern, patterns.length);
-      let flags = 0;
-      if (caseSensitive) {
-        flags |= TERM_CASE_SENSITIVE;
-        termCase[patterns.length] = alias.text;
-      }
-      if (alias.ambiguous) flags |= TERM_NEEDS_CONTEXT;
-      patterns.push(pattern);
-      termEntity.push(entityIndex);
-      termFlags.push(flags);
-      termAlias.push(alias.text);
-    }
-  });
-
-  const entityContext = catalogue.entities.map((e) =>
-    (e.contextFrom ?? []).flatMap((id) => {
-      const i = ids.get(id);
-      if (i === undefined) errors.push(`entity "${e.id}": contextFrom names unknown entity "${id}"`);
-      return i === undefined ? [] : [i];
-    }),
+  const { compiled, termAlias, skipped, unknownContext } = compileTerms(
+    catalogue.entities.map((e) => ({ ...e, aliases: e.aliases.map(aliasOf) })),
   );
-
-  const compiled: CompiledDictionary = {
-    format: 1,
-    entities: catalogue.entities.map((e) => ({ id: e.id, kind: e.kind, name: e.name })),
-    termEntity,
-    termLength: patterns.map((p) => p.length),
-    termFlags,
-    termCase,
-    entityContext,
-    automaton: serializeAutomaton(buildAutomaton(patterns)),
-  };
+  for (const s of skipped) {
+    if (s.reason === 'empty') errors.push(`entity "${s.entity}": alias "${s.alias}" is empty once normalised`);
+    else if (s.reason === 'duplicate') errors.push(`entity "${s.entity}": alias "${s.alias}" is listed twice`);
+    else errors.push(`alias "${s.alias}" belongs to both "${s.owner}" and "${s.entity}"`);
+  }
+  for (const u of unknownContext) errors.push(`entity "${u.entity}": contextFrom names unknown entity "${u.context}"`);
+  const patternCount = termAlias.length;
+  const termEntity = compiled.termEntity;
 
   // Evidence: scan every seed with the run-time scanner, sentence by sentence.
   const runtime = loadDictionary(compiled);
   const scanner = new Scanner(runtime);
   const evidence: Evidence[][] = catalogue.entities.map(() => []);
-  const termUsed = new Uint8Array(patterns.length);
+  const termUsed = new Uint8Array(patternCount);
   const uncoveredNames: CompileReport['uncoveredNames'] = [];
   const notNames = new Set(catalogue.notNames.map((w) => normalize(w)));
   for (const seed of seeds) {
@@ -178,14 +132,16 @@ export function compileDictionary(catalogue: Catalogue, seeds: readonly Seed[]):
       kind: e.kind,
       name: e.name,
       description: e.description,
-      aliases: e.aliases.map(aliasOf).map(({ text, lang, note }) => ({ text, lang, note })),
+      aliases: e.aliases.map(aliasOf),
+      contextFrom: e.contextFrom,
+      pack: SEED_PACK_ID,
       evidence: evidence[i],
       claims: e.claims ?? [],
       source: e.source,
     };
   });
 
-  const unusedAliases = patterns.flatMap((_, t) =>
+  const unusedAliases = termAlias.flatMap((_, t) =>
     termUsed[t] ? [] : [{ entity: catalogue.entities[termEntity[t]].id, alias: termAlias[t] }],
   );
   return { compiled, records, report: { errors, unusedAliases, uncoveredNames } };

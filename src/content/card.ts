@@ -3,17 +3,9 @@
  * page where nobody hovers an entity gets no node at all).
  */
 import type { EntityRecord, SeedArticle } from '../core/dictionary.ts';
-import { articleLine } from '../core/labels.ts';
+import { KIND_LABEL, articleLine } from '../core/labels.ts';
 import type { UiHost } from './ui-host.ts';
 
-const KIND_LABEL: Record<EntityRecord['kind'], string> = {
-  official: 'Official',
-  agreement: 'Agreement',
-  organisation: 'Organisation',
-  event: 'Event',
-  place: 'Place',
-  topic: 'Topic',
-};
 
 
 const CARD_CSS = `
@@ -25,7 +17,7 @@ const CARD_CSS = `
 .card:focus { outline: 2px solid #0a66c2; }
 .kind { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em;
   padding: 1px 6px; border-radius: 4px; margin-right: 6px; vertical-align: 1px; }
-.kind.official { background: #ffe08a; } .kind.agreement { background: #e4c6ee; } .kind.organisation { background: #bcdcfa; }
+.kind.official { background: #ffe08a; } .kind.person { background: #ffccbc; } .kind.agreement { background: #e4c6ee; } .kind.organisation { background: #bcdcfa; }
 .kind.event { background: #f8c4bf; } .kind.place { background: #c5e6c6; } .kind.topic { background: #b9e3de; }
 h2 { display: inline; font-size: 15px; margin: 0; }
 p { margin: 6px 0; }

@@ -4,7 +4,7 @@
  */
 import { Automaton, deserializeAutomaton, type SerializedAutomaton } from './automaton.ts';
 
-export const ENTITY_KINDS = ['official', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
+export const ENTITY_KINDS = ['official', 'person', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 /** Term flag: compared with its case (short acronyms such as AI, IT, SCO). */
@@ -67,16 +67,44 @@ export interface Evidence {
   sentence: string;
 }
 
-/** Everything a hover card or the popup shows about an entity. */
+/** The built-in pack: the catalogue checked against the seed articles at build time. */
+export const SEED_PACK_ID = 'seed';
+
+/** One alias of an entity, seed or user. */
+export interface EntityAlias {
+  text: string;
+  lang?: string;
+  note?: string;
+  ambiguous?: boolean;
+  caseSensitive?: boolean;
+}
+
+/** Who wrote an entity (the reader, a teammate whose pack was imported, a list's publisher). */
+export interface EntityAuthor {
+  id: string;
+  name: string;
+}
+
+/**
+ * Everything a hover card or the popup shows about an entity: one model for the seed pack and the
+ * reader's own entities. Evidence names its article by `file`; seed files are described by the
+ * seed index, a user entity's pages by its own `sources`.
+ */
 export interface EntityRecord {
   id: string;
   kind: EntityKind;
   name: string;
   description: string;
-  aliases: { text: string; lang?: string; note?: string }[];
+  aliases: EntityAlias[];
   evidence: Evidence[];
   claims: CatalogueClaim[];
   source?: string;
+  /** The pack the entity belongs to. */
+  pack: string;
+  contextFrom?: string[];
+  /** The pages a user entity's evidence comes from, in the shape of seed articles. */
+  sources?: SeedArticle[];
+  author?: EntityAuthor;
 }
 
 /** The dictionary as compiled for scanning. */

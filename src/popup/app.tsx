@@ -5,15 +5,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RelatedItem } from '../core/coverage.ts';
-import { ENTITY_KINDS, type EntityKind } from '../core/dictionary.ts';
-import { articleLine } from '../core/labels.ts';
+import { ENTITY_KINDS } from '../core/dictionary.ts';
+import { KIND_PLURAL, articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
 import { AUTO_SAVE_KEY, browser, PAUSED_SITES_KEY, readAutoSave, readPausedSites, send, sendToTab, type AutoSaveSetting } from '../platform/browser.ts';
 
-const KIND_TITLE: Record<EntityKind, string> = {
-  official: 'Officials', agreement: 'Agreements', organisation: 'Organisations', event: 'Events', place: 'Places', topic: 'Topics',
-};
 
 interface Target {
   tabId: number;
@@ -186,7 +183,7 @@ export function App() {
         {entities && !pageError && groups.length === 0 && <p class="status">{paused ? 'Highlighting is paused on this site.' : 'No known entity on this page.'}</p>}
         {groups.map((g) => (
           <div class={`group kind-${g.kind}`} key={g.kind}>
-            <h3>{KIND_TITLE[g.kind]}</h3>
+            <h3>{KIND_PLURAL[g.kind]}</h3>
             <ul>
               {g.list.map((e) => (
                 <li key={e.id}>

@@ -1,0 +1,103 @@
+/**
+ * Turns entities into the compiled dictionary the scanner reads: one term per alias, normalised
+ * with the run-time normaliser, flags for case and ambiguity, context links, and the automaton.
+ * The build compiles the seed pack with it; the background compiles every enabled pack with it.
+ */
+import { buildAutomaton, serializeAutomaton } from './automaton.ts';
+import { TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, type CompiledDictionary, type EntityKind } from './dictionary.ts';
+import { normalize } from './normalize.ts';
+
+/** What compiling needs of an entity, seed or user. */
+export interface TermSource {
+  id: string;
+  kind: EntityKind;
+  name: string;
+  aliases: readonly { text: string; ambiguous?: boolean; caseSensitive?: boolean }[];
+  contextFrom?: readonly string[];
+}
+
+/** An alias left out of the compiled dictionary, and why. */
+export interface SkippedAlias {
+  entity: string;
+  alias: string;
+  reason: 'empty' | 'duplicate' | 'taken';
+  /** For `taken`: the entity that keeps the alias. */
+  owner?: string;
+}
+
+export interface CompiledTerms {
+  compiled: CompiledDictionary;
+  /** The alias text of each term, for reports. */
+  termAlias: string[];
+  skipped: SkippedAlias[];
+  /** `contextFrom` ids that name no entity of the dictionary (a disabled or removed pack). */
+  unknownContext: { entity: string; context: string }[];
+}
+
+/** All-capitals aliases of up to five letters are compared with their case (AI, IT, SCO). */
+const AUTO_CASE_SENSITIVE = /^[\p{Lu}\d]{1,5}$/u;
+
+/**
+ * Compiles `entities` in order: where two entities share an alias, the earlier keeps it (the seed
+ * pack comes first, then the reader's packs in the order they were added).
+ */
+export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
+  const patterns: string[] = [];
+  const termEntity: number[] = [];
+  const termFlags: number[] = [];
+  const termCase: Record<number, string> = {};
+  const termAlias: string[] = [];
+  const skipped: SkippedAlias[] = [];
+  const byPattern = new Map<string, number>();
+  const ids = new Map<string, number>();
+  entities.forEach((e, entityIndex) => {
+    if (!ids.has(e.id)) ids.set(e.id, entityIndex);
+    for (const alias of e.aliases) {
+      const pattern = normalize(alias.text);
+      if (!pattern) {
+        skipped.push({ entity: e.id, alias: alias.text, reason: 'empty' });
+        continue;
+      }
+      const other = byPattern.get(pattern);
+      if (other !== undefined) {
+        const owner = entities[termEntity[other]].id;
+        skipped.push(owner === e.id ? { entity: e.id, alias: alias.text, reason: 'duplicate' } : { entity: e.id, alias: alias.text, reason: 'taken', owner });
+        continue;
+      }
+      byPattern.set(pattern, patterns.length);
+      let flags = 0;
+      if (alias.caseSensitive ?? AUTO_CASE_SENSITIVE.test(alias.text)) {
+        flags |= TERM_CASE_SENSITIVE;
+        termCase[patterns.length] = alias.text;
+      }
+      if (alias.ambiguous) flags |= TERM_NEEDS_CONTEXT;
+      patterns.push(pattern);
+      termEntity.push(entityIndex);
+      termFlags.push(flags);
+      termAlias.push(alias.text);
+    }
+  });
+  const unknownContext: CompiledTerms['unknownContext'] = [];
+  const entityContext = entities.map((e) =>
+    (e.contextFrom ?? []).flatMap((id) => {
+      const i = ids.get(id);
+      if (i === undefined) unknownContext.push({ entity: e.id, context: id });
+      return i === undefined ? [] : [i];
+    }),
+  );
+  return {
+    compiled: {
+      format: 1,
+      entities: entities.map((e) => ({ id: e.id, kind: e.kind, name: e.name })),
+      termEntity,
+      termLength: patterns.map((p) => p.length),
+      termFlags,
+      termCase,
+      entityContext,
+      automaton: serializeAutomaton(buildAutomaton(patterns)),
+    },
+    termAlias,
+    skipped,
+    unknownContext,
+  };
+}
