@@ -30,9 +30,12 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
 
 export default defineConfig(({ mode }) => {
   const browser = mode === 'firefox' ? 'firefox' : 'chrome';
+  const seedDir = new URL('./seeds/', import.meta.url).pathname;
   return {
+    // The dictionary page's worker knows the seed pack too (its ids are reserved, its aliases known).
+    worker: { format: 'es', plugins: () => [dictionaryPlugin(seedDir)] },
     plugins: [
-      dictionaryPlugin(new URL('./seeds/', import.meta.url).pathname),
+      dictionaryPlugin(seedDir),
       preact(),
       crx({ manifest: manifestFor(browser), browser }),
     ],
@@ -41,8 +44,8 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: false,
-      // Extension pages the manifest does not name: the coverage timeline and reader, the saved highlights.
-      rollupOptions: { input: { coverage: 'src/coverage/index.html', highlights: 'src/highlights/index.html' } },
+      // Extension pages the manifest does not name: the coverage timeline and reader, the saved highlights, the dictionary.
+      rollupOptions: { input: { coverage: 'src/coverage/index.html', highlights: 'src/highlights/index.html', dictionary: 'src/dictionary/index.html' } },
     },
     legacy: { skipWebSocketTokenCheck: true },
   };

@@ -12,6 +12,9 @@ import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from '
 import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
 import type { FileError } from './core/annotation-file.ts';
 import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
+import type { SkippedAlias } from './core/compile-terms.ts';
+import { MAX_NAME_LENGTH, type RejectedAlias } from './core/user-entities.ts';
+import { ENTITY_KINDS } from './core/dictionary.ts';
 import {
   HIGHLIGHT_COLOURS, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, MAX_TAGS, isColour, parseTags,
   type HighlightEdit, type HighlightFilter, type NewHighlight, type SavedHighlight,
@@ -98,6 +101,27 @@ export interface MessageMap {
   'annotations/preview': { request: { text: string }; response: { preview: ImportPreview } | { errors: FileError[] } };
   /** Extension page → background: import a file, all or nothing. */
   'annotations/import': { request: { text: string }; response: { result: ImportPreview } | { errors: FileError[] } };
+  /**
+   * Content script → background: add the reader's selection to their own dictionary as an entity
+   * of `kind`, with the sentence it stands in as evidence (the page is the sender's).
+   */
+  'dictionary/add': { request: NewPageEntity; response: { entity: EntityRecord; rejected: RejectedAlias[] } | { error: string } };
+  /** Extension page → background: the reader's packs changed; compile them again (open tabs follow). */
+  'dictionary/changed': { request: Record<never, never>; response: { entities: number; terms: number; skipped: SkippedAlias[] } };
+  /** Content script or extension page → background: open the dictionary page, at one entity or not. */
+  'dictionary/open': { request: { entity: string | null }; response: { opened: boolean } };
+}
+
+/** What a content script sends to add a name it shows to the dictionary. */
+export interface NewPageEntity {
+  name: string;
+  kind: EntityKind;
+  sentence: string;
+  title: string;
+  outlet: string | null;
+  published: string | null;
+  lang: string | null;
+  canonical: string | null;
 }
 
 /** A saved highlight as the page's content script placed it (or could not). */
@@ -137,6 +161,7 @@ export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMess
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
   'coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
+  'dictionary/changed',
 ]);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -211,6 +236,22 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'annotations/import':
       if (typeof m.text !== 'string') return `${m.type} needs the file's text`;
       return { type: m.type, text: m.text };
+    case 'dictionary/add': {
+      if (typeof m.name !== 'string' || !m.name.trim() || m.name.length > MAX_NAME_LENGTH) return `dictionary/add needs a name of at most ${MAX_NAME_LENGTH} characters`;
+      if (!(ENTITY_KINDS as readonly unknown[]).includes(m.kind)) return `dictionary/add kind must be one of ${ENTITY_KINDS.join(', ')}`;
+      if (!isText(m.sentence, 2000) || !isText(m.title, 2000)) return 'dictionary/add needs the sentence and the page title';
+      for (const k of ['outlet', 'published', 'lang'] as const) if (m[k] !== null && !isText(m[k], 200)) return `dictionary/add ${k} must be short text or null`;
+      if (!isUrlOrNull(m.canonical)) return 'dictionary/add needs a canonical URL or null';
+      return {
+        type: 'dictionary/add', name: m.name, kind: m.kind as EntityKind, sentence: m.sentence, title: m.title,
+        outlet: m.outlet as string | null, published: m.published as string | null, lang: m.lang as string | null, canonical: m.canonical,
+      };
+    }
+    case 'dictionary/changed':
+      return { type: 'dictionary/changed' };
+    case 'dictionary/open':
+      if (m.entity !== null && !isId(m.entity)) return 'dictionary/open needs an entity id or null';
+      return { type: 'dictionary/open', entity: m.entity };
     default:
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }

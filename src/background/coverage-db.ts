@@ -8,6 +8,9 @@
  *   article's metadata, keyed [entity, published, id], so an entity's timeline is one key range
  *   read in date order without touching article texts.
  *
+ * - `entities`, `packs`, `dismissed` (since v4): the reader's own dictionary (see
+ *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals.
+ *
  * Related coverage is ranked from an in-memory entity → articles index, read once per background
  * lifetime from the multi-entry index's keys and kept current on every write; only the winners
  * are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
@@ -16,9 +19,11 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
 import type { SavedHighlight } from '../core/highlights.ts';
+import { MINE_PACK_ID, type DictionaryPack, type UserEntity } from '../core/user-entities.ts';
+import { SEED_PACK_ID } from '../core/dictionary.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** One entity's mention in one article, for timelines. */
 export interface MentionRow {
@@ -48,6 +53,19 @@ export interface CoverageSchema extends DBSchema {
     key: string;
     value: SavedHighlight;
     indexes: { bySource: string; byModified: string };
+  };
+  entities: {
+    key: string;
+    value: UserEntity;
+    indexes: { byPack: string };
+  };
+  packs: {
+    key: string;
+    value: DictionaryPack;
+  };
+  dismissed: {
+    key: string;
+    value: { key: string; text: string; at: string };
   };
 }
 
@@ -86,6 +104,15 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
         const highlights = db.createObjectStore('highlights', { keyPath: 'id' });
         highlights.createIndex('bySource', 'source');
         highlights.createIndex('byModified', 'modified');
+      }
+      if (oldVersion < 4) {
+        const entities = db.createObjectStore('entities', { keyPath: 'id' });
+        entities.createIndex('byPack', 'pack');
+        const packs = db.createObjectStore('packs', { keyPath: 'id' });
+        const added = new Date().toISOString();
+        await packs.put({ id: SEED_PACK_ID, name: 'Iran–China technology (built in)', enabled: true, origin: 'seed', added });
+        await packs.put({ id: MINE_PACK_ID, name: 'My entities', enabled: true, origin: 'mine', added });
+        db.createObjectStore('dismissed', { keyPath: 'key' });
       }
     },
   });

@@ -4,23 +4,86 @@
  * only read the dictionary; coverage queries and saving are for the extension's own pages.
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
-import { HIGHLIGHT_PAGE_PREFIX, browser, extensionOrigin, readAutoSave, readReader, readReaderName, sendToTab } from '../platform/browser.ts';
+import {
+  DICTIONARY_KEY, HIGHLIGHT_PAGE_PREFIX, browser, extensionOrigin, readAutoSave, readReader, readReaderName, readStoredDictionary, sendToTab,
+  type StoredDictionary,
+} from '../platform/browser.ts';
+import { compileEntities, enabledEntities, putEntity } from './dictionary-store.ts';
+import { LOCAL_AUTHOR_ID, MINE_PACK_ID, readEntity } from '../core/user-entities.ts';
+import { hash32 } from '../core/coverage.ts';
+import type { EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
 import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
-import { findMentions } from '../core/article-mentions.ts';
+import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
 import { entityTimeline, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 
 const recordById = new Map(records.map((r) => [r.id, r]));
 const articleByFile = new Map(articles.map((a) => [a.file, a]));
-const runtimeDictionary = loadDictionary(compiled);
+const seedIds: ReadonlySet<string> = new Set(recordById.keys());
+/** Identifies this build's seed pack: a dictionary compiled from another build is compiled again. */
+const SEED_STAMP = hash32(`${compiled.automaton.edgeChar}|${compiled.termFlags.join(',')}|${records.map((r) => r.id).join(',')}`).toString(36);
+
+/** The dictionary of every enabled pack, unpacked, with each entity's normalised aliases. */
+interface LiveDictionary {
+  stored: StoredDictionary;
+  runtime: RuntimeDictionary;
+}
+let live: Promise<LiveDictionary> | null = null;
+
+/**
+ * Compiles the enabled packs and writes the result where content scripts read it (open tabs
+ * follow through storage.onChanged). Runs one at a time; a change while compiling compiles again.
+ */
+async function compileAndStore(): Promise<{ live: LiveDictionary; entities: number; skipped: ReturnType<typeof compileEntities>['skipped'] }> {
+  const { packs, entities } = await enabledEntities(await coverageDb(), records);
+  const result = compileEntities(entities);
+  const stamp = `${SEED_STAMP}:${hash32(packs.map((p) => `${p.id}=${p.enabled}`).join('|') + result.compiled.automaton.edgeChar.length + result.compiled.termEntity.length).toString(36)}:${Date.now().toString(36)}`;
+  const stored: StoredDictionary = { stamp, compiled: result.compiled };
+  await browser.storage.local.set({ [DICTIONARY_KEY]: stored });
+  return { live: { stored, runtime: loadDictionary(result.compiled) }, entities: entities.length, skipped: result.skipped };
+}
+
+let compiling: Promise<unknown> = Promise.resolve();
+
+function recompile(): ReturnType<typeof compileAndStore> {
+  const run = compiling.then(() => compileAndStore());
+  compiling = run.catch(() => undefined);
+  live = run.then((r) => r.live);
+  live.catch(() => (live = null));
+  return run;
+}
+
+/** The current dictionary: the stored one when it was compiled from this build, else compiled now. */
+function liveDictionary(): Promise<LiveDictionary> {
+  live ??= (async () => {
+    const stored = await readStoredDictionary();
+    if (stored && stored.stamp.startsWith(`${SEED_STAMP}:`)) return { stored, runtime: loadDictionary(stored.compiled) };
+    return (await recompile()).live;
+  })();
+  live.catch(() => (live = null));
+  return live;
+}
+
+/** An entity of any pack by id: the seed pack from the build, the reader's from the database. */
+async function entityById(id: string): Promise<EntityRecord | null> {
+  return recordById.get(id) ?? (await (await coverageDb()).get('entities', id)) ?? null;
+}
 
 /** Builds the stored form of an article. */
-function toRecord(fields: Omit<ArticleRecord, 'mentions' | 'entityIds' | 'signature'>): ArticleRecord {
-  const mentions = findMentions(runtimeDictionary, fields.text);
+async function toRecord(fields: Omit<ArticleRecord, 'mentions' | 'entityIds' | 'signature'>): Promise<ArticleRecord> {
+  const mentions = findMentions((await liveDictionary()).runtime, fields.text);
+  return { ...fields, mentions, entityIds: mentions.map((m) => m.entity), signature: textSignature(fields.text) };
+}
+
+/** The seed pack alone, for storing the seed articles before the reader's packs can be read. */
+const seedDictionary = loadDictionary(compiled);
+
+function toRecordWith(dict: RuntimeDictionary, fields: Omit<ArticleRecord, 'mentions' | 'entityIds' | 'signature'>): ArticleRecord {
+  const mentions = findMentions(dict, fields.text);
   return { ...fields, mentions, entityIds: mentions.map((m) => m.entity), signature: textSignature(fields.text) };
 }
 
@@ -30,12 +93,12 @@ let dbReady: Promise<CoverageDb> | null = null;
 function coverageDb(): Promise<CoverageDb> {
   dbReady ??= (async () => {
     const db = await openCoverageDb();
-    const seedRecords = articles.map((a) =>
-      toRecord({
+    const seedRecords = await Promise.all(articles.map((a) =>
+      toRecordWith(seedDictionary, {
         id: seedArticleId(a.file), url: a.url, title: a.title, outlet: a.outlet, byline: null,
         published: a.published, lang: a.lang, text: seedTexts[a.file] ?? '', savedAt: 0, origin: 'seed',
       }),
-    );
+    ));
     const tx = db.transaction('articles');
     const present = await Promise.all(seedRecords.map((r) => tx.store.getKey(r.id)));
     await tx.done;
@@ -51,7 +114,7 @@ async function saveTab(tabId: number): Promise<{ id: string; entities: number }>
   const extracted = await sendToTab(tabId, { type: 'page/article' });
   if ('error' in extracted) throw new Error(extracted.error);
   const url = canonicalUrl(extracted.url);
-  const record = toRecord({
+  const record = await toRecord({
     id: articleId(url, extracted.text), url, title: extracted.title, outlet: extracted.outlet, byline: extracted.byline,
     published: extracted.published, lang: extracted.lang, text: extracted.text, savedAt: Date.now(), origin: 'saved',
   });
@@ -106,12 +169,40 @@ async function tellTabsHighlightsChanged(): Promise<void> {
 async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
     case 'dictionary/get':
-      return compiled;
+      return (await liveDictionary()).stored.compiled;
     case 'entity/get': {
-      const entity = recordById.get(request.id);
+      const entity = await entityById(request.id);
       if (!entity) return null;
+      if (entity.sources) return { entity, articles: entity.sources };
       const files = new Set([...entity.evidence.map((e) => e.file), ...entity.claims.flatMap((c) => c.sources.map((s) => s.file))]);
       return { entity, articles: [...files].flatMap((f) => articleByFile.get(f) ?? []) };
+    }
+    case 'dictionary/add': {
+      const url = senderPageUrl(sender);
+      const source = pageKey(url, request.canonical);
+      const { runtime } = await liveDictionary();
+      const taken = entityNamedExactly(runtime, request.name);
+      if (taken !== null) return { error: `"${request.name.trim()}" is already in the dictionary as ${runtime.entities[taken].name}` };
+      const read = readEntity({
+        kind: request.kind, name: request.name.trim(), description: '',
+        sources: [{ file: 'page-1', url: source, title: request.title, outlet: request.outlet, lang: request.lang, published: request.published }],
+        evidence: [{ file: 'page-1', form: request.name.trim(), sentence: request.sentence }],
+      }, 'the selection', {
+        pack: MINE_PACK_ID, now: Date.now(), reservedIds: seedIds, author: { id: LOCAL_AUTHOR_ID, name: await readReaderName() },
+      });
+      if (!read.entity) return { error: [...read.errors.map((e) => e.message), ...read.rejected.map((r) => `"${r.alias}" ${r.reason}`)].join('; ') };
+      await putEntity(await coverageDb(), read.entity);
+      await recompile();
+      return { entity: read.entity, rejected: read.rejected };
+    }
+    case 'dictionary/changed': {
+      const { live: now, entities, skipped } = await recompile();
+      return { entities, terms: now.stored.compiled.termEntity.length, skipped: skipped.filter((k) => k.reason === 'taken').slice(0, 200) };
+    }
+    case 'dictionary/open': {
+      const query = request.entity ? `?entity=${encodeURIComponent(request.entity)}` : '';
+      await browser.tabs.create({ url: browser.runtime.getURL(`src/dictionary/index.html${query}`) });
+      return { opened: true };
     }
     case 'coverage/related':
       return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
@@ -134,7 +225,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       return article;
     }
     case 'coverage/open':
-      if (!recordById.has(request.entity)) return { opened: false };
+      if (!(await entityById(request.entity))) return { opened: false };
       await browser.tabs.create({ url: browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(request.entity)}`) });
       return { opened: true };
     case 'coverage/autosave': {
@@ -243,7 +334,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 });
 
 browser.runtime.onInstalled.addListener(() => {
-  void coverageDb();
+  void coverageDb().then(() => liveDictionary());
   void indexHighlightPages('all');
 });
 

@@ -26,7 +26,7 @@ ul { margin: 0; padding-left: 16px; }
 li { margin: 3px 0; }
 .source { color: #6e6e73; }
 q { font-style: italic; }
-button.more { margin-top: 8px; font: inherit; color: #0a66c2; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
+button.more { margin: 8px 12px 0 0; font: inherit; color: #0a66c2; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
 `;
 
 export class EntityCard {
@@ -38,6 +38,8 @@ export class EntityCard {
     private readonly host: UiHost,
     /** Opens the extension's coverage page of an entity. */
     private readonly openCoverage: (entityId: string) => void,
+    /** Opens the dictionary page at an entity. */
+    private readonly openDictionary: (entityId: string) => void,
   ) {}
 
   get visibleEntity(): string | null {
@@ -104,8 +106,9 @@ export class EntityCard {
       out.push(el('p', others.join(' · ')));
     }
     const byFile = new Map(articles.map((a) => [a.file, a]));
+    if (entity.author) out.push(el('p', entity.author.id === 'local' ? 'Added by you' : `Added by ${entity.author.name || 'a teammate'}`, 'source'));
     if (entity.evidence.length) {
-      out.push(el('h3', 'In the seed articles'));
+      out.push(el('h3', entity.pack === 'seed' ? 'In the seed articles' : 'Where it was named'));
       const list = el('ul');
       for (const ev of entity.evidence.slice(0, 6)) {
         const a = byFile.get(ev.file);
@@ -135,7 +138,12 @@ export class EntityCard {
     const more = el('button', `All coverage of ${entity.name}`, 'more');
     more.type = 'button';
     more.addEventListener('click', () => this.openCoverage(entity.id));
-    out.push(more);
+    const edit = el('button', entity.pack === 'seed' ? 'In the dictionary' : 'Edit in the dictionary', 'more');
+    edit.type = 'button';
+    edit.addEventListener('click', () => this.openDictionary(entity.id));
+    const row = el('div', undefined, 'links');
+    row.append(more, edit);
+    out.push(row);
     return out;
   }
 }

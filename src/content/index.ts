@@ -10,7 +10,13 @@
 import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dictionary.ts';
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { blockRootOf } from '../page/dom-roots.ts';
-import { browser, extensionAlive, extensionOrigin, onPausedSitesChanged, pageHasHighlights, readAutoSave, readPausedSites, send } from '../platform/browser.ts';
+import {
+  browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSave, readPausedSites,
+  readStoredDictionary, send,
+} from '../platform/browser.ts';
+import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
+import { KIND_LABEL } from '../core/labels.ts';
+import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
 import { describeText } from '../core/anchoring.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
@@ -29,12 +35,18 @@ const RETRY_ANCHOR_MS = 700;
 const MAX_ANCHOR_RETRIES = 40;
 /** Characters of a quote's paragraph kept to show when the quote cannot be found again. */
 const CONTEXT_KEPT = 1000;
+/** Selections longer than this are passages, not names: no "Add to dictionary" for them. */
+const MAX_NAME_SELECTION = 120;
 
 class ContentSession {
   private readonly abort = new AbortController();
   private highlighter: PageHighlighter | null = null;
   private readonly ui = new UiHost(document);
-  private readonly card = new EntityCard(document, this.ui, (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined));
+  private readonly card = new EntityCard(
+    document, this.ui,
+    (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined),
+    (entity) => void send({ type: 'dictionary/open', entity }).catch(() => undefined),
+  );
   private readonly notes = new NotePanel(document, this.ui);
   private layer: SavedHighlightLayer | null = null;
   private highlightSource: string | null = null;
@@ -68,13 +80,16 @@ class ContentSession {
     const site = location.hostname;
     const unsubscribe = onPausedSitesChanged((sites) => (sites.includes(site) ? this.pause() : void this.resume()));
     signal.addEventListener('abort', unsubscribe);
+    // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
+    signal.addEventListener('abort', onDictionaryChanged((d) => this.replaceDictionary(d.compiled)));
     if ((await readPausedSites()).includes(site)) return;
     await this.resume();
   }
 
   private async resume(): Promise<void> {
     if (this.stopped || this.highlighter) return;
-    const compiled = await send({ type: 'dictionary/get' });
+    // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
+    const compiled = (await readStoredDictionary())?.compiled ?? (await send({ type: 'dictionary/get' }));
     if (this.stopped || this.highlighter) return;
     this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ui.element);
     this.layer = new SavedHighlightLayer(document, () => this.ui.element);
@@ -91,6 +106,45 @@ class ContentSession {
     this.observe();
     this.listen();
     await this.loadHighlights();
+  }
+
+  /** Paints the page again with a changed dictionary. */
+  private replaceDictionary(compiled: CompiledDictionary): void {
+    if (this.stopped || !this.highlighter) return;
+    this.highlighter.destroy();
+    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ui.element);
+    this.records.clear();
+    this.card.hide();
+    if (document.body) this.highlighter.scan();
+  }
+
+  /** The sentence of the page around a selection, for an entity's evidence. */
+  private sentenceAround(range: Range): string {
+    const start = range.startContainer;
+    const block = (start.nodeType === Node.ELEMENT_NODE ? (start as Element) : start.parentElement)
+      ?.closest('p, li, blockquote, h1, h2, h3, h4, h5, h6, td, figcaption, dd, pre, div, article, section');
+    const text = (block?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const name = range.toString().replace(/\s+/g, ' ').trim();
+    return splitSentences(text).map((x) => x.trim()).find((x) => x.includes(name)) ?? name;
+  }
+
+  /** Opens the "Add to dictionary" form for the selected name. */
+  private composeEntity(range: Range): void {
+    const sentence = this.sentenceAround(range);
+    this.card.hide();
+    this.notes.addEntity(range.toString(), range.getBoundingClientRect(), async ({ name, kind }) => {
+      const meta = (selector: string) => document.querySelector<HTMLMetaElement>(selector)?.content?.trim() || null;
+      const reply = await send({
+        type: 'dictionary/add', name, kind: kind as EntityKind, sentence, title: document.title.slice(0, 2000),
+        outlet: meta('meta[property="og:site_name"]')?.slice(0, 200) ?? location.hostname.replace(/^www\./, ''),
+        published: meta('meta[property="article:published_time"], meta[name="date"], meta[itemprop="datePublished"]')?.slice(0, 40) ?? null,
+        lang: document.documentElement.lang?.slice(0, 20) || null, canonical: this.declaredCanonical(),
+      });
+      if ('error' in reply) throw new Error(reply.error);
+      document.getSelection()?.removeAllRanges();
+      const left = reply.rejected.length ? ` (left out: ${reply.rejected.map((r) => `"${r.alias}" ${r.reason}`).join('; ')})` : '';
+      return `Added “${reply.entity.name}” as ${KIND_LABEL[reply.entity.kind]}. It is highlighted on your open pages${left}.`;
+    }, () => void send({ type: 'dictionary/open', entity: null }).catch(() => undefined));
   }
 
   /** The canonical URL the page declares, if any (the background decides whether it counts). */
@@ -215,7 +269,10 @@ class ContentSession {
       if (!range || this.notes.isEditing) return this.notes.hideSaveButton();
       const rects = range.getClientRects();
       const last = rects[rects.length - 1] ?? range.getBoundingClientRect();
-      this.notes.showSaveButton(last, () => this.compose());
+      const name = range.toString().trim();
+      const kept = range.cloneRange();
+      const addEntity = name.length <= MAX_NAME_SELECTION && !/[\n\r]/.test(name) ? () => this.composeEntity(kept) : null;
+      this.notes.showSaveButton(last, () => this.compose(), addEntity);
     }, 250);
   }
 

@@ -1,10 +1,13 @@
 /**
  * In-page UI for saved highlights, in the extension's shadow root: the small "Save highlight"
  * button next to a selection, the editor for a new or existing highlight (note, tags, colour),
- * and the note shown on hover or focus with Edit and Delete. Notes are always set as text.
+ * and the note shown on hover or focus with Edit and Delete. Notes are always set as text. The
+ * same panel holds the "Add to dictionary" form for a selected name.
  */
 import { HIGHLIGHT_COLOURS, parseTags, type HighlightColour, type SavedHighlight } from '../core/highlights.ts';
 import type { UiHost } from './ui-host.ts';
+import { ENTITY_KINDS, type EntityKind } from '../core/dictionary.ts';
+import { KIND_LABEL } from '../core/labels.ts';
 
 export interface NoteDraft {
   note: string;
@@ -43,13 +46,16 @@ button.danger { color: #b00020; }
 .tag { background: #e5e5ea; border-radius: 10px; padding: 0 8px; font-size: 12px; }
 .by { color: #6e6e73; font-size: 12px; }
 .error { color: #b00020; margin: 6px 0 0; }
-.save { position: fixed; font: 600 12px/1 system-ui, sans-serif; padding: 6px 10px; border-radius: 14px; border: 0; background: #1d1d1f; color: #fff;
+select { font: inherit; padding: 3px 4px; border: 1px solid #aeaeb2; border-radius: 4px; }
+.done { margin: 4px 0; }
+.save, .add-entity { position: fixed; font: 600 12px/1 system-ui, sans-serif; padding: 6px 10px; border-radius: 14px; border: 0; background: #1d1d1f; color: #fff;
   box-shadow: 0 2px 8px rgba(0,0,0,.25); cursor: pointer; z-index: 2147483647; }
 `;
 
 export class NotePanel {
   private panel: HTMLElement | null = null;
   private saveButton: HTMLButtonElement | null = null;
+  private addButton: HTMLButtonElement | null = null;
   private shownId: string | null = null;
   private restoreFocus: Element | null = null;
 
@@ -85,25 +91,106 @@ export class NotePanel {
     return panel;
   }
 
-  /** Shows the "Save highlight" button just below the end of a selection. */
-  showSaveButton(rect: DOMRect, onClick: () => void): void {
-    if (!this.saveButton?.isConnected) {
-      const b = this.button('Save highlight', 'save');
+  /**
+   * Shows the "Save highlight" button just below the end of a selection, and beside it "Add to
+   * dictionary" when the selection is short enough to be a name.
+   */
+  showSaveButton(rect: DOMRect, onClick: () => void, onAddEntity: (() => void) | null = null): void {
+    const make = (label: string, className: string): HTMLButtonElement => {
+      const b = this.button(label, className);
       // Keep the page's selection: the button must not take it on mousedown.
       b.addEventListener('mousedown', (e) => e.preventDefault());
       this.host.root(PANEL_CSS).append(b);
-      this.saveButton = b;
-    }
+      return b;
+    };
+    if (!this.saveButton?.isConnected) this.saveButton = make('Save highlight', 'save');
+    if (!this.addButton?.isConnected) this.addButton = make('Add to dictionary', 'add-entity');
     const b = this.saveButton;
     b.onclick = onClick;
     b.hidden = false;
     const view = this.doc.defaultView!;
-    b.style.left = `${Math.max(8, Math.min(rect.right - 40, view.innerWidth - 130))}px`;
-    b.style.top = `${Math.min(rect.bottom + 6, view.innerHeight - 36)}px`;
+    const left = Math.max(8, Math.min(rect.right - 40, view.innerWidth - 260));
+    const top = Math.min(rect.bottom + 6, view.innerHeight - 36);
+    b.style.left = `${left}px`;
+    b.style.top = `${top}px`;
+    const add = this.addButton;
+    add.hidden = onAddEntity === null;
+    add.onclick = onAddEntity;
+    add.style.left = `${left + b.offsetWidth + 6}px`;
+    add.style.top = `${top}px`;
   }
 
   hideSaveButton(): void {
     if (this.saveButton) this.saveButton.hidden = true;
+    if (this.addButton) this.addButton.hidden = true;
+  }
+
+  /**
+   * The "Add to dictionary" form for a selected name: the name (editable) and its kind. `submit`
+   * resolves with what to tell the reader once the entity is stored, or rejects with the reason.
+   */
+  addEntity(name: string, anchor: DOMRect, submit: (draft: { name: string; kind: EntityKind }) => Promise<string>, openDictionary: () => void): void {
+    this.hideSaveButton();
+    const panel = this.ensurePanel();
+    this.restoreFocus = this.doc.activeElement;
+    const d = this.doc;
+    const form = d.createElement('form');
+    form.setAttribute('aria-label', 'Add to dictionary');
+    const nameLabel = d.createElement('label');
+    nameLabel.textContent = 'Name';
+    const input = d.createElement('input');
+    input.type = 'text';
+    input.name = 'entity-name';
+    input.value = name.replace(/\s+/g, ' ').trim();
+    nameLabel.append(input);
+    const kindLabel = d.createElement('label');
+    kindLabel.textContent = 'Kind';
+    const kind = d.createElement('select');
+    kind.name = 'entity-kind';
+    for (const k of ENTITY_KINDS) {
+      const option = d.createElement('option');
+      option.value = k;
+      option.textContent = KIND_LABEL[k];
+      kind.append(option);
+    }
+    kind.value = 'person';
+    kindLabel.append(kind);
+    const error = d.createElement('p');
+    error.className = 'error';
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    const actions = d.createElement('div');
+    actions.className = 'actions';
+    const add = this.button('Add', 'primary');
+    add.type = 'submit';
+    actions.append(this.button('Cancel', '', () => this.hide()), add);
+    form.append(nameLabel, kindLabel, error, actions);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      add.disabled = true;
+      submit({ name: input.value, kind: kind.value as EntityKind })
+        .then((message) => {
+          const done = d.createElement('p');
+          done.className = 'done';
+          done.setAttribute('role', 'status');
+          done.textContent = message;
+          const row = d.createElement('div');
+          row.className = 'actions';
+          row.append(this.button('Open the dictionary', '', openDictionary), this.button('Close', 'primary', () => this.hide()));
+          panel.replaceChildren(done, row);
+          (row.lastElementChild as HTMLElement).focus();
+        })
+        .catch((err: unknown) => {
+          error.textContent = `Not added: ${err instanceof Error ? err.message : String(err)}`;
+          error.hidden = false;
+          add.disabled = false;
+        });
+    });
+    panel.replaceChildren(form);
+    panel.setAttribute('aria-label', 'Add to dictionary');
+    this.shownId = '';
+    this.place(panel, anchor);
+    kind.focus();
   }
 
   /** The editor, for a new highlight (`record` null) or to change a saved one. */
@@ -268,7 +355,9 @@ export class NotePanel {
   destroy(): void {
     this.panel?.remove();
     this.saveButton?.remove();
+    this.addButton?.remove();
     this.panel = null;
     this.saveButton = null;
+    this.addButton = null;
   }
 }

@@ -8,6 +8,7 @@
  * before JSON.parse, `__proto__`-style keys are refused, URLs must be http(s), and every error
  * says which annotation and which field.
  */
+import { JsonRefusal, jsonDepth as measureDepth, parseGuardedJson } from './guarded-json.ts';
 import {
   HIGHLIGHT_COLOURS, LOCAL_CREATOR_ID, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, isColour, parseTags, siteOf,
   type Creator, type HighlightColour, type SavedHighlight,
@@ -139,39 +140,9 @@ export class AnnotationFileError extends Error {
   }
 }
 
-/** The nesting depth of a JSON text, without parsing it (strings skipped). Stops early past `limit`. */
+/** The nesting depth of a JSON text, without parsing it; see guarded-json.ts. */
 export function jsonDepth(text: string, limit = MAX_DEPTH): { depth: number; at: number } {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > max) max = depth;
-      if (max > limit) return { depth: max, at: i };
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return { depth: max, at: -1 };
-}
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Parses JSON refusing keys that could reach an object's prototype later. */
-function parseJson(text: string): unknown {
-  let bad: string | null = null;
-  const value: unknown = JSON.parse(text, (key, v: unknown) => {
-    if (FORBIDDEN_KEYS.has(key)) bad ??= key;
-    return v;
-  });
-  if (bad !== null) throw new AnnotationFileError([{ where: '', message: `the key "${bad}" is not allowed in an annotation file` }]);
-  return value;
+  return measureDepth(text, limit);
 }
 
 type Obj = Record<string, unknown>;
@@ -290,15 +261,13 @@ export interface ParsedFile {
 export function parseAnnotationFile(text: string): ParsedFile {
   if (text.length > MAX_FILE_BYTES) throw new AnnotationFileError([{ where: '', message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }]);
   if (text.trim() === '') throw new AnnotationFileError([{ where: '', message: 'the file is empty' }]);
-  const { depth, at } = jsonDepth(text);
-  if (depth > MAX_DEPTH) throw new AnnotationFileError([{ where: `character ${at}`, message: `the JSON nests deeper than ${MAX_DEPTH} levels` }]);
   let data: unknown;
   try {
-    data = parseJson(text);
+    data = parseGuardedJson(text, MAX_DEPTH);
   } catch (e) {
-    if (e instanceof AnnotationFileError) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new AnnotationFileError([{ where: '', message: `this is not JSON, or it is cut short (${detail})` }]);
+    if (!(e instanceof JsonRefusal)) throw e;
+    const message = e.message.startsWith('the key') ? `${e.message} in an annotation file` : e.message;
+    throw new AnnotationFileError([{ where: e.where, message }]);
   }
   let items: unknown[];
   let label: string | null = null;

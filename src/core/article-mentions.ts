@@ -29,3 +29,11 @@ export function findMentions(dict: RuntimeDictionary, text: string): ArticleMent
   }
   return [...byEntity.values()];
 }
+
+/** The entity whose alias is exactly `text` (the whole of it), if any: "already in the dictionary". */
+export function entityNamedExactly(dict: RuntimeDictionary, text: string): number | null {
+  const scanner = new Scanner(dict);
+  scanner.feed(text.trim());
+  const whole = scanner.finish().find((m) => m.start === 0 && m.end === text.trim().length);
+  return whole ? whole.entity : null;
+}

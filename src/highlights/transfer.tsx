@@ -9,6 +9,7 @@ import type { HighlightFilter } from '../core/highlights.ts';
 import type { ImportPreview } from '../background/annotation-store.ts';
 import { readReader, send } from '../platform/browser.ts';
 import type { WorkerReply, WorkerRequest } from './transfer-worker.ts';
+import { download } from '../ui/download.ts';
 
 /** Files are read, checked, written and built in a worker: the page never freezes on a large one. */
 let worker: Worker | null = null;
@@ -39,16 +40,6 @@ function ask(request: Request): Promise<WorkerReply> {
   });
 }
 
-function download(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 type State =
   | { step: 'idle' }

@@ -4,6 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
+import type { CompiledDictionary } from '../core/dictionary.ts';
 
 export { browser };
 
@@ -104,4 +105,33 @@ export async function pageHasHighlights(key: string): Promise<boolean> {
   const name = HIGHLIGHT_PAGE_PREFIX + key;
   const v: unknown = (await browser.storage.local.get(name))[name];
   return typeof v === 'number' && v > 0;
+}
+
+/**
+ * The compiled dictionary of every enabled pack, written by the background whenever a pack
+ * changes and read by content scripts straight from storage: a page load never compiles, and
+ * never wakes the background for it.
+ */
+export const DICTIONARY_KEY = 'dictionary';
+
+export interface StoredDictionary {
+  /** Which seed pack build and which pack contents it was compiled from. */
+  stamp: string;
+  compiled: CompiledDictionary;
+}
+
+export async function readStoredDictionary(): Promise<StoredDictionary | null> {
+  const v = (await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY] as StoredDictionary | undefined;
+  return v && typeof v === 'object' && typeof v.stamp === 'string' && v.compiled?.format === 1 ? v : null;
+}
+
+/** Calls `listener` with the new dictionary whenever the background writes one. */
+export function onDictionaryChanged(listener: (d: StoredDictionary) => void): () => void {
+  const handler = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
+    if (area !== 'local' || !(DICTIONARY_KEY in changes)) return;
+    const v = changes[DICTIONARY_KEY].newValue as StoredDictionary | undefined;
+    if (v && v.compiled?.format === 1) listener(v);
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
 }

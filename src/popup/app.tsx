@@ -169,6 +169,7 @@ export function App() {
       <div class="actions">
         <button type="button" onClick={() => void save()} disabled={!!pageError}>Save this article</button>
         <span class="status" role="status">{saveState}</span>
+        <button type="button" class="link" name="open-dictionary" onClick={() => openUrl(browser.runtime.getURL('src/dictionary/index.html'))}>Dictionary</button>
       </div>
       {autoSave && (
         <label class="toggle">
@@ -222,6 +223,9 @@ export function App() {
           {timeline && timelineTotal > timeline.length && <p class="status">The {timeline.length} earliest of {timelineTotal} articles.</p>}
           <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(chosen.id)}`))}>
             All coverage of {chosen.name}
+          </button>{' · '}
+          <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/dictionary/index.html?entity=${encodeURIComponent(chosen.id)}`))}>
+            In the dictionary
           </button>
         </section>
       )}

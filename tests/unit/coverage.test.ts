@@ -8,7 +8,7 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import {
   articleId, canonicalUrl, seedArticleId, entityWeight, isDuplicate, rankRelated, signatureSimilarity, textSignature, type ArticleRecord,
 } from '../../src/core/coverage.ts';
-import { entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
+import { DB_VERSION, entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -108,7 +108,7 @@ describe('coverage database', () => {
     for (const r of seedRecords) await v1.put('articles', r);
     v1.close();
     const db = await openCoverageDb(name);
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(DB_VERSION);
     expect(await db.count('highlights')).toBe(0);
     expect((await db.getAll('articles')).map((a) => a.id).sort()).toEqual(seedRecords.map((r) => r.id).sort());
     expect(await db.count('mentions')).toBe(seedRecords.reduce((n, r) => n + r.mentions.length, 0));

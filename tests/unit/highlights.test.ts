@@ -4,7 +4,7 @@ import { openDB } from 'idb';
 import { anchorText, describeText, prepareText } from '../../src/core/anchoring.ts';
 import { matchesFilter, pageKey, parseTags, siteOf, type SavedHighlight } from '../../src/core/highlights.ts';
 import { parseRequest } from '../../src/messages.ts';
-import { highlightsOf, openCoverageDb, putHighlights } from '../../src/background/coverage-db.ts';
+import { DB_VERSION, highlightsOf, openCoverageDb, putHighlights } from '../../src/background/coverage-db.ts';
 
 function highlight(over: Partial<SavedHighlight> = {}): SavedHighlight {
   const text = 'Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing on Monday.';
@@ -92,7 +92,7 @@ describe('highlight store', () => {
     await v2.put('articles', { id: 'kept', entityIds: [], savedAt: 1 });
     v2.close();
     const db = await openCoverageDb(name);
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(DB_VERSION);
     expect(await db.getAllKeys('articles')).toEqual(['kept']);
     const a = highlight({ created: '2026-11-20T10:00:00.000Z' });
     const b = highlight({ created: '2026-11-19T10:00:00.000Z' });
