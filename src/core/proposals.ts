@@ -66,6 +66,8 @@ const STOP = new Set(
 );
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’\-.]*/gu;
+/** Names of bodies rather than people. */
+const ORGANISATION_WORDS = /\b(ministry|agency|council|organi[sz]ation|company|corporation|bank|university|committee|party|embassy|office|group|association|corps|guard|army|forces?|police|court|parliament|assembly|institute|authority|fund|holdings?|ltd|inc)\b/i;
 const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
 const isAcronym = (w: string) => /^\p{Lu}[\p{Lu}\d]{1,5}$/u.test(w) && /\p{Lu}.*\p{Lu}/u.test(w);
 
@@ -83,7 +85,10 @@ export function articleCandidates(text: string): Candidate[] {
   for (const raw of splitSentences(text)) {
     const sentence = raw.trim();
     if (!sentence || sentence.length > 1500) continue;
-    const words = sentence.match(WORD) ?? [];
+    const found = [...sentence.matchAll(WORD)];
+    const words = found.map((m) => m[0]);
+    // Words of one name stand next to each other with only spaces between ("In Beijing, Sattar" is two).
+    const joined = (j: number) => /^\s+$/.test(sentence.slice(found[j - 1].index + found[j - 1][0].length, found[j].index));
     let i = 0;
     while (i < words.length) {
       const w = words[i].replace(/[.'’]+$/u, '');
@@ -99,22 +104,23 @@ export function articleCandidates(text: string): Candidate[] {
       // A run of capitalised words, with connectors inside.
       let j = i;
       const run: string[] = [];
-      while (j < words.length) {
+      while (j < words.length && (j === i || joined(j))) {
         const x = words[j].replace(/[.,;:]+$/u, '');
         if (isCapitalised(x) && !isAcronym(x)) run.push(x);
-        else if (run.length && CONNECTORS.has(x.toLowerCase()) && j + 1 < words.length && isCapitalised(words[j + 1])) run.push(x);
+        else if (run.length && CONNECTORS.has(x.toLowerCase()) && j + 1 < words.length && isCapitalised(words[j + 1]) && joined(j + 1)) run.push(x);
         else break;
         j++;
       }
       while (run.length && NOT_NAME_START.has(normalize(run[0]))) run.shift();
       const title = run.length > 2 && TITLES.has(normalize(run[0])) ? 1 : run.length > 3 && TITLES.has(normalize(run[1])) ? 2 : 0;
       if (title) push(run.slice(title), 'official', sentence);
-      else if (run.length >= 2) push(run, /\b(ministry|agency|council|organi[sz]ation|company|corporation|bank|university|committee|party|embassy|office|group|association)\b/i.test(run.join(' ')) ? 'organisation' : 'person', sentence);
+      else if (run.length >= 2) push(run, ORGANISATION_WORDS.test(run.join(' ')) ? 'organisation' : 'person', sentence);
       i = Math.max(j, i + 1);
     }
     // Recurring lower-case terms: two or three words, none a stop word at either end.
     for (let k = 0; k + 1 < words.length; k++) {
-      const a = words[k];
+      // The first word of a sentence is capitalised for the sentence, not for a name.
+      const a = k === 0 ? words[k].toLowerCase() : words[k];
       const b = words[k + 1];
       if (isCapitalised(a) || isCapitalised(b) || a.length < 4 || b.length < 4 || STOP.has(a) || STOP.has(b)) continue;
       push([a, b], 'topic', sentence);
@@ -163,7 +169,8 @@ export function rankProposals(articles: readonly StoredArticleFacts[], opts: Ran
   const out: Proposal[] = [];
   for (const [key, g] of groups) {
     // Lower-case terms need three articles; names two.
-    const kind = [...g.kinds].sort((x, y) => y[1] - x[1])[0][0];
+    // A title once ("Minister X") makes an official, whatever the other articles call the person.
+    const kind = g.kinds.has('official') ? 'official' : [...g.kinds].sort((x, y) => y[1] - x[1])[0][0];
     if (g.articles < (kind === 'topic' ? 3 : 2)) continue;
     if (opts.dismissed.has(key) || opts.known(key)) continue;
     const forms = [...g.forms].sort((x, y) => y[1] - x[1]).map(([f]) => f);
