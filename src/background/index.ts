@@ -54,15 +54,58 @@ function recompile(): ReturnType<typeof compileAndStore> {
   compiling = run.catch(() => undefined);
   live = run.then((r) => r.live);
   live.catch(() => (live = null));
+  void run.then((r) => reindexCoverage(r.live)).catch(() => undefined);
   return run;
+}
+
+/** Storage key: the dictionary stamp the stored articles' mentions were last found with. */
+const INDEXED_WITH_KEY = 'coverageIndexedWith';
+const REINDEX_BATCH = 200;
+let reindexing: string | null = null;
+
+/**
+ * Finds the mentions of every stored article again with a changed dictionary, so timelines and
+ * related coverage know the reader's entities as they know the seed pack's. Runs in batches in
+ * the background; a newer dictionary takes over; a worker stopped half-way starts again on its
+ * next start (the stamp is written only at the end, and rewriting an article is idempotent).
+ */
+async function reindexCoverage(dict: LiveDictionary): Promise<void> {
+  const stamp = dict.stored.stamp;
+  if (reindexing === stamp) return;
+  if ((await browser.storage.local.get(INDEXED_WITH_KEY))[INDEXED_WITH_KEY] === stamp) return;
+  reindexing = stamp;
+  const db = await coverageDb();
+  let after: string | null = null;
+  for (;;) {
+    if (reindexing !== stamp) return;
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const batch: ArticleRecord[] = await db.getAll('articles', range, REINDEX_BATCH);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1].id;
+    const changed: ArticleRecord[] = [];
+    for (const a of batch) {
+      const mentions = findMentions(dict.runtime, a.text);
+      const entityIds = mentions.map((m) => m.entity);
+      if (entityIds.join(' ') !== a.entityIds.join(' ')) changed.push({ ...a, mentions, entityIds });
+    }
+    if (changed.length) await putArticles(db, changed);
+    // Let requests from the popup and pages in between batches.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  if (reindexing === stamp) {
+    await browser.storage.local.set({ [INDEXED_WITH_KEY]: stamp });
+    reindexing = null;
+  }
 }
 
 /** The current dictionary: the stored one when it was compiled from this build, else compiled now. */
 function liveDictionary(): Promise<LiveDictionary> {
   live ??= (async () => {
     const stored = await readStoredDictionary();
-    if (stored && stored.stamp.startsWith(`${SEED_STAMP}:`)) return { stored, runtime: loadDictionary(stored.compiled) };
-    return (await recompile()).live;
+    if (!stored || !stored.stamp.startsWith(`${SEED_STAMP}:`)) return (await recompile()).live;
+    const loaded = { stored, runtime: loadDictionary(stored.compiled) };
+    void reindexCoverage(loaded).catch(() => undefined);
+    return loaded;
   })();
   live.catch(() => (live = null));
   return live;

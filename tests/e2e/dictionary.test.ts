@@ -152,6 +152,14 @@ for (const [name, launch, available] of [
       const page = await ana.newPage();
       await page.goto(server.url('/first.html'));
       expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
+      // Stored as coverage before the name is in the dictionary: its mentions are found again once it is.
+      const popup = await ana.newPage();
+      await popup.openExtensionPage(`${ana.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(server.url('/first.html'))}`);
+      await until(() => popup.evaluate(() => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Save this article'), null), (v) => v);
+      await popup.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Save this article')!.click(), null);
+      expect(await until(() => popup.evaluate(bodyText, null), (t) => t.includes('Saved,'))).toContain('Saved, with');
+      await popup.close();
+
       expect(await page.evaluate(selectText, { id: 'p1', text: NAME })).toBe(true);
       const add = await page.evaluate(shadowPoint, { selector: 'button.add-entity', timeoutMs: 5000 });
       expect(add).not.toBeNull();
@@ -184,7 +192,19 @@ for (const [name, launch, available] of [
       // Edited on the dictionary page: a new spelling is highlighted on the open tab.
       const dict = await openDictionary(ana);
       await editEntity(dict, NAME, 'Head of the Dushanbe mining authority.', 'Rustam Kasimov');
+      const id = await dict.evaluate(() => (document.querySelector('li[data-entity]') as HTMLElement).dataset.entity ?? '', null);
       await dict.close();
+
+      // Its coverage timeline lists the article stored before it was added.
+      const timeline = await until(async () => {
+        const coverage = await ana.newPage();
+        await coverage.openExtensionPage(`${ana.extensionOrigin}/src/coverage/index.html?entity=${encodeURIComponent(id)}`);
+        const text = await until(() => coverage.evaluate(bodyText, null), (t) => !t.includes('Loading'));
+        await coverage.close();
+        return text;
+      }, (t) => t.includes('1 stored article mentions it'), 20_000, 500);
+      expect(timeline).toContain('1 stored article mentions it');
+      expect(timeline).toContain('Lithium in the Pamirs');
       expect(await until(() => other.evaluate(painted, 'official'), (v) => v.length === 2)).toEqual(['Rustam Kasimov', NAME]);
       await other.close();
     });
