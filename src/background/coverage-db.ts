@@ -9,7 +9,8 @@
  *   read in date order without touching article texts.
  *
  * - `entities`, `packs`, `dismissed` (since v4): the reader's own dictionary (see
- *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals.
+ *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals,
+ *   and per article the candidates proposals are made from (found once, when it is stored).
  *
  * Related coverage is ranked from an in-memory entity → articles index, read once per background
  * lifetime from the multi-entry index's keys and kept current on every write; only the winners
@@ -21,6 +22,7 @@ import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from 
 import type { SavedHighlight } from '../core/highlights.ts';
 import { MINE_PACK_ID, type DictionaryPack, type UserEntity } from '../core/user-entities.ts';
 import { SEED_PACK_ID } from '../core/dictionary.ts';
+import { articleCandidates, encodeCandidates } from '../core/proposals.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
 export const DB_VERSION = 4;
@@ -67,6 +69,25 @@ export interface CoverageSchema extends DBSchema {
     key: string;
     value: { key: string; text: string; at: string };
   };
+  candidates: {
+    key: string;
+    value: CandidateRow;
+  };
+}
+
+/** What proposals need of one stored article: its description and its candidates, encoded. */
+export interface CandidateRow {
+  id: string;
+  title: string | null;
+  outlet: string | null;
+  url: string | null;
+  published: string | null;
+  lang: string | null;
+  list: string;
+}
+
+export function candidateRow(a: ArticleRecord): CandidateRow {
+  return { id: a.id, title: a.title, outlet: a.outlet, url: a.url, published: a.published, lang: a.lang, list: encodeCandidates(articleCandidates(a.text)) };
 }
 
 export type CoverageDb = IDBPDatabase<CoverageSchema>;
@@ -113,6 +134,7 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
         await packs.put({ id: SEED_PACK_ID, name: 'Iran–China technology (built in)', enabled: true, origin: 'seed', added });
         await packs.put({ id: MINE_PACK_ID, name: 'My entities', enabled: true, origin: 'mine', added });
         db.createObjectStore('dismissed', { keyPath: 'key' });
+        db.createObjectStore('candidates', { keyPath: 'id' });
       }
     },
   });
@@ -149,11 +171,16 @@ async function articlesMentioning(db: CoverageDb, idx: EntityIndex, entities: It
   });
 }
 
-/** Stores articles in one transaction; resolves only once it has committed. */
-export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[]): Promise<void> {
-  const tx = db.transaction(['articles', 'mentions'], 'readwrite');
+/**
+ * Stores articles in one transaction; resolves only once it has committed. Their proposal
+ * candidates are written with them unless only the mentions changed (`textChanged` false).
+ */
+export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
+  const rows = textChanged ? records.map(candidateRow) : [];
+  const tx = db.transaction(['articles', 'mentions', 'candidates'], 'readwrite');
   const articles = tx.objectStore('articles');
   const mentions = tx.objectStore('mentions');
+  const candidateOps = rows.map((row) => tx.objectStore('candidates').put(row));
   const previous = await Promise.all(records.map((r) => articles.get(r.id)));
   const ops: Promise<unknown>[] = [];
   for (const old of previous) {
@@ -163,7 +190,7 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
     ops.push(articles.put(r));
     for (const row of mentionRows(r)) ops.push(mentions.put(row));
   }
-  await Promise.all([...ops, tx.done]);
+  await Promise.all([...ops, ...candidateOps, tx.done]);
   // Keep the in-memory index current (only once it exists; otherwise it is read when needed).
   const index = indexes.get(db);
   if (index) {

@@ -88,7 +88,7 @@ async function reindexCoverage(dict: LiveDictionary): Promise<void> {
       const entityIds = mentions.map((m) => m.entity);
       if (entityIds.join(' ') !== a.entityIds.join(' ')) changed.push({ ...a, mentions, entityIds });
     }
-    if (changed.length) await putArticles(db, changed);
+    if (changed.length) await putArticles(db, changed, false);
     // Let requests from the popup and pages in between batches.
     await new Promise((r) => setTimeout(r, 0));
   }

@@ -8,7 +8,7 @@
  * ("Minister Sattar Hashemi" proposes "Sattar Hashemi" as an official), and recurring lower-case
  * terms of two or three words. `rankProposals` merges them across articles.
  */
-import type { EntityKind } from './dictionary.ts';
+import { ENTITY_KINDS, type EntityKind } from './dictionary.ts';
 import { normalize } from './normalize.ts';
 import { splitSentences } from './sentences.ts';
 
@@ -17,7 +17,10 @@ export interface Candidate {
   key: string;
   text: string;
   kind: EntityKind;
-  sentence: string;
+  /** Index of the sentence (in splitSentences order) that names it. */
+  at: number;
+  /** The sentence itself, when at hand (not kept in storage: read again for the proposals shown). */
+  sentence?: string;
 }
 
 export interface ProposalEvidence {
@@ -27,7 +30,9 @@ export interface ProposalEvidence {
   url: string | null;
   published: string | null;
   lang: string | null;
+  /** Empty until filled from the article's text (see `sentenceAt`). */
   sentence: string;
+  at: number;
 }
 
 export interface Proposal {
@@ -75,14 +80,16 @@ const isAcronym = (w: string) => /^\p{Lu}[\p{Lu}\d]{1,5}$/u.test(w) && /\p{Lu}.*
 export function articleCandidates(text: string): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
+  let at = -1;
   const push = (words: string[], kind: EntityKind, sentence: string) => {
     const t = words.join(' ').replace(/[.'’-]+$/u, '');
     const key = normalize(t);
     if (key.length < 2 || seen.has(key)) return;
     seen.add(key);
-    out.push({ key, text: t, kind, sentence });
+    out.push({ key, text: t, kind, at, sentence });
   };
   for (const raw of splitSentences(text)) {
+    at++;
     const sentence = raw.trim();
     if (!sentence || sentence.length > 1500) continue;
     const found = [...sentence.matchAll(WORD)];
@@ -147,37 +154,92 @@ export interface RankOptions {
   evidencePerProposal?: number;
 }
 
+/** One candidate key across articles: kept small, as a page of 10,000 articles holds hundreds of thousands. */
+interface Group {
+  articles: number;
+  kind: EntityKind;
+  official: boolean;
+  text: string;
+  /** Other written forms and how often, made only when a second form is seen. */
+  forms: Map<string, number> | null;
+  /** Up to `evidencePerProposal` pairs (article index, sentence index). */
+  evidence: number[];
+}
+
+class Ranking {
+  readonly groups = new Map<string, Group>();
+  constructor(private readonly perProposal: number) {}
+
+  add(article: number, key: string, text: string, kind: EntityKind, at: number): void {
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { articles: 0, kind, official: false, text, forms: null, evidence: [] };
+      this.groups.set(key, g);
+    }
+    g.articles++;
+    if (kind === 'official') g.official = true;
+    if (text !== g.text) {
+      g.forms ??= new Map([[g.text, g.articles - 1]]);
+      g.forms.set(text, (g.forms.get(text) ?? 0) + 1);
+    } else if (g.forms) g.forms.set(text, (g.forms.get(text) ?? 0) + 1);
+    if (g.evidence.length < this.perProposal * 2) g.evidence.push(article, at);
+  }
+
+  finish(articles: readonly Omit<StoredArticleFacts, 'candidates'>[], opts: RankOptions): Proposal[] {
+    const out: Proposal[] = [];
+    for (const [key, g] of this.groups) {
+      // A title once ("Minister X") makes an official, whatever the other articles call the person.
+      const kind = g.official ? 'official' : g.kind;
+      // Lower-case terms need three articles; names two.
+      if (g.articles < (kind === 'topic' ? 3 : 2)) continue;
+      if (opts.dismissed.has(key) || opts.known(key)) continue;
+      const forms = g.forms ? [...g.forms].sort((x, y) => y[1] - x[1]).map(([f]) => f) : [g.text];
+      const evidence: ProposalEvidence[] = [];
+      for (let i = 0; i < g.evidence.length; i += 2) {
+        const a = articles[g.evidence[i]];
+        evidence.push({ article: a.id, title: a.title, outlet: a.outlet, url: a.url, published: a.published, lang: a.lang, sentence: '', at: g.evidence[i + 1] });
+      }
+      out.push({ key, text: forms[0], kind, articles: g.articles, mentions: g.articles, forms: forms.slice(1, 6), evidence });
+    }
+    out.sort((x, y) => y.articles - x.articles || (x.kind === 'topic' ? 1 : 0) - (y.kind === 'topic' ? 1 : 0) || x.key.localeCompare(y.key));
+    return out.slice(0, opts.limit ?? 200);
+  }
+}
+
 /** Merges per-article candidates into proposals, best first: names in more articles first. */
 export function rankProposals(articles: readonly StoredArticleFacts[], opts: RankOptions): Proposal[] {
-  const groups = new Map<string, { forms: Map<string, number>; kinds: Map<EntityKind, number>; articles: number; evidence: ProposalEvidence[] }>();
-  const perProposal = opts.evidencePerProposal ?? 3;
-  for (const a of articles) {
-    for (const c of a.candidates) {
-      let g = groups.get(c.key);
-      if (!g) {
-        g = { forms: new Map(), kinds: new Map(), articles: 0, evidence: [] };
-        groups.set(c.key, g);
-      }
-      g.articles++;
-      g.forms.set(c.text, (g.forms.get(c.text) ?? 0) + 1);
-      g.kinds.set(c.kind, (g.kinds.get(c.kind) ?? 0) + 1);
-      if (g.evidence.length < perProposal) {
-        g.evidence.push({ article: a.id, title: a.title, outlet: a.outlet, url: a.url, published: a.published, lang: a.lang, sentence: c.sentence });
-      }
+  const ranking = new Ranking(opts.evidencePerProposal ?? 3);
+  articles.forEach((a, i) => {
+    for (const c of a.candidates) ranking.add(i, c.key, c.text, c.kind, c.at);
+  });
+  const list = ranking.finish(articles, opts);
+  // Sentences at hand (tests, a single article) are filled in; stored ones are read by the caller.
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  for (const p of list) {
+    for (const ev of p.evidence) ev.sentence = byId.get(ev.article)?.candidates.find((c) => c.at === ev.at && c.sentence)?.sentence ?? '';
+  }
+  return list;
+}
+
+/** The same ranking straight from stored rows (`encodeCandidates` strings), without decoding them into objects. */
+export function rankStoredProposals(rows: readonly (Omit<StoredArticleFacts, 'candidates'> & { list: string })[], opts: RankOptions): Proposal[] {
+  const ranking = new Ranking(opts.evidencePerProposal ?? 3);
+  rows.forEach((r, i) => {
+    const list = r.list;
+    let pos = 0;
+    while (pos < list.length) {
+      let end = list.indexOf('\n', pos);
+      if (end === -1) end = list.length;
+      const t1 = list.indexOf('\t', pos);
+      const t2 = list.indexOf('\t', t1 + 1);
+      const t3 = list.indexOf('\t', t2 + 1);
+      const key = list.slice(pos, t1);
+      const text = t2 === t1 + 1 ? key : list.slice(t1 + 1, t2);
+      ranking.add(i, key, text, ENTITY_KINDS[list.charCodeAt(t2 + 1) - 48] ?? 'topic', Number(list.slice(t3 + 1, end)));
+      pos = end + 1;
     }
-  }
-  const out: Proposal[] = [];
-  for (const [key, g] of groups) {
-    // Lower-case terms need three articles; names two.
-    // A title once ("Minister X") makes an official, whatever the other articles call the person.
-    const kind = g.kinds.has('official') ? 'official' : [...g.kinds].sort((x, y) => y[1] - x[1])[0][0];
-    if (g.articles < (kind === 'topic' ? 3 : 2)) continue;
-    if (opts.dismissed.has(key) || opts.known(key)) continue;
-    const forms = [...g.forms].sort((x, y) => y[1] - x[1]).map(([f]) => f);
-    out.push({ key, text: forms[0], kind, articles: g.articles, mentions: g.articles, forms: forms.slice(1, 6), evidence: g.evidence });
-  }
-  out.sort((x, y) => y.articles - x.articles || (x.kind === 'topic' ? 1 : 0) - (y.kind === 'topic' ? 1 : 0) || x.key.localeCompare(y.key));
-  return out.slice(0, opts.limit ?? 200);
+  });
+  return ranking.finish(rows, opts);
 }
 
 /**
@@ -199,4 +261,26 @@ export function knownByAliases(aliasKeys: ReadonlySet<string>): (key: string) =>
     }
     return false;
   };
+}
+
+/** The sentence of `text` at index `at` (as `articleCandidates` counted them). */
+export function sentenceAt(text: string, at: number): string {
+  return (splitSentences(text)[at] ?? '').trim();
+}
+
+/**
+ * Candidates as stored beside each article: one line per candidate (key, text, kind, sentence
+ * index), a compact string that the proposals read back for 10,000 articles in one request.
+ */
+export function encodeCandidates(list: readonly Candidate[]): string {
+  // The written form is left out where it is the key itself (most lower-case terms).
+  return list.map((c) => `${c.key}\t${c.text === c.key ? '' : c.text.replace(/[\t\n]/g, ' ')}\t${ENTITY_KINDS.indexOf(c.kind)}\t${c.at}`).join('\n');
+}
+
+export function decodeCandidates(encoded: string): Candidate[] {
+  if (!encoded) return [];
+  return encoded.split('\n').map((line) => {
+    const [key, text, kind, at] = line.split('\t');
+    return { key, text: text || key, kind: ENTITY_KINDS[Number(kind)] ?? 'topic', at: Number(at) };
+  });
 }

@@ -5,11 +5,11 @@
  * It opens the same database as the background.
  */
 import { records } from 'virtual:newsgloss-dictionary';
-import { openCoverageDb, type CoverageDb } from '../background/coverage-db.ts';
+import { candidateRow, openCoverageDb, type CandidateRow, type CoverageDb } from '../background/coverage-db.ts';
 import { applyPack, previewPack, type PackPreview } from '../background/dictionary-store.ts';
 import { SEED_PACK_ID, type EntityAuthor } from '../core/dictionary.ts';
 import { normalize } from '../core/normalize.ts';
-import { articleCandidates, knownByAliases, rankProposals, type Proposal, type StoredArticleFacts } from '../core/proposals.ts';
+import { knownByAliases, rankStoredProposals, sentenceAt, type Proposal } from '../core/proposals.ts';
 import {
   PackFileError, exportedPackId, parseDictionaryFile, writePackFile,
   type EntityProblem, type ParsedPack, type UserEntity,
@@ -32,8 +32,6 @@ let db: Promise<CoverageDb> | null = null;
 const seedIds: ReadonlySet<string> = new Set(records.map((r) => r.id));
 /** The file last previewed, kept by the page's token so importing it does not read it again. */
 let lastRead: { token: number; parsed: ParsedPack } | null = null;
-/** Candidates per stored article, kept while the worker lives (articles do not change their text). */
-const candidateCache = new Map<string, StoredArticleFacts>();
 
 async function read(file: File, token: number): Promise<ParsedPack> {
   if (lastRead?.token === token) return lastRead.parsed;
@@ -55,32 +53,40 @@ async function exportPack(store: CoverageDb, pack: string | null, ids: string[] 
   return { file: new Blob([text], { type: 'application/json' }), filename: `newsgloss-dictionary-${day}.json`, count: list.length };
 }
 
-/** Proposals over every stored article: candidates are found once per article and kept. */
+/**
+ * Proposals over every stored article. Candidates are found when an article is stored and kept
+ * beside it (one short string per article), so this reads them in one request; articles stored
+ * before that (or by other means) have theirs found here once and written back.
+ */
 async function proposals(store: CoverageDb, limit: number) {
   const started = performance.now();
-  const keys = await store.getAllKeys('articles');
-  const missing = keys.filter((k) => !candidateCache.has(k));
-  // Read the articles not seen yet in batches: one transaction each, texts dropped once read.
-  for (let i = 0; i < missing.length; i += 500) {
-    const tx = store.transaction('articles');
-    const batch = await Promise.all(missing.slice(i, i + 500).map((k) => tx.store.get(k)));
-    await tx.done;
-    for (const a of batch) {
-      if (!a) continue;
-      candidateCache.set(a.id, {
-        id: a.id, title: a.title, outlet: a.outlet, url: a.url, published: a.published, lang: a.lang, candidates: articleCandidates(a.text),
-      });
-    }
-  }
+  const [keys, rows] = await Promise.all([store.getAllKeys('articles'), store.getAll('candidates')]);
   const present = new Set(keys);
-  for (const k of candidateCache.keys()) if (!present.has(k)) candidateCache.delete(k);
+  const facts = new Map<string, CandidateRow>();
+  for (const r of rows) if (present.has(r.id)) facts.set(r.id, r);
+  const missing = keys.filter((k) => !facts.has(k));
+  for (let i = 0; i < missing.length; i += 500) {
+    const read = store.transaction('articles');
+    const batch = (await Promise.all(missing.slice(i, i + 500).map((k) => read.store.get(k)))).filter((a) => a !== undefined);
+    await read.done;
+    const made = batch.map(candidateRow);
+    const write = store.transaction('candidates', 'readwrite');
+    await Promise.all([...made.map((r) => write.store.put(r)), write.done]);
+    for (const r of made) facts.set(r.id, r);
+  }
   const aliasKeys = new Set<string>();
   const packs = await store.getAll('packs');
   if (packs.find((p) => p.id === SEED_PACK_ID)?.enabled !== false) for (const r of records) for (const a of r.aliases) aliasKeys.add(normalize(a.text));
   const enabled = new Set(packs.filter((p) => p.enabled).map((p) => p.id));
   for (const e of await store.getAll('entities')) if (enabled.has(e.pack)) for (const a of e.aliases) aliasKeys.add(normalize(a.text));
   const dismissed = new Set(await store.getAllKeys('dismissed'));
-  const list = rankProposals([...candidateCache.values()], { known: knownByAliases(aliasKeys), dismissed, limit });
+  const list = rankStoredProposals([...facts.values()], { known: knownByAliases(aliasKeys), dismissed, limit });
+  // The sentences of the proposals shown, read from their articles.
+  const wanted = [...new Set(list.flatMap((p) => p.evidence.map((ev) => ev.article)))];
+  const tx = store.transaction('articles');
+  const texts = new Map((await Promise.all(wanted.map((id) => tx.store.get(id)))).filter((a) => a !== undefined).map((a) => [a.id, a.text]));
+  await tx.done;
+  for (const p of list) for (const ev of p.evidence) ev.sentence = sentenceAt(texts.get(ev.article) ?? '', ev.at);
   return { proposals: list, articles: keys.length, ms: Math.round(performance.now() - started) };
 }
 
