@@ -5,10 +5,13 @@
 
 /** The automaton's tables. State 0 is the root. */
 export interface AutomatonTables {
-  /** Edges of state `s` are `edgeChar/edgeTarget[edgeOffset[s] .. edgeOffset[s + 1])`, sorted by char. */
+  /**
+   * Edges of state `s` are `edgeChar[edgeOffset[s] .. edgeOffset[s + 1])`, sorted by char. States
+   * are numbered breadth first, children in edge order, so edge `e` always leads to state `e + 1`:
+   * no target table is kept.
+   */
   edgeOffset: Int32Array;
   edgeChar: Uint16Array;
-  edgeTarget: Int32Array;
   /** Failure link of each state. */
   fail: Int32Array;
   /** Index of the term that ends at this state, or -1. */
@@ -17,16 +20,20 @@ export interface AutomatonTables {
   outLink: Int32Array;
 }
 
-/** The tables as base64 strings, for JSON transport between build, background and page. */
+/**
+ * The tables as base64 strings, for JSON transport between build, background and page. Term and
+ * output links are sparse (most states end no term), so they travel as (state, value) pairs.
+ */
 export interface SerializedAutomaton {
   states: number;
   edges: number;
   edgeOffset: string;
   edgeChar: string;
-  edgeTarget: string;
   fail: string;
-  termAt: string;
-  outLink: string;
+  /** Pairs (state, term) for the states where a term ends. */
+  terms: string;
+  /** Pairs (state, output state) for the states with an output link. */
+  outputs: string;
 }
 
 /**
@@ -112,7 +119,6 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonTables {
   const edges = n - 1;
   const edgeOffset = new Int32Array(n + 1);
   const edgeChar = new Uint16Array(edges);
-  const edgeTarget = new Int32Array(edges);
   const fail = new Int32Array(n);
   const termAt = new Int32Array(n);
   const outLink = new Int32Array(n);
@@ -122,7 +128,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonTables {
     edgeOffset[q] = e;
     for (let t = firstChild[s]; t !== -1; t = nextSibling[t]) {
       edgeChar[e] = char[t];
-      edgeTarget[e] = renumber[t];
+      if (renumber[t] !== e + 1) throw new Error('automaton: breadth-first numbering broken');
       e++;
     }
     fail[q] = renumber[failOld[s]];
@@ -130,7 +136,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonTables {
     outLink[q] = outOld[s] === -1 ? -1 : renumber[outOld[s]];
   }
   edgeOffset[n] = e;
-  return { edgeOffset, edgeChar, edgeTarget, fail, termAt, outLink };
+  return { edgeOffset, edgeChar, fail, termAt, outLink };
 }
 
 /**
@@ -141,12 +147,12 @@ export class Automaton {
   readonly rootNext: Int32Array;
   constructor(readonly t: AutomatonTables) {
     this.rootNext = new Int32Array(65536);
-    for (let e = t.edgeOffset[0]; e < t.edgeOffset[1]; e++) this.rootNext[t.edgeChar[e]] = t.edgeTarget[e];
+    for (let e = t.edgeOffset[0]; e < t.edgeOffset[1]; e++) this.rootNext[t.edgeChar[e]] = e + 1;
   }
 
   /** The state after reading folded unit `c` in `state`. */
   step(state: number, c: number): number {
-    const { edgeOffset, edgeChar, edgeTarget, fail } = this.t;
+    const { edgeOffset, edgeChar, fail } = this.t;
     for (;;) {
       if (state === 0) return this.rootNext[c];
       let lo = edgeOffset[state];
@@ -154,7 +160,7 @@ export class Automaton {
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
         const mc = edgeChar[mid];
-        if (mc === c) return edgeTarget[mid];
+        if (mc === c) return mid + 1;
         if (mc < c) lo = mid + 1;
         else hi = mid - 1;
       }
@@ -184,6 +190,20 @@ function encode(a: Int32Array | Uint16Array): string {
   return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
+/** The (state, value) pairs of a table's entries other than -1. */
+function sparse(table: Int32Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < table.length; i++) if (table[i] !== -1) n++;
+  const pairs = new Int32Array(n * 2);
+  let k = 0;
+  for (let i = 0; i < table.length; i++) {
+    if (table[i] === -1) continue;
+    pairs[k++] = i;
+    pairs[k++] = table[i];
+  }
+  return pairs;
+}
+
 /** Packs the tables for JSON. */
 export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
   return {
@@ -191,28 +211,34 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
     edges: t.edgeChar.length,
     edgeOffset: encode(t.edgeOffset),
     edgeChar: encode(t.edgeChar),
-    edgeTarget: encode(t.edgeTarget),
     fail: encode(t.fail),
-    termAt: encode(t.termAt),
-    outLink: encode(t.outLink),
+    terms: encode(sparse(t.termAt)),
+    outputs: encode(sparse(t.outLink)),
   };
 }
 
 /** Unpacks tables from JSON, checking their sizes so a damaged dictionary fails loudly here. */
 export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
-  const i32 = (b64: string, len: number, name: string): Int32Array => {
+  const i32 = (b64: string, len: number | null, name: string): Int32Array => {
     const bytes = base64ToBytes(b64);
-    if (bytes.length !== len * 4) throw new Error(`dictionary automaton: ${name} has the wrong size`);
-    return new Int32Array(bytes.buffer, bytes.byteOffset, len);
+    if ((len !== null && bytes.length !== len * 4) || (len === null && bytes.length % 8 !== 0)) throw new Error(`dictionary automaton: ${name} has the wrong size`);
+    return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   };
   const chars = base64ToBytes(s.edgeChar);
-  if (chars.length !== s.edges * 2) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  if (chars.length !== s.edges * 2 || s.edges !== s.states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  const dense = (pairs: Int32Array, name: string): Int32Array => {
+    const table = new Int32Array(s.states).fill(-1);
+    for (let k = 0; k < pairs.length; k += 2) {
+      if (pairs[k] < 0 || pairs[k] >= s.states) throw new Error(`dictionary automaton: ${name} names a state that does not exist`);
+      table[pairs[k]] = pairs[k + 1];
+    }
+    return table;
+  };
   return {
     edgeOffset: i32(s.edgeOffset, s.states + 1, 'edgeOffset'),
     edgeChar: new Uint16Array(chars.buffer, chars.byteOffset, s.edges),
-    edgeTarget: i32(s.edgeTarget, s.edges, 'edgeTarget'),
     fail: i32(s.fail, s.states, 'fail'),
-    termAt: i32(s.termAt, s.states, 'termAt'),
-    outLink: i32(s.outLink, s.states, 'outLink'),
+    termAt: dense(i32(s.terms, null, 'terms'), 'terms'),
+    outLink: dense(i32(s.outputs, null, 'outputs'), 'outputs'),
   };
 }

@@ -87,7 +87,7 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
   );
   return {
     compiled: {
-      format: 1,
+      format: 2,
       entities: entities.map((e) => ({ id: e.id, kind: e.kind, name: e.name })),
       termEntity,
       termLength: patterns.map((p) => p.length),

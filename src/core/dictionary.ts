@@ -109,7 +109,7 @@ export interface EntityRecord {
 
 /** The dictionary as compiled for scanning. */
 export interface CompiledDictionary {
-  format: 1;
+  format: 2;
   entities: { id: string; kind: EntityKind; name: string }[];
   termEntity: number[];
   termLength: number[];
@@ -134,7 +134,7 @@ export interface RuntimeDictionary {
 
 /** Unpacks a compiled dictionary, refusing one whose parts do not fit together. */
 export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
-  if (d.format !== 1) throw new Error(`dictionary format ${String(d.format)} is not supported`);
+  if (d.format !== 2) throw new Error(`dictionary format ${String(d.format)} is not supported`);
   const n = d.termEntity.length;
   if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
   const termCase: (string | undefined)[] = new Array<string | undefined>(n);

@@ -69,7 +69,7 @@ export class Scanner {
     if (this.len + n + 1 > this.norm.length) this.grow(this.len + n + 1);
     const { norm, src, upper, candidates } = this;
     const { automaton } = this.dict;
-    const { termAt, outLink, edgeOffset, edgeChar, edgeTarget, fail } = automaton.t;
+    const { termAt, outLink, edgeOffset, edgeChar, fail } = automaton.t;
     const rootNext = automaton.rootNext;
     let len = this.len;
     let state = this.state;
@@ -97,7 +97,7 @@ export class Scanner {
           const mid = (lo + hi) >> 1;
           const mc = edgeChar[mid];
           if (mc === f) {
-            next = edgeTarget[mid];
+            next = mid + 1;
             break;
           }
           if (mc < f) lo = mid + 1;

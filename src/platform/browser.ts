@@ -122,7 +122,7 @@ export interface StoredDictionary {
 
 export async function readStoredDictionary(): Promise<StoredDictionary | null> {
   const v = (await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY] as StoredDictionary | undefined;
-  return v && typeof v === 'object' && typeof v.stamp === 'string' && v.compiled?.format === 1 ? v : null;
+  return v && typeof v === 'object' && typeof v.stamp === 'string' && v.compiled?.format === 2 ? v : null;
 }
 
 /** Calls `listener` with the new dictionary whenever the background writes one. */
@@ -130,7 +130,7 @@ export function onDictionaryChanged(listener: (d: StoredDictionary) => void): ()
   const handler = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
     if (area !== 'local' || !(DICTIONARY_KEY in changes)) return;
     const v = changes[DICTIONARY_KEY].newValue as StoredDictionary | undefined;
-    if (v && v.compiled?.format === 1) listener(v);
+    if (v && v.compiled?.format === 2) listener(v);
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
