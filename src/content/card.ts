@@ -26,6 +26,7 @@ ul { margin: 0; padding-left: 16px; }
 li { margin: 3px 0; }
 .source { color: #6e6e73; }
 q { font-style: italic; }
+.local { font-size: 15px; margin: 2px 0; }
 button.more { margin: 8px 12px 0 0; font: inherit; color: #0a66c2; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
 `;
 
@@ -98,7 +99,17 @@ export class EntityCard {
     const out: Node[] = [];
     const head = el('div');
     head.append(el('span', KIND_LABEL[entity.kind], `kind ${entity.kind}`), el('h2', entity.name));
-    out.push(head, el('p', entity.description));
+    out.push(head);
+    // The name as the page's own language writes it, where the dictionary has it.
+    const pageLang = (d.documentElement.lang || '').toLowerCase().split('-')[0];
+    const local = pageLang ? entity.aliases.find((a) => a.lang?.toLowerCase().split('-')[0] === pageLang && a.text !== entity.name) : undefined;
+    if (local?.lang) {
+      const line = el('p', local.text, 'local');
+      line.lang = local.lang;
+      line.dir = 'auto';
+      out.push(line);
+    }
+    out.push(el('p', entity.description));
 
     const others = entity.aliases.map((a) => a.text).filter((t) => t !== entity.name);
     if (others.length) {

@@ -9,7 +9,13 @@
  * - every kind of white space, line break and non-breaking space becomes a plain space, and runs of
  *   spaces collapse to one;
  * - typographic apostrophes become ', hyphens and dashes become -, curly quotes become ";
- * - soft hyphens, zero-width characters and combining marks disappear.
+ * - soft hyphens, zero-width characters (the Persian zero-width non-joiner and joiner included) and
+ *   combining marks disappear, Arabic short vowels and the tatweel too;
+ * - the Arabic-script letters that Arabic, Persian and Urdu write differently fold to one form
+ *   (yeh, alef maksura and Farsi yeh; kaf and keheh; teh marbuta and the hehs; hamza carriers to
+ *   their bare letter), and Persian and Arabic-Indic digits to ASCII digits;
+ * - Chinese and Japanese characters are not "word" characters: their words are not separated by
+ *   spaces, so a name is matched wherever it stands.
  */
 
 /** Returned by `foldCode` for units that vanish from the normalised text. */
@@ -38,14 +44,36 @@ const DASHES = [0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe58, 
 const QUOTES = [0x201c, 0x201d, 0x201e, 0x201f, 0x00ab, 0x00bb, 0x2033];
 const INVISIBLE = [0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x034f];
 const WORD_RE = /[\p{L}\p{N}]/u;
+/** Han, kana and CJK compatibility ideographs: written without spaces between words. */
+const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Arabic-script letters folded to one form (see the module comment). */
+const ARABIC_FOLD = new Map<number, number>([
+  [0x0649, 0x064a], [0x06cc, 0x064a], [0x06d0, 0x064a], [0x0626, 0x064a], [0x06d2, 0x064a], [0x06d3, 0x064a],
+  [0x06a9, 0x0643], [0x06aa, 0x0643],
+  [0x0629, 0x0647], [0x06c0, 0x0647], [0x06c1, 0x0647], [0x06c2, 0x0647], [0x06c3, 0x0647], [0x06be, 0x0647], [0x06d5, 0x0647],
+  [0x0622, 0x0627], [0x0623, 0x0627], [0x0625, 0x0627], [0x0671, 0x0627], [0x0672, 0x0627], [0x0673, 0x0627],
+  [0x0624, 0x0648],
+]);
+
+/** Arabic short vowels and other marks, the superscript alef, Quranic annotation signs, tatweel. */
+function isArabicMark(code: number): boolean {
+  return (code >= 0x064b && code <= 0x065f) || code === 0x0670 || (code >= 0x06d6 && code <= 0x06ed) || code === 0x0640;
+}
 const SPACE_RE = /\s/u;
 
 function computeFold(code: number): void {
   let out: number;
   let f = FLAG_KNOWN;
   const ch = String.fromCharCode(code);
-  if (INVISIBLE.includes(code) || (code >= 0x0300 && code <= 0x036f)) {
+  if (INVISIBLE.includes(code) || (code >= 0x0300 && code <= 0x036f) || isArabicMark(code)) {
     out = DROP;
+  } else if (ARABIC_FOLD.has(code)) {
+    out = ARABIC_FOLD.get(code)!;
+    f |= FLAG_WORD;
+  } else if ((code >= 0x0660 && code <= 0x0669) || (code >= 0x06f0 && code <= 0x06f9)) {
+    out = 0x30 + (code & 0x0f);
+    f |= FLAG_WORD;
   } else if (SPACE_RE.test(ch) || code === 0x85) {
     out = SPACE;
   } else if (APOSTROPHES.includes(code)) {
@@ -62,7 +90,8 @@ function computeFold(code: number): void {
     const lower = baseCh.toLowerCase();
     out = lower.length === 1 ? lower.charCodeAt(0) : base;
     if (ch !== ch.toLowerCase()) f |= FLAG_UPPER;
-    if (WORD_RE.test(String.fromCharCode(out))) f |= FLAG_WORD;
+    const outCh = String.fromCharCode(out);
+    if (WORD_RE.test(outCh) && !CJK_RE.test(outCh)) f |= FLAG_WORD;
   }
   folded[code] = out;
   flags[code] = f;

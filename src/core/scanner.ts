@@ -24,6 +24,22 @@ export interface Match<A = undefined> {
  */
 export type PlaceCheck<A> = (start: number, end: number, openLeft: boolean, openRight: boolean) => A | null;
 
+/**
+ * Arabic-script prefixes written joined to the word they introduce: "and", "with/by", "for/to",
+ * "like", "so", the article, and their combinations ("والصين", "بطهران", "وللعراق"), folded.
+ */
+const CLITICS = new Set(['و', 'ف', 'ب', 'ل', 'ك', 'ال', 'وال', 'فال', 'بال', 'كال', 'لل', 'ولل', 'فلل', 'وب', 'فب', 'ول', 'فل', 'وك', 'فك', 'وبال', 'فبال', 'وكال']);
+
+/** Whether the letters joined before an Arabic-script name at `start` are clitic prefixes, not part of another word. */
+function cliticBefore(norm: Uint16Array, start: number): boolean {
+  const first = norm[start];
+  if (first < 0x0620 || first > 0x06ff) return false;
+  let p = start - 1;
+  while (p >= 0 && start - p <= 4 && isWordCode(norm[p])) p--;
+  if (p >= 0 && isWordCode(norm[p])) return false;
+  return CLITICS.has(String.fromCharCode(...norm.subarray(p + 1, start)));
+}
+
 export class Scanner {
   private norm = new Uint16Array(4096);
   private src = new Int32Array(4096);
@@ -153,7 +169,7 @@ export class Scanner {
       const term = candidates[k + 1];
       const start = end - termLength[term] + 1;
       let open = 0;
-      if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1])) open |= 1;
+      if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1]) && !cliticBefore(norm, start)) open |= 1;
       if (isWordCode(norm[end]) && end + 1 < len && isWordCode(norm[end + 1])) open |= 2;
       if (open && !place) continue;
       const flags = termFlags[term];

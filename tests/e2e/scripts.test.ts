@@ -1,0 +1,75 @@
+/**
+ * Pages in other scripts, in real Chromium and Firefox ESR: a right-to-left Persian page, an
+ * Arabic page with joined clitics, a Chinese page without spaces and a Russian page are painted on
+ * the names themselves; the card gives the name as the page's language writes it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
+import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { readCardTitle, readHighlights, waitScanned } from '../support/page-probes.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+const page = (lang: string, dir: string, body: string) =>
+  `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><title>${lang}</title></head><body><article>${body}</article></body></html>`;
+
+const PAGES: { path: string; html: string; expected: string[] }[] = [
+  {
+    path: '/fa.html',
+    html: page('fa', 'rtl', '<h1>همکاری فناوری ایران و چین</h1><p>ستار هاشمي، وزير ارتباطات، در پکن با لی لچنگ دیدار کرد و درباره سند همکاری ۲۵ ساله گفت‌وگو کرد.</p>'),
+    expected: ['ایران', 'چین', 'ستار هاشمي', 'پکن', 'لی لچنگ', 'سند همکاری ۲۵ ساله'],
+  },
+  {
+    path: '/ar.html',
+    html: page('ar', 'rtl', '<p>وقال عيسى زارع بور إن العلاقات بين إيران والصين تتوسع، بعد لقاء في طَهران وبكين.</p>'),
+    expected: ['عيسى زارع بور', 'إيران', 'الصين', 'طَهران', 'بكين'],
+  },
+  {
+    path: '/zh.html',
+    html: page('zh', 'ltr', '<p>伊朗通信部长在北京会见了李乐成，双方讨论了中伊全面合作计划。</p>'),
+    expected: ['伊朗', '北京', '李乐成', '中伊全面合作计划'],
+  },
+  {
+    path: '/ru.html',
+    html: page('ru', 'ltr', '<p>Министр Иса Зарепур прибыл в Пекин на встречу ШОС.</p>'),
+    expected: ['Иса Зарепур', 'Пекин', 'ШОС'],
+  },
+];
+
+for (const [name, launch, available] of [
+  ['chromium', launchChromium, haveChromium],
+  ['firefox', launchFirefox, haveFirefox],
+] as const) {
+  describe.skipIf(!available || !haveBuilds)(`pages in other scripts, in ${name}`, () => {
+    let browser: TestBrowser;
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer();
+      for (const p of PAGES) server.route(p.path, p.html);
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    for (const p of PAGES) {
+      it(`paints the names of ${p.path}`, async () => {
+        const tab = await browser.newPage();
+        await tab.goto(server.url(p.path));
+        expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+        const seen = await tab.evaluate(readHighlights, 5000);
+        expect(seen.map((h) => h.text)).toEqual(p.expected);
+        // Painted on the page where the text is (right-to-left included): every range has a box.
+        expect(seen.every((h) => h.x >= 0 && h.y >= 0)).toBe(true);
+        if (p.path === '/fa.html') {
+          const china = seen.find((h) => h.text === 'چین')!;
+          await tab.mouseMove(china.x, china.y);
+          expect(await tab.evaluate(readCardTitle, { expected: 'China', timeoutMs: 5000 })).toBe('China');
+          const local = await tab.evaluate(() => document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card .local')?.textContent ?? null, null);
+          expect(local).toBe('چین');
+        }
+        await tab.close();
+      });
+    }
+  });
+}
