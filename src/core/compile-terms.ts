@@ -4,7 +4,7 @@
  * The build compiles the seed pack with it; the background compiles every enabled pack with it.
  */
 import { buildAutomaton, serializeAutomaton } from './automaton.ts';
-import { TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, type CompiledDictionary, type EntityKind } from './dictionary.ts';
+import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, type CompiledDictionary, type EntityKind } from './dictionary.ts';
 import { normalize } from './normalize.ts';
 
 /** What compiling needs of an entity, seed or user. */
@@ -12,7 +12,7 @@ export interface TermSource {
   id: string;
   kind: EntityKind;
   name: string;
-  aliases: readonly { text: string; ambiguous?: boolean; caseSensitive?: boolean }[];
+  aliases: readonly { text: string; ambiguous?: boolean; caseSensitive?: boolean; needsTopic?: boolean }[];
   contextFrom?: readonly string[];
 }
 
@@ -70,7 +70,9 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
         flags |= TERM_CASE_SENSITIVE;
         termCase[patterns.length] = alias.text;
       }
+      else if (/^\p{Lu}/u.test(alias.text)) flags |= TERM_CAPITALISED;
       if (alias.ambiguous) flags |= TERM_NEEDS_CONTEXT;
+      if (alias.needsTopic) flags |= TERM_NEEDS_TOPIC;
       patterns.push(pattern);
       termEntity.push(entityIndex);
       termFlags.push(flags);

@@ -11,6 +11,15 @@ export type EntityKind = (typeof ENTITY_KINDS)[number];
 export const TERM_CASE_SENSITIVE = 1;
 /** Term flag: ambiguous alone (a bare surname); counts only where the entity is named in full. */
 export const TERM_NEEDS_CONTEXT = 2;
+/** Term flag: a capitalised name; written in lower case on a page it is a common word ("turkey", "china"). */
+export const TERM_CAPITALISED = 4;
+/**
+ * Term flag: a name with other senses away from the story (a city that is also a surname, an
+ * acronym that is also a TV channel); it counts only on pages that name at least
+ * `TOPICAL_MIN_OTHERS` other entities of the dictionary, or one of its context entities.
+ */
+export const TERM_NEEDS_TOPIC = 8;
+export const TOPICAL_MIN_OTHERS = 2;
 
 /** One alias as written in the catalogue. */
 export interface CatalogueAlias {
@@ -20,6 +29,8 @@ export interface CatalogueAlias {
   ambiguous?: boolean;
   /** Overrides the automatic rule (all-capitals aliases of up to five letters are case-sensitive). */
   caseSensitive?: boolean;
+  /** Has other senses away from the story: counts only on pages about it (see TERM_NEEDS_TOPIC). */
+  needsTopic?: boolean;
   note?: string;
 }
 
@@ -77,6 +88,7 @@ export interface EntityAlias {
   note?: string;
   ambiguous?: boolean;
   caseSensitive?: boolean;
+  needsTopic?: boolean;
 }
 
 /** Who wrote an entity (the reader, a teammate whose pack was imported, a list's publisher). */

@@ -7,7 +7,7 @@
  * caller maps them back to its own text nodes or sentences.
  */
 import { BOUNDARY, DROP, FLAG_UPPER, FOLDED, FOLD_FLAGS, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
-import { TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, type RuntimeDictionary } from './dictionary.ts';
+import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TOPICAL_MIN_OTHERS, type RuntimeDictionary } from './dictionary.ts';
 
 /** One kept match: raw offsets `[start, end)`, and where the caller placed it. */
 export interface Match<A = undefined> {
@@ -183,7 +183,7 @@ export class Scanner {
           p++;
         }
         if (!ok) continue;
-      }
+      } else if (flags & TERM_CAPITALISED && upper[start] === 0) continue;
       kept.push(start, end, term, open);
     }
     // Ambiguous aliases of entities not named in full anywhere in this text (nor earlier) cannot
@@ -212,10 +212,10 @@ export class Scanner {
         anchors[k] = anchor;
       }
       if (termFlags[term] & TERM_NEEDS_CONTEXT) needContext = true;
-      else present.add(termEntity[term]);
+      else if (!(termFlags[term] & TERM_NEEDS_TOPIC)) present.add(termEntity[term]);
       order.push(k);
     }
-    const eligible = needContext
+    let eligible = needContext
       ? order.filter((k) => {
           const term = kept[k + 2];
           if (!(termFlags[term] & TERM_NEEDS_CONTEXT)) return true;
@@ -223,6 +223,24 @@ export class Scanner {
           return present.has(entity) || entityContext[entity]?.some((e) => present.has(e)) === true;
         })
       : order;
+    if (eligible.some((k) => termFlags[kept[k + 2]] & TERM_NEEDS_TOPIC)) {
+      // A name with other senses counts only on a page about the story: one that names the entity
+      // by another name, or one of its context entities, or at least two other entities of which
+      // one is more than a country or a general topic (an official, an organisation, an event...).
+      const named = present;
+      const { entities } = this.dict;
+      for (const k of eligible) {
+        const t = kept[k + 2];
+        if (!(termFlags[t] & TERM_NEEDS_TOPIC)) continue;
+        const entity = termEntity[t];
+        const others = named.size - (named.has(entity) ? 1 : 0);
+        const onTopic = named.has(entity) || entityContext[entity]?.some((e) => named.has(e)) === true ||
+          (others >= TOPICAL_MIN_OTHERS && [...named].some((e) => e !== entity && entities[e].kind !== 'place' && entities[e].kind !== 'topic'));
+        if (!onTopic) kept[k + 2] = -1;
+      }
+      eligible = eligible.filter((k) => kept[k + 2] >= 0);
+      for (const k of eligible) if (termFlags[kept[k + 2]] & TERM_NEEDS_TOPIC) present.add(termEntity[kept[k + 2]]);
+    }
     // Longest first, then leftmost: a longer alias wins over the shorter ones inside or across it.
     eligible.sort((a, b) => kept[b + 1] - kept[b] - (kept[a + 1] - kept[a]) || kept[a] - kept[b]);
     const taken = new Uint8Array(len);

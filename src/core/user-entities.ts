@@ -220,6 +220,7 @@ export function readEntity(raw: unknown, where: string, ctx: ReadContext): ReadE
     if (item.lang) alias.lang = item.lang as string;
     if (item.ambiguous === true) alias.ambiguous = true;
     if (item.caseSensitive === true) alias.caseSensitive = true;
+    if (item.needsTopic === true) alias.needsTopic = true;
     if (typeof item.note === 'string' && item.note.length <= 200) alias.note = plainText(item.note).text;
     addAlias(alias);
   }
@@ -474,7 +475,7 @@ export function exportedPackId(packId: string, readerId: string): string {
   return `from-${h.toString(16).padStart(8, '0')}`;
 }
 
-const aliasKey = (a: readonly EntityAlias[]) => a.map((x) => `${x.text}\u0001${x.lang ?? ''}\u0001${x.ambiguous ? 1 : 0}`).join('\u0000');
+const aliasKey = (a: readonly EntityAlias[]) => a.map((x) => `${x.text}\u0001${x.lang ?? ''}\u0001${x.ambiguous ? 1 : 0}${x.needsTopic ? 1 : 0}`).join('\u0000');
 export const sameEntityContent = (a: EntityVersion, b: EntityVersion): boolean =>
   a.kind === b.kind && a.name === b.name && a.description === b.description && aliasKey(a.aliases) === aliasKey(b.aliases) &&
   (a.contextFrom ?? []).join(' ') === (b.contextFrom ?? []).join(' ');
