@@ -10,36 +10,10 @@ import type { ImportPreview } from '../background/annotation-store.ts';
 import { readReader, send } from '../platform/browser.ts';
 import type { WorkerReply, WorkerRequest } from './transfer-worker.ts';
 import { download } from '../ui/download.ts';
+import { tokenOf, workerClient } from '../ui/worker-client.ts';
 
 /** Files are read, checked, written and built in a worker: the page never freezes on a large one. */
-let worker: Worker | null = null;
-let nextId = 1;
-/** A token per file chosen, so the worker can keep what it read for the preview until the import. */
-const fileTokens = new WeakMap<File, number>();
-const tokenOf = (file: File): number => {
-  let t = fileTokens.get(file);
-  if (t === undefined) fileTokens.set(file, (t = nextId++));
-  return t;
-};
-const waiting = new Map<number, (reply: WorkerReply) => void>();
-
-type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
-
-function ask(request: Request): Promise<WorkerReply> {
-  if (!worker) {
-    worker = new Worker(new URL('./transfer-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-      waiting.get(e.data.id)?.(e.data);
-      waiting.delete(e.data.id);
-    };
-  }
-  const id = nextId++;
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
-    worker!.postMessage({ ...request, id });
-  });
-}
-
+const ask = workerClient<WorkerRequest, WorkerReply>(() => new Worker(new URL('./transfer-worker.ts', import.meta.url), { type: 'module' }));
 
 type State =
   | { step: 'idle' }

@@ -5,12 +5,13 @@
  * same file again (nothing added) and a broken file (refused, nothing changed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { waitScanned } from '../support/page-probes.ts';
 import { focusedField, panelByline, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
+import { chooseFile, clickSelector } from '../support/page-actions.ts';
 
 const QUOTE = 'Li Lecheng said the digital economy would lead the agenda';
 const NOTE = 'Ana: confirm with the embassy <b>before</b> Friday';
@@ -19,25 +20,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <p>Officials met in Beijing on Tuesday.</p><p id="q">In Beijing, ${QUOTE}, according to IRNA.</p>
 <p>Artificial intelligence came second.</p></article></body></html>`;
 
-async function clickSelector(page: TestPage, selector: string): Promise<void> {
-  const at = await until(() => page.evaluate((sel: string) => {
-    const el = document.querySelector(sel);
-    if (!el) return null;
-    const r = el.getBoundingClientRect();
-    return { x: r.left + Math.min(8, r.width / 2), y: r.top + r.height / 2 };
-  }, selector), (v) => v !== null);
-  if (!at) throw new Error(`${selector} not found`);
-  await page.click(at.x, at.y);
-}
 
-/** Hands a file to the page's file input, as choosing it in the file picker does. */
-function chooseFile(args: { text: string; name: string }): void {
-  const dt = new DataTransfer();
-  dt.items.add(new File([args.text], args.name, { type: 'application/ld+json' }));
-  const input = document.querySelector('input[name=import]') as HTMLInputElement;
-  input.files = dt.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-}
 
 const bodyText = () => document.body.innerText;
 
@@ -113,7 +96,7 @@ for (const [name, launch, available] of [
       const list = await bo.newPage();
       await list.openExtensionPage(`${bo.extensionOrigin}/src/highlights/index.html`);
       await until(() => list.evaluate(bodyText, null), (t) => t.includes('0 of 0'));
-      await list.evaluate(chooseFile, { text: exported, name: 'ana.jsonld' });
+      await list.evaluate(chooseFile, { text: exported, name: 'ana.jsonld', input: 'import', type: 'application/ld+json' });
       const preview = await until(() => list.evaluate(bodyText, null), (t) => t.includes('New: 1'));
       expect(preview).toContain('holds 1 annotation by Ana Ferreira (1) on 1 page');
       expect(preview).toContain('New: 1 · Updated: 0 · In conflict: 0 · Already here: 0');
@@ -136,7 +119,7 @@ for (const [name, launch, available] of [
       await page.close();
 
       // The same file again adds nothing.
-      await list.evaluate(chooseFile, { text: exported, name: 'ana.jsonld' });
+      await list.evaluate(chooseFile, { text: exported, name: 'ana.jsonld', input: 'import', type: 'application/ld+json' });
       expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Already here: 1'))).toContain('New: 0 · Updated: 0 · In conflict: 0 · Already here: 1');
       await clickSelector(list, 'button[name=confirm-import]');
       expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 0 new, 0 updated, 0 in conflict, 1 already here');
@@ -146,7 +129,7 @@ for (const [name, launch, available] of [
       expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Exported 1 highlight'))).toContain('Exported 1 highlight');
 
       // A cut-short file: refused with the reason, nothing changed.
-      await list.evaluate(chooseFile, { text: exported.slice(0, exported.length / 2), name: 'cut.jsonld' });
+      await list.evaluate(chooseFile, { text: exported.slice(0, exported.length / 2), name: 'cut.jsonld', input: 'import', type: 'application/ld+json' });
       const refused = await until(() => list.evaluate(bodyText, null), (t) => t.includes('was not imported'));
       expect(refused).toMatch(/cut\.jsonld was not imported; nothing was changed:\s*this is not JSON, or it is cut short/);
       expect(await list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null)).toBe(1);
@@ -188,7 +171,7 @@ for (const [name, launch, available] of [
       const mine = await bo.newPage();
       await mine.openExtensionPage(`${bo.extensionOrigin}/src/highlights/index.html`);
       await until(() => mine.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === 1);
-      await mine.evaluate(chooseFile, { text: second, name: 'ana-2.jsonld' });
+      await mine.evaluate(chooseFile, { text: second, name: 'ana-2.jsonld', input: 'import', type: 'application/ld+json' });
       expect(await until(() => mine.evaluate(bodyText, null), (t) => t.includes('In conflict: 1'))).toContain('New: 0 · Updated: 0 · In conflict: 1');
       await clickSelector(mine, 'button[name=confirm-import]');
       await until(() => mine.evaluate(() => document.querySelectorAll('.conflict').length, null), (n) => n === 1);

@@ -12,6 +12,7 @@ import { readCardTitle, readHighlights, waitScanned } from '../support/page-prob
 import { selectText, shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
+import { chooseFile, clickSelector } from '../support/page-actions.ts';
 
 const NAME = 'Rustam Qasimov';
 const SENTENCE = `The deal was signed by ${NAME}, head of the Dushanbe mining authority, on Friday.`;
@@ -44,26 +45,7 @@ function ftmList(count: number): string {
 
 const bodyText = () => document.body.innerText;
 
-async function clickSelector(page: TestPage, selector: string): Promise<void> {
-  const at = await until(() => page.evaluate((sel: string) => {
-    const el = document.querySelector(sel);
-    if (!el) return null;
-    el.scrollIntoView({ block: 'center' });
-    const r = el.getBoundingClientRect();
-    return { x: r.left + Math.min(8, r.width / 2), y: r.top + r.height / 2 };
-  }, selector), (v) => v !== null);
-  if (!at) throw new Error(`${selector} not found`);
-  await page.click(at.x, at.y);
-}
 
-/** Hands a file to a file input, as choosing it in the file picker does. */
-function chooseFile(args: { text: string; name: string; input: string }): void {
-  const dt = new DataTransfer();
-  dt.items.add(new File([args.text], args.name, { type: 'application/json' }));
-  const input = document.querySelector(`input[name=${args.input}]`) as HTMLInputElement;
-  input.files = dt.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-}
 
 /** Texts painted as entities of `kind` (all kinds when null). */
 function painted(kind: string | null): string[] {
