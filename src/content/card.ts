@@ -111,7 +111,8 @@ export class EntityCard {
     }
     out.push(el('p', entity.description));
 
-    const others = entity.aliases.map((a) => a.text).filter((t) => t !== entity.name);
+    // Pattern aliases describe wordings rather than name them: not listed as names.
+    const others = entity.aliases.filter((a) => !a.pattern).map((a) => a.text).filter((t) => t !== entity.name);
     if (others.length) {
       out.push(el('h3', 'Also named'));
       out.push(el('p', others.join(' · ')));

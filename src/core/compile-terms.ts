@@ -4,7 +4,7 @@
  * The build compiles the seed pack with it; the background compiles every enabled pack with it.
  */
 import { buildAutomaton, serializeAutomaton } from './automaton.ts';
-import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, type CompiledDictionary, type EntityKind } from './dictionary.ts';
+import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TERM_PATTERN, type AliasPattern, type CompiledDictionary, type EntityKind } from './dictionary.ts';
 import { normalize } from './normalize.ts';
 
 /** What compiling needs of an entity, seed or user. */
@@ -12,7 +12,7 @@ export interface TermSource {
   id: string;
   kind: EntityKind;
   name: string;
-  aliases: readonly { text: string; ambiguous?: boolean; caseSensitive?: boolean; needsTopic?: boolean }[];
+  aliases: readonly { text: string; ambiguous?: boolean; caseSensitive?: boolean; needsTopic?: boolean; pattern?: AliasPattern }[];
   contextFrom?: readonly string[];
 }
 
@@ -50,9 +50,19 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
   const skipped: SkippedAlias[] = [];
   const byPattern = new Map<string, number>();
   const ids = new Map<string, number>();
+  const aliasPatterns: AliasPattern[] = [];
+  const termPattern: Record<number, number> = {};
   entities.forEach((e, entityIndex) => {
     if (!ids.has(e.id)) ids.set(e.id, entityIndex);
-    for (const alias of e.aliases) {
+    // A pattern alias stands for its nouns, each a term that the pattern's check confirms.
+    const expanded = e.aliases.flatMap((alias): { alias: TermSource['aliases'][number]; patternIndex: number }[] => {
+      if (!alias.pattern) return [{ alias, patternIndex: -1 }];
+      const fold = (words: string[]) => words.map((w) => normalize(w));
+      aliasPatterns.push({ ...alias.pattern, years: fold(alias.pattern.years), before: fold(alias.pattern.before), after: fold(alias.pattern.after) });
+      const index = aliasPatterns.length - 1;
+      return alias.pattern.nouns.map((noun) => ({ alias: { text: noun, needsTopic: alias.needsTopic }, patternIndex: index }));
+    });
+    for (const { alias, patternIndex } of expanded) {
       const pattern = normalize(alias.text);
       if (!pattern) {
         skipped.push({ entity: e.id, alias: alias.text, reason: 'empty' });
@@ -73,6 +83,10 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
       else if (/^\p{Lu}/u.test(alias.text)) flags |= TERM_CAPITALISED;
       if (alias.ambiguous) flags |= TERM_NEEDS_CONTEXT;
       if (alias.needsTopic) flags |= TERM_NEEDS_TOPIC;
+      if (patternIndex >= 0) {
+        flags = (flags & ~TERM_CAPITALISED) | TERM_PATTERN;
+        termPattern[patterns.length] = patternIndex;
+      }
       patterns.push(pattern);
       termEntity.push(entityIndex);
       termFlags.push(flags);
@@ -96,6 +110,7 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
       termFlags,
       termCase,
       entityContext,
+      ...(aliasPatterns.length ? { patterns: aliasPatterns, termPattern } : {}),
       automaton: serializeAutomaton(buildAutomaton(patterns)),
     },
     termAlias,

@@ -20,6 +20,8 @@ export const TERM_CAPITALISED = 4;
  */
 export const TERM_NEEDS_TOPIC = 8;
 export const TOPICAL_MIN_OTHERS = 2;
+/** Term flag: the noun of a pattern alias; it counts only where the pattern's check holds. */
+export const TERM_PATTERN = 16;
 
 /** One alias as written in the catalogue. */
 export interface CatalogueAlias {
@@ -31,6 +33,8 @@ export interface CatalogueAlias {
   caseSensitive?: boolean;
   /** Has other senses away from the story: counts only on pages about it (see TERM_NEEDS_TOPIC). */
   needsTopic?: boolean;
+  /** A pattern alias: `text` is a description; the pattern's nouns are what the automaton finds. */
+  pattern?: AliasPattern;
   note?: string;
 }
 
@@ -89,6 +93,25 @@ export interface EntityAlias {
   ambiguous?: boolean;
   caseSensitive?: boolean;
   needsTopic?: boolean;
+  pattern?: AliasPattern;
+}
+
+/**
+ * A pattern alias for agreements and events: one of `nouns` (in the automaton), with a number of
+ * years before it within `within` words ("25-year strategic cooperation pact", "25 year
+ * comprehensive deal"), or after it ("accord de coopération de 25 ans"). The words between are
+ * free qualifiers. The match runs from the number to the noun, or from the noun to the unit.
+ */
+export interface AliasPattern {
+  nouns: string[];
+  /** The numbers, as words or digits ("25", "twenty-five"). */
+  years: string[];
+  /** Units that follow the number before the noun: "25-year pact", "25 year deal", "25-летнее соглашение". */
+  before: string[];
+  /** Units that follow the number after the noun: "accord de 25 ans", "سند همکاری ۲۵ ساله". */
+  after: string[];
+  /** At most this many words between the noun and the number. */
+  within: number;
 }
 
 /** Who wrote an entity (the reader, a teammate whose pack was imported, a list's publisher). */
@@ -130,6 +153,9 @@ export interface CompiledDictionary {
   termCase: Record<number, string>;
   /** For each entity, the entities whose full mention lets its ambiguous aliases count. */
   entityContext: number[][];
+  /** Pattern aliases, and for each of their terms (the nouns) which pattern it belongs to. */
+  patterns?: AliasPattern[];
+  termPattern?: Record<number, number>;
   automaton: SerializedAutomaton;
 }
 
@@ -142,6 +168,8 @@ export interface RuntimeDictionary {
   termFlags: Uint8Array;
   termCase: (string | undefined)[];
   entityContext: number[][];
+  patterns: AliasPattern[];
+  termPattern: Map<number, number>;
 }
 
 /** Unpacks a compiled dictionary, refusing one whose parts do not fit together. */
@@ -159,5 +187,7 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
     termFlags: Uint8Array.from(d.termFlags),
     termCase,
     entityContext: d.entityContext,
+    patterns: d.patterns ?? [],
+    termPattern: new Map(Object.entries(d.termPattern ?? {}).map(([k, v]) => [Number(k), v])),
   };
 }

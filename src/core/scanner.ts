@@ -7,7 +7,7 @@
  * caller maps them back to its own text nodes or sentences.
  */
 import { BOUNDARY, DROP, FLAG_UPPER, FOLDED, FOLD_FLAGS, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
-import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TOPICAL_MIN_OTHERS, type RuntimeDictionary } from './dictionary.ts';
+import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TOPICAL_MIN_OTHERS, TERM_PATTERN, type AliasPattern, type RuntimeDictionary } from './dictionary.ts';
 
 /** One kept match: raw offsets `[start, end)`, and where the caller placed it. */
 export interface Match<A = undefined> {
@@ -38,6 +38,47 @@ function cliticBefore(norm: Uint16Array, start: number): boolean {
   while (p >= 0 && start - p <= 4 && isWordCode(norm[p])) p--;
   if (p >= 0 && isWordCode(norm[p])) return false;
   return CLITICS.has(String.fromCharCode(...norm.subarray(p + 1, start)));
+}
+
+/** Words that end a clause: a pattern does not reach across them. */
+const CLAUSE_END = /[.;:!?\n"]/;
+
+/**
+ * Where a pattern alias's noun at normalised `[start, end]` stands in a pattern match: the number
+ * of years before it ("25-year ... pact") or after it ("accord ... de 25 ans"), within the
+ * pattern's word limit and the clause; null when neither holds.
+ */
+function patternSpan(norm: Uint16Array, len: number, start: number, end: number, p: AliasPattern): [number, number] | null {
+  const years = new Set(p.years);
+  const from = Math.max(0, start - 160);
+  let before = String.fromCharCode(...norm.subarray(from, start));
+  const cut = Math.max(...[...'.;:!?\n"'].map((c) => before.lastIndexOf(c)));
+  const base = from + cut + 1;
+  before = before.slice(cut + 1);
+  const words = before.split(' ');
+  const at: number[] = [];
+  for (let i = 0, o = 0; i < words.length; o += words[i].length + 1, i++) at.push(base + o);
+  for (let i = words.length - 1, seen = 0; i >= 0 && seen <= p.within; i--) {
+    const w = words[i];
+    if (!w) continue;
+    seen++;
+    const dash = w.lastIndexOf('-');
+    if (dash > 0 && years.has(w.slice(0, dash)) && p.before.includes(w.slice(dash + 1))) return [at[i], end];
+    if (p.before.includes(w) && i > 0 && years.has(words[i - 1])) return [at[i - 1], end];
+  }
+  const after = String.fromCharCode(...norm.subarray(end + 1, Math.min(len, end + 161)));
+  const stop = after.search(CLAUSE_END);
+  const ahead = (stop === -1 ? after : after.slice(0, stop)).split(' ');
+  let pos = 0;
+  for (let i = 0, seen = 0; i < ahead.length && seen <= p.within + 1; i++) {
+    const w = ahead[i];
+    if (w) {
+      seen++;
+      if (years.has(w) && i + 1 < ahead.length && p.after.includes(ahead[i + 1])) return [start, end + pos + w.length + 1 + ahead[i + 1].length];
+    }
+    pos += w.length + 1;
+  }
+  return null;
 }
 
 export class Scanner {
@@ -165,14 +206,19 @@ export class Scanner {
     // Per kept candidate: start, end (normalised, inclusive), term, open sides (1 left, 2 right).
     const kept: number[] = [];
     for (let k = 0; k < candidates.length; k += 2) {
-      const end = candidates[k];
+      let end = candidates[k];
       const term = candidates[k + 1];
-      const start = end - termLength[term] + 1;
+      let start = end - termLength[term] + 1;
       let open = 0;
       if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1]) && !cliticBefore(norm, start)) open |= 1;
       if (isWordCode(norm[end]) && end + 1 < len && isWordCode(norm[end + 1])) open |= 2;
       if (open && !place) continue;
       const flags = termFlags[term];
+      if (flags & TERM_PATTERN) {
+        const span = patternSpan(norm, len, start, end, this.dict.patterns[this.dict.termPattern.get(term) ?? -1]);
+        if (!span) continue;
+        [start, end] = span;
+      }
       if (flags & TERM_CASE_SENSITIVE) {
         const form = termCase[term] ?? '';
         let ok = true;

@@ -76,3 +76,28 @@ describe('names in other scripts (seed pack)', () => {
     expect(findMentions(dict, '中国和伊朗。').map((m) => m.entity)).toEqual(['china', 'iran']);
   });
 });
+
+describe('pattern aliases', () => {
+  const AGREEMENT = 'iran-china-25-year-agreement';
+  // Enough of the story around the agreement for its pattern (it has other senses) to count.
+  const story = 'Sattar Hashemi met Li Lecheng in Beijing. ';
+  const agreement = (text: string) => found(story + text).filter((f) => f.startsWith(`${AGREEMENT}=`)).map((f) => f.slice(AGREEMENT.length + 1));
+
+  it('finds the agreement in other outlets’ wordings, from the number to the noun', () => {
+    expect(agreement('They discussed the 25-year strategic cooperation pact.')).toEqual(['25-year strategic cooperation pact']);
+    expect(agreement('Under the 25 year comprehensive deal, China invests.')).toEqual(['25 year comprehensive deal']);
+    expect(agreement('The twenty-five-year roadmap was signed in 2021.')).toEqual(['twenty-five-year roadmap']);
+    expect(agreement("L'accord de coopération de 25 ans a été signé.")).toEqual(['accord de coopération de 25 ans']);
+    expect(agreement('Стороны обсудили 25-летнее соглашение.')).toEqual(['25-летнее соглашение']);
+  });
+
+  it('leaves other numbers, far numbers and other clauses alone', () => {
+    expect(agreement('The 10-year bond deal closed.')).toEqual([]);
+    expect(agreement('In 25 years, the old agreement with Iraq lapsed.')).toEqual([]);
+    expect(agreement('It lasted 25 years. The agreement is new.')).toEqual([]);
+  });
+
+  it('counts only on pages about the story', () => {
+    expect(found('The 25-year pact between the two clubs ended.')).toEqual([]);
+  });
+});
