@@ -45,6 +45,7 @@ interface AliasRow {
   text: string;
   lang: string;
   ambiguous: boolean;
+  needsTopic: boolean;
 }
 
 interface Draft {
@@ -55,12 +56,12 @@ interface Draft {
   context: string;
 }
 
-const emptyDraft = (): Draft => ({ kind: 'person', name: '', description: '', aliases: [{ text: '', lang: '', ambiguous: false }], context: '' });
+const emptyDraft = (): Draft => ({ kind: 'person', name: '', description: '', aliases: [{ text: '', lang: '', ambiguous: false, needsTopic: false }], context: '' });
 
 function draftOf(e: EntityRecord, byId: Map<string, EntityRecord>): Draft {
   return {
     kind: e.kind, name: e.name, description: e.description,
-    aliases: [...e.aliases.filter((a) => a.text !== e.name).map((a) => ({ text: a.text, lang: a.lang ?? '', ambiguous: a.ambiguous === true })), { text: '', lang: '', ambiguous: false }],
+    aliases: [...e.aliases.filter((a) => a.text !== e.name && !a.pattern).map((a) => ({ text: a.text, lang: a.lang ?? '', ambiguous: a.ambiguous === true, needsTopic: a.needsTopic === true })), { text: '', lang: '', ambiguous: false, needsTopic: false }],
     context: (e.contextFrom ?? []).map((id) => byId.get(id)?.name ?? id).join(', '),
   };
 }
@@ -72,7 +73,7 @@ function EntityForm({ editing, all, onDone, onCancel }: { editing: UserEntity | 
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   const setAlias = (i: number, patch: Partial<AliasRow>) => {
     const aliases = draft.aliases.map((a, j) => (j === i ? { ...a, ...patch } : a));
-    if (aliases[aliases.length - 1].text.trim()) aliases.push({ text: '', lang: '', ambiguous: false });
+    if (aliases[aliases.length - 1].text.trim()) aliases.push({ text: '', lang: '', ambiguous: false, needsTopic: false });
     set({ aliases });
   };
 
@@ -91,7 +92,7 @@ function EntityForm({ editing, all, onDone, onCancel }: { editing: UserEntity | 
     const read = readEntity({
       ...(editing ? { id: editing.id, created: editing.created } : {}),
       kind: draft.kind, name: draft.name, description: draft.description,
-      aliases: draft.aliases.filter((a) => a.text.trim()).map((a) => ({ text: a.text.trim(), ...(a.lang.trim() ? { lang: a.lang.trim() } : {}), ...(a.ambiguous ? { ambiguous: true } : {}) })),
+      aliases: draft.aliases.filter((a) => a.text.trim()).map((a) => ({ text: a.text.trim(), ...(a.lang.trim() ? { lang: a.lang.trim() } : {}), ...(a.ambiguous ? { ambiguous: true } : {}), ...(a.needsTopic ? { needsTopic: true } : {}) })),
       contextFrom: context,
       ...(editing?.sources ? { sources: editing.sources, evidence: editing.evidence } : {}),
     }, 'This entity', {
@@ -134,9 +135,11 @@ function EntityForm({ editing, all, onDone, onCancel }: { editing: UserEntity | 
               onInput={(e) => setAlias(i, { lang: (e.target as HTMLInputElement).value })} />
             <label class="inline"><input type="checkbox" name="alias-ambiguous" checked={a.ambiguous}
               onChange={(e) => setAlias(i, { ambiguous: (e.target as HTMLInputElement).checked })} /> ambiguous alone</label>
+            <label class="inline"><input type="checkbox" name="alias-needs-topic" checked={a.needsTopic}
+              onChange={(e) => setAlias(i, { needsTopic: (e.target as HTMLInputElement).checked })} /> other senses</label>
           </div>
         ))}
-        <p class="hint">An ambiguous alias (a bare surname) counts only on pages that also name the entity in full or one of its context entities.</p>
+        <p class="hint">An ambiguous alias (a bare surname) counts only on pages that also name the entity in full or one of its context entities. An alias with other senses (a city that is also a surname, an acronym shared with a TV channel) counts only on pages about the story: they name the entity otherwise, a context entity, or two other entities of which one is more than a country or a topic.</p>
       </fieldset>
       <label>Context entities (names, comma-separated)
         <input type="text" name="context" list="entity-names" value={draft.context} onInput={(e) => set({ context: (e.target as HTMLInputElement).value })} />
