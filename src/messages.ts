@@ -13,8 +13,8 @@ import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
 import type { FileError } from './core/annotation-file.ts';
 import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
 import type { SkippedAlias } from './core/compile-terms.ts';
-import { MAX_NAME_LENGTH, type RejectedAlias } from './core/user-entities.ts';
-import { ENTITY_KINDS } from './core/dictionary.ts';
+import type { RejectedAlias } from './core/user-entities.ts';
+import { ENTITY_KINDS, MAX_NAME_LENGTH } from './core/dictionary.ts';
 import {
   HIGHLIGHT_COLOURS, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, MAX_TAGS, isColour, parseTags,
   type HighlightEdit, type HighlightFilter, type NewHighlight, type SavedHighlight,

@@ -82,6 +82,9 @@ export interface Evidence {
   sentence: string;
 }
 
+/** The longest entity name accepted anywhere (form, page, pack file). */
+export const MAX_NAME_LENGTH = 300;
+
 /** The built-in pack: the catalogue checked against the seed articles at build time. */
 export const SEED_PACK_ID = 'seed';
 

@@ -5,7 +5,7 @@
  * pack file format and how an import merges with what the reader has. Pure.
  */
 import {
-  ENTITY_KINDS, SEED_PACK_ID,
+  ENTITY_KINDS, MAX_NAME_LENGTH, SEED_PACK_ID,
   type EntityAlias, type EntityAuthor, type EntityKind, type EntityRecord, type Evidence, type SeedArticle,
 } from './dictionary.ts';
 import { JsonRefusal, parseGuardedJson } from './guarded-json.ts';
@@ -16,10 +16,10 @@ export const MINE_PACK_ID = 'mine';
 /** The author id of entities made in this browser (exported under the reader's own id). */
 export const LOCAL_AUTHOR_ID = 'local';
 
+export { MAX_NAME_LENGTH };
 export const PACK_FORMAT = 'newsgloss-dictionary-pack';
 export const MAX_PACK_BYTES = 64 * 1024 * 1024;
 export const MAX_PACK_ENTITIES = 200_000;
-export const MAX_NAME_LENGTH = 300;
 export const MAX_DESCRIPTION_LENGTH = 4000;
 export const MAX_ALIASES = 50;
 export const MAX_ALIAS_LENGTH = 200;
