@@ -49,6 +49,13 @@ describe('names in other scripts (seed pack)', () => {
     ]);
   });
 
+  it('Persian: organisations and places named in full', () => {
+    expect(found('سازمان منطقه آزاد چابهار و دانشگاه بین‌المللی چابهار با وزارت ارتباطات و فناوری اطلاعات همکاری می‌کنند.')).toEqual([
+      'chabahar-free-zone-organization=سازمان منطقه آزاد چابهار', 'international-university-of-chabahar=دانشگاه بین‌المللی چابهار',
+      'iran-ict-ministry=وزارت ارتباطات و فناوری اطلاعات',
+    ]);
+  });
+
   it('Arabic: joined clitics, diacritics, hamza forms', () => {
     expect(found('وقال وزير الاتصالات الإيراني عيسى زارع بور إن العلاقات بين إيران والصين تتوسع في طَهران وبكين.')).toEqual([
       'issa-zarepour=عيسى زارع بور', 'iran=إيران', 'china=الصين', 'tehran=طَهران', 'beijing=بكين',
@@ -74,6 +81,7 @@ describe('names in other scripts (seed pack)', () => {
       'iran=伊朗', 'beijing=北京', 'li-lecheng=李乐成', 'iran-china-25-year-agreement=中伊全面合作计划', 'sco=上合组织',
     ]);
     expect(findMentions(dict, '中国和伊朗。').map((m) => m.entity)).toEqual(['china', 'iran']);
+    expect(found('北航与欧洲和土耳其的大学合作。')).toEqual(['beihang-university=北航', 'europe=欧洲', 'turkey=土耳其']);
   });
 });
 
