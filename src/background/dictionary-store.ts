@@ -4,7 +4,6 @@
  * written in one transaction per change, so a stopped worker or a closed page leaves nothing
  * half-written. Also the compiled dictionary as content scripts read it.
  */
-import { compileTerms, type CompiledTerms, type TermSource } from '../core/compile-terms.ts';
 import { SEED_PACK_ID, type EntityRecord } from '../core/dictionary.ts';
 import {
   MINE_PACK_ID, planPackImport,
@@ -33,11 +32,6 @@ export async function enabledEntities(db: CoverageDb, seedRecords: readonly Enti
     else entities.push(...lists[i].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0)));
   });
   return { packs, entities };
-}
-
-/** Compiles the enabled packs. */
-export function compileEntities(entities: readonly EntityRecord[]): CompiledTerms {
-  return compileTerms(entities as readonly TermSource[]);
 }
 
 /** Writes one entity (new or changed) in its own transaction; its pack must exist. */

@@ -8,7 +8,8 @@ import {
   DICTIONARY_KEY, HIGHLIGHT_PAGE_PREFIX, browser, extensionOrigin, readAutoSave, readReader, readReaderName, readStoredDictionary, sendToTab,
   type StoredDictionary,
 } from '../platform/browser.ts';
-import { compileEntities, enabledEntities, putEntity } from './dictionary-store.ts';
+import { enabledEntities, putEntity } from './dictionary-store.ts';
+import { compileTerms } from '../core/compile-terms.ts';
 import { LOCAL_AUTHOR_ID, MINE_PACK_ID, readEntity } from '../core/user-entities.ts';
 import { hash32 } from '../core/coverage.ts';
 import type { EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
@@ -38,9 +39,9 @@ let live: Promise<LiveDictionary> | null = null;
  * Compiles the enabled packs and writes the result where content scripts read it (open tabs
  * follow through storage.onChanged). Runs one at a time; a change while compiling compiles again.
  */
-async function compileAndStore(): Promise<{ live: LiveDictionary; entities: number; skipped: ReturnType<typeof compileEntities>['skipped'] }> {
+async function compileAndStore(): Promise<{ live: LiveDictionary; entities: number; skipped: ReturnType<typeof compileTerms>['skipped'] }> {
   const { packs, entities } = await enabledEntities(await coverageDb(), records);
-  const result = compileEntities(entities);
+  const result = compileTerms(entities);
   const stamp = `${SEED_STAMP}:${hash32(packs.map((p) => `${p.id}=${p.enabled}`).join('|') + result.compiled.automaton.edgeChar.length + result.compiled.termEntity.length).toString(36)}:${Date.now().toString(36)}`;
   const stored: StoredDictionary = { stamp, compiled: result.compiled };
   await browser.storage.local.set({ [DICTIONARY_KEY]: stored });

@@ -155,15 +155,8 @@ export class NotePanel {
     }
     kind.value = 'person';
     kindLabel.append(kind);
-    const error = d.createElement('p');
-    error.className = 'error';
-    error.setAttribute('role', 'alert');
-    error.hidden = true;
-    const actions = d.createElement('div');
-    actions.className = 'actions';
-    const add = this.button('Add', 'primary');
-    add.type = 'submit';
-    actions.append(this.button('Cancel', '', () => this.hide()), add);
+    const error = this.errorLine();
+    const { actions, submit: add } = this.formActions('Add');
     form.append(nameLabel, kindLabel, error, actions);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -236,16 +229,8 @@ export class NotePanel {
       wrap.append(input, dot);
       colours.append(wrap);
     }
-    const error = d.createElement('p');
-    error.className = 'error';
-    error.setAttribute('role', 'alert');
-    error.hidden = true;
-    const actions = d.createElement('div');
-    actions.className = 'actions';
-    const cancel = this.button('Cancel', '', () => this.hide());
-    const save = this.button('Save', 'primary');
-    save.type = 'submit';
-    actions.append(cancel, save);
+    const error = this.errorLine();
+    const { actions, submit: save } = this.formActions('Save');
     form.append(q, noteLabel, tagsLabel, colours, error, actions);
     form.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -320,6 +305,25 @@ export class NotePanel {
       this.restoreFocus = this.doc.activeElement;
       panel.focus();
     }
+  }
+
+  /** The hidden line a form fills with why it did not go through. */
+  private errorLine(): HTMLParagraphElement {
+    const error = this.doc.createElement('p');
+    error.className = 'error';
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    return error;
+  }
+
+  /** A form's Cancel and submit buttons. */
+  private formActions(submitLabel: string): { actions: HTMLElement; submit: HTMLButtonElement } {
+    const actions = this.doc.createElement('div');
+    actions.className = 'actions';
+    const submit = this.button(submitLabel, 'primary');
+    submit.type = 'submit';
+    actions.append(this.button('Cancel', '', () => this.hide()), submit);
+    return { actions, submit };
   }
 
   private button(label: string, className: string, onClick?: () => void): HTMLButtonElement {

@@ -8,7 +8,7 @@
  * before JSON.parse, `__proto__`-style keys are refused, URLs must be http(s), and every error
  * says which annotation and which field.
  */
-import { JsonRefusal, jsonDepth as measureDepth, parseGuardedJson } from './guarded-json.ts';
+import { FileProblems, JsonRefusal, jsonDepth as measureDepth, parseGuardedJson, type FileProblem } from './guarded-json.ts';
 import {
   HIGHLIGHT_COLOURS, LOCAL_CREATOR_ID, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, isColour, parseTags, siteOf,
   type Creator, type HighlightColour, type SavedHighlight,
@@ -128,16 +128,10 @@ export function toMarkdown(highlights: readonly SavedHighlight[]): string {
 }
 
 /** One problem in a file: where (which annotation, which field) and what. */
-export interface FileError {
-  where: string;
-  message: string;
-}
+export type FileError = FileProblem;
 
-export class AnnotationFileError extends Error {
-  constructor(readonly errors: FileError[]) {
-    super(errors.map((e) => (e.where ? `${e.where}: ${e.message}` : e.message)).join('\n'));
-    this.name = 'AnnotationFileError';
-  }
+export class AnnotationFileError extends FileProblems {
+  override name = 'AnnotationFileError';
 }
 
 /** The nesting depth of a JSON text, without parsing it; see guarded-json.ts. */

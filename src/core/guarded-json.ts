@@ -4,6 +4,19 @@
  * are refused while parsing. Pure.
  */
 
+/** One thing wrong with a file: where (which record, which field) and what. */
+export interface FileProblem {
+  where: string;
+  message: string;
+}
+
+/** A file refused for the problems it lists (each file format names its own subclass). */
+export class FileProblems extends Error {
+  constructor(readonly errors: FileProblem[]) {
+    super(errors.map((e) => (e.where ? `${e.where}: ${e.message}` : e.message)).join('\n'));
+  }
+}
+
 /** Keys refused anywhere in a file. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

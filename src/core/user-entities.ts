@@ -8,7 +8,7 @@ import {
   ENTITY_KINDS, MAX_NAME_LENGTH, SEED_PACK_ID,
   type EntityAlias, type EntityAuthor, type EntityKind, type EntityRecord, type Evidence, type SeedArticle,
 } from './dictionary.ts';
-import { JsonRefusal, parseGuardedJson } from './guarded-json.ts';
+import { FileProblems, JsonRefusal, parseGuardedJson, type FileProblem } from './guarded-json.ts';
 import { normalize } from './normalize.ts';
 
 /** The pack of entities the reader adds here. */
@@ -61,16 +61,10 @@ export interface UserEntity extends EntityRecord {
 }
 
 /** A problem with a file or a form: where (which entity, which field) and what. */
-export interface EntityProblem {
-  where: string;
-  message: string;
-}
+export type EntityProblem = FileProblem;
 
-export class PackFileError extends Error {
-  constructor(readonly errors: EntityProblem[]) {
-    super(errors.map((e) => (e.where ? `${e.where}: ${e.message}` : e.message)).join('\n'));
-    this.name = 'PackFileError';
-  }
+export class PackFileError extends FileProblems {
+  override name = 'PackFileError';
 }
 
 /**

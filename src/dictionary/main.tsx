@@ -9,7 +9,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { records as seedRecords } from 'virtual:newsgloss-dictionary';
 import { openCoverageDb, type CoverageDb } from '../background/coverage-db.ts';
-import { deleteEntity, deletePack, listPacks, putEntity, resolveEntity } from '../background/dictionary-store.ts';
+import { deleteEntity, deletePack, listPacks, putEntity, resolveEntity, setPackEnabled } from '../background/dictionary-store.ts';
 import { ENTITY_KINDS, SEED_PACK_ID, type EntityKind, type EntityRecord } from '../core/dictionary.ts';
 import { KIND_LABEL, KIND_PLURAL } from '../core/labels.ts';
 import { normalize } from '../core/normalize.ts';
@@ -239,9 +239,7 @@ function App() {
 
   if (!data) return <p class="status">Loading the dictionary…</p>;
   const togglePack = async (p: DictionaryPack, enabled: boolean) => {
-    const db = await dbReady;
-    const tx = db.transaction('packs', 'readwrite');
-    await Promise.all([tx.store.put({ ...p, enabled }), tx.done]);
+    await setPackEnabled(await dbReady, p.id, enabled);
     await reload(`${p.name} ${enabled ? 'switched on' : 'switched off'}. ${await recompile()}`);
   };
   const removePack = async (p: DictionaryPack) => {

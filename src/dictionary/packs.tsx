@@ -11,6 +11,7 @@ import { MAX_PACK_BYTES, type DictionaryPack, type EntityProblem } from '../core
 import type { EntityKind } from '../core/dictionary.ts';
 import { readReader } from '../platform/browser.ts';
 import { askWorker, download, tokenOf } from './worker-client.ts';
+import { FileChooser, FileRefused } from '../ui/file-import.tsx';
 
 type State =
   | { step: 'idle' }
@@ -72,22 +73,10 @@ export function PackTransfer({ packs, listed, onImported, recompile }: {
       </div>
       <p class="status" role="status">{exportStatus}</p>
       <h2>Import</h2>
-      <label class="import">A pack file from a teammate, or a FollowTheMoney entity list (JSON lines, as OpenSanctions and Aleph export them)
-        <input type="file" name="import-pack" accept=".json,.jsonl,.ndjson,.ftm,application/json" onChange={(e) => {
-          const input = e.currentTarget;
-          const file = input.files?.[0];
-          input.value = '';
-          if (file) void read(file);
-        }} />
-      </label>
+      <FileChooser name="import-pack" accept=".json,.jsonl,.ndjson,.ftm,application/json" onFile={(file) => void read(file)}
+        label="A pack file from a teammate, or a FollowTheMoney entity list (JSON lines, as OpenSanctions and Aleph export them)" />
       {state.step === 'reading' && <p class="status">Reading {state.name}…</p>}
-      {state.step === 'errors' && (
-        <div class="errors" role="alert">
-          <p><strong>{state.name} was not imported</strong>; nothing was changed:</p>
-          <ul>{state.errors.map((e) => <li>{e.where ? `${e.where}: ` : ''}{e.message}</li>)}</ul>
-          <button type="button" onClick={() => setState({ step: 'idle' })}>Close</button>
-        </div>
-      )}
+      {state.step === 'errors' && <FileRefused name={state.name} errors={state.errors} onClose={() => setState({ step: 'idle' })} />}
       {state.step === 'preview' && <Preview name={state.name} preview={state.preview}
         onConfirm={() => void confirm(state.file, state.name)} onCancel={() => setState({ step: 'idle' })} />}
       {state.step === 'done' && (

@@ -11,6 +11,7 @@ import { readReader, send } from '../platform/browser.ts';
 import type { WorkerReply, WorkerRequest } from './transfer-worker.ts';
 import { download } from '../ui/download.ts';
 import { tokenOf, workerClient } from '../ui/worker-client.ts';
+import { FileChooser, FileRefused } from '../ui/file-import.tsx';
 
 /** Files are read, checked, written and built in a worker: the page never freezes on a large one. */
 const ask = workerClient<WorkerRequest, WorkerReply>(() => new Worker(new URL('./transfer-worker.ts', import.meta.url), { type: 'module' }));
@@ -85,27 +86,11 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
       <div class="row">
         <button type="button" name="export-jsonld" onClick={() => void exportAs('jsonld')} disabled={count === 0}>Export {count} as annotation file</button>
         <button type="button" name="export-markdown" onClick={() => void exportAs('markdown')} disabled={count === 0}>Export as Markdown</button>
-        <label class="import">
-          Import a file (or drop it here)
-          <input type="file" name="import" accept=".jsonld,.json,application/ld+json,application/json" onChange={(e) => {
-            const input = e.currentTarget;
-            const file = input.files?.[0];
-            input.value = '';
-            if (file) void read(file);
-          }} />
-        </label>
+        <FileChooser name="import" accept=".jsonld,.json,application/ld+json,application/json" label="Import a file (or drop it here)" onFile={(file) => void read(file)} />
       </div>
       <p class="status" role="status">{exportStatus}</p>
       {state.step === 'reading' && <p class="status">Reading {state.name}…</p>}
-      {state.step === 'errors' && (
-        <div class="errors" role="alert">
-          <p><strong>{state.name} was not imported</strong>; nothing was changed:</p>
-          <ul>
-            {state.errors.map((e, i) => <li key={i}>{e.where ? `${e.where}: ` : ''}{e.message}</li>)}
-          </ul>
-          <button type="button" onClick={() => setState({ step: 'idle' })}>Close</button>
-        </div>
-      )}
+      {state.step === 'errors' && <FileRefused name={state.name} errors={state.errors} onClose={() => setState({ step: 'idle' })} />}
       {state.step === 'preview' && (
         <div class="preview" role="dialog" aria-label="Import preview">
           <p>

@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openDB } from 'idb';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary } from '../../src/core/dictionary.ts';
@@ -10,6 +9,7 @@ import {
 } from '../../src/core/coverage.ts';
 import { DB_VERSION, entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
+import { openOldCoverageDb } from '../support/old-databases.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
 const dict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
@@ -98,13 +98,7 @@ describe('coverage database', () => {
 
   it('upgrades a version-1 database keeping every article and deriving the timeline rows', async () => {
     const name = `upgrade-${Math.random()}`;
-    const v1 = await openDB(name, 1, {
-      upgrade(db) {
-        const store = db.createObjectStore('articles', { keyPath: 'id' });
-        store.createIndex('byEntity', 'entityIds', { multiEntry: true });
-        store.createIndex('bySavedAt', 'savedAt');
-      },
-    });
+    const v1 = await openOldCoverageDb(name, 1);
     for (const r of seedRecords) await v1.put('articles', r);
     v1.close();
     const db = await openCoverageDb(name);

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openDB } from 'idb';
 import { anchorText, describeText, prepareText } from '../../src/core/anchoring.ts';
 import { matchesFilter, pageKey, parseTags, siteOf, type SavedHighlight } from '../../src/core/highlights.ts';
 import { parseRequest } from '../../src/messages.ts';
 import { DB_VERSION, highlightsOf, openCoverageDb, putHighlights } from '../../src/background/coverage-db.ts';
+import { openOldCoverageDb } from '../support/old-databases.ts';
 
 function highlight(over: Partial<SavedHighlight> = {}): SavedHighlight {
   const text = 'Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing on Monday.';
@@ -80,15 +80,7 @@ describe('highlight helpers', () => {
 describe('highlight store', () => {
   it('upgrades a version-2 database to 3 keeping articles, and stores highlights by page', async () => {
     const name = `hl-${Math.random()}`;
-    const v2 = await openDB(name, 2, {
-      upgrade(db) {
-        const a = db.createObjectStore('articles', { keyPath: 'id' });
-        a.createIndex('byEntity', 'entityIds', { multiEntry: true });
-        a.createIndex('bySavedAt', 'savedAt');
-        const m = db.createObjectStore('mentions', { keyPath: ['entity', 'published', 'id'] });
-        m.createIndex('byArticle', 'id');
-      },
-    });
+    const v2 = await openOldCoverageDb(name, 2);
     await v2.put('articles', { id: 'kept', entityIds: [], savedAt: 1 });
     v2.close();
     const db = await openCoverageDb(name);

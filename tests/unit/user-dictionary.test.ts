@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openDB } from 'idb';
 import { DB_VERSION, openCoverageDb, putHighlights, type CoverageDb } from '../../src/background/coverage-db.ts';
 import { applyPack, deletePack, enabledEntities, previewPack, putEntity, resolveEntity } from '../../src/background/dictionary-store.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
@@ -12,6 +11,7 @@ import {
 } from '../../src/core/user-entities.ts';
 import { articleCandidates, knownByAliases, rankProposals } from '../../src/core/proposals.ts';
 import { seededRandom } from '../support/wait.ts';
+import { openOldCoverageDb } from '../support/old-databases.ts';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const reserved = new Set(['li-lecheng']);
@@ -160,18 +160,7 @@ async function snapshot(db: CoverageDb): Promise<string> {
 describe('dictionary store', () => {
   it('upgrades a version-3 database to 4 keeping highlights, with the built-in and own packs', async () => {
     const name = `v3-${Math.random()}`;
-    const v3 = await openDB(name, 3, {
-      upgrade(db) {
-        const a = db.createObjectStore('articles', { keyPath: 'id' });
-        a.createIndex('byEntity', 'entityIds', { multiEntry: true });
-        a.createIndex('bySavedAt', 'savedAt');
-        const m = db.createObjectStore('mentions', { keyPath: ['entity', 'published', 'id'] });
-        m.createIndex('byArticle', 'id');
-        const h = db.createObjectStore('highlights', { keyPath: 'id' });
-        h.createIndex('bySource', 'source');
-        h.createIndex('byModified', 'modified');
-      },
-    });
+    const v3 = await openOldCoverageDb(name, 3);
     await v3.put('highlights', { id: 'urn:uuid:kept', source: 's', modified: 'x' });
     await v3.put('articles', { id: 'kept', entityIds: [], savedAt: 1 });
     v3.close();
