@@ -4,7 +4,7 @@
  * The build compiles the seed pack with it; the background compiles every enabled pack with it.
  */
 import { buildAutomaton, serializeAutomaton } from './automaton.ts';
-import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TERM_PATTERN, type AliasPattern, type CompiledDictionary, type EntityKind } from './dictionary.ts';
+import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_FINAL_HEH, TERM_INFLECTS, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TERM_PATTERN, TERM_STEM, type AliasPattern, type CompiledDictionary, type EntityKind } from './dictionary.ts';
 import { normalize } from './normalize.ts';
 
 /** What compiling needs of an entity, seed or user. */
@@ -12,7 +12,7 @@ export interface TermSource {
   id: string;
   kind: EntityKind;
   name: string;
-  aliases: readonly { text: string; ambiguous?: boolean; caseSensitive?: boolean; needsTopic?: boolean; pattern?: AliasPattern }[];
+  aliases: readonly { text: string; lang?: string; ambiguous?: boolean; caseSensitive?: boolean; needsTopic?: boolean; pattern?: AliasPattern }[];
   contextFrom?: readonly string[];
 }
 
@@ -36,6 +36,14 @@ export interface CompiledTerms {
 
 /** All-capitals aliases of up to five letters are compared with their case (AI, IT, SCO). */
 const AUTO_CASE_SENSITIVE = /^[\p{Lu}\d]{1,5}$/u;
+
+/** Languages that write heh where Arabic writes teh marbuta. */
+const PERSIAN_OR_URDU = /^(fa|ur|prs)(-|$)/;
+
+/** A name whose last word is Cyrillic: Russian declines it, so case endings may follow. */
+const CYRILLIC_LAST_WORD = /[\u0400-\u04ff]{2,}$/u;
+/** Final letters that the other cases replace (Китай → Китая, Москва → Москвы, Россия → России). */
+const CYRILLIC_CHANGING_FINAL = /[айяьо]$/u;
 
 /**
  * Compiles `entities` in order: where two entities share an alias, the earlier keeps it (the seed
@@ -83,14 +91,26 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
       else if (/^\p{Lu}/u.test(alias.text)) flags |= TERM_CAPITALISED;
       if (alias.ambiguous) flags |= TERM_NEEDS_CONTEXT;
       if (alias.needsTopic) flags |= TERM_NEEDS_TOPIC;
+      if (PERSIAN_OR_URDU.test(alias.lang ?? '') && /[\u0647\u06c1\u06d5]$/u.test(alias.text)) flags |= TERM_FINAL_HEH;
       if (patternIndex >= 0) {
         flags = (flags & ~TERM_CAPITALISED) | TERM_PATTERN;
         termPattern[patterns.length] = patternIndex;
       }
       patterns.push(pattern);
       termEntity.push(entityIndex);
-      termFlags.push(flags);
       termAlias.push(alias.text);
+      const inflects = !(flags & (TERM_CASE_SENSITIVE | TERM_PATTERN)) && CYRILLIC_LAST_WORD.test(pattern);
+      termFlags.push(inflects ? flags | TERM_INFLECTS : flags);
+      // The stem stands for the declined forms; it needs three letters of its own and yields to
+      // any alias already written that way.
+      const stem = pattern.slice(0, -1);
+      if (inflects && CYRILLIC_CHANGING_FINAL.test(alias.text.toLowerCase()) && /[\u0400-\u04ff]{3}$/u.test(stem) && !byPattern.has(stem)) {
+        byPattern.set(stem, patterns.length);
+        patterns.push(stem);
+        termEntity.push(entityIndex);
+        termFlags.push((flags & ~TERM_INFLECTS) | TERM_STEM);
+        termAlias.push(alias.text);
+      }
     }
   });
   const unknownContext: CompiledTerms['unknownContext'] = [];

@@ -22,6 +22,21 @@ export const TERM_NEEDS_TOPIC = 8;
 export const TOPICAL_MIN_OTHERS = 2;
 /** Term flag: the noun of a pattern alias; it counts only where the pattern's check holds. */
 export const TERM_PATTERN = 16;
+/**
+ * Term flag: a Russian name whose last word declines; a case ending may follow it ("Тегеран" in
+ * "Тегерана", "Тегерану", "Тегераном").
+ */
+export const TERM_INFLECTS = 32;
+/**
+ * Term flag: the stem of a Russian name whose last letter changes in the other cases ("Китай",
+ * "Китая"; "Москва", "Москвы"): it counts only when a case ending follows it.
+ */
+export const TERM_STEM = 64;
+/**
+ * Term flag: a Persian or Urdu name ending in heh; where the page writes that letter as teh
+ * marbuta the word is Arabic, and another word (روسیه "Russia" in Persian, روسية "Russian" in Arabic).
+ */
+export const TERM_FINAL_HEH = 128;
 
 /** One alias as written in the catalogue. */
 export interface CatalogueAlias {

@@ -29,6 +29,11 @@ const FLAG_KNOWN = 1;
 /** Set in `FOLD_FLAGS` for upper-case letters. */
 export const FLAG_UPPER = 2;
 const FLAG_WORD = 4;
+/**
+ * Set in `FOLD_FLAGS` for teh marbuta, which Arabic writes at the end of words where Persian and
+ * Urdu write heh: folded together, the flag keeps the difference for the names it decides.
+ */
+export const FLAG_TEH_MARBUTA = 8;
 
 const folded = new Uint16Array(65536);
 const flags = new Uint8Array(65536);
@@ -71,6 +76,7 @@ function computeFold(code: number): void {
   } else if (ARABIC_FOLD.has(code)) {
     out = ARABIC_FOLD.get(code)!;
     f |= FLAG_WORD;
+    if (code === 0x0629) f |= FLAG_TEH_MARBUTA;
   } else if ((code >= 0x0660 && code <= 0x0669) || (code >= 0x06f0 && code <= 0x06f9)) {
     out = 0x30 + (code & 0x0f);
     f |= FLAG_WORD;

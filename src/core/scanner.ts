@@ -6,8 +6,8 @@
  * Offsets in and out are "raw" offsets: positions in the concatenation of everything fed, so the
  * caller maps them back to its own text nodes or sentences.
  */
-import { BOUNDARY, DROP, FLAG_UPPER, FOLDED, FOLD_FLAGS, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
-import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TOPICAL_MIN_OTHERS, TERM_PATTERN, type AliasPattern, type RuntimeDictionary } from './dictionary.ts';
+import { BOUNDARY, DROP, FLAG_TEH_MARBUTA, FLAG_UPPER, FOLDED, FOLD_FLAGS, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
+import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_FINAL_HEH, TERM_INFLECTS, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TERM_STEM, TOPICAL_MIN_OTHERS, TERM_PATTERN, type AliasPattern, type RuntimeDictionary } from './dictionary.ts';
 
 /** One kept match: raw offsets `[start, end)`, and where the caller placed it. */
 export interface Match<A = undefined> {
@@ -38,6 +38,23 @@ function cliticBefore(norm: Uint16Array, start: number): boolean {
   while (p >= 0 && start - p <= 4 && isWordCode(norm[p])) p--;
   if (p >= 0 && isWordCode(norm[p])) return false;
   return CLITICS.has(String.fromCharCode(...norm.subarray(p + 1, start)));
+}
+
+/**
+ * Russian case endings of nouns and of names declined like them (folded): genitive, dative,
+ * instrumental and prepositional, singular and plural.
+ */
+const CASE_ENDINGS = new Set(['а', 'я', 'у', 'ю', 'е', 'и', 'ы', 'ом', 'ем', 'ой', 'ей', 'ою', 'ею', 'ам', 'ям', 'ах', 'ях', 'ов', 'ев', 'ами', 'ями']);
+
+/**
+ * Where the word continuing a declinable name at normalised `end` ends, when what follows the
+ * name up to the end of the word is a case ending; -1 otherwise.
+ */
+function caseEndingEnd(norm: Uint16Array, len: number, end: number): number {
+  let e = end + 1;
+  while (e < len && e - end <= 4 && isWordCode(norm[e])) e++;
+  if (e < len && isWordCode(norm[e])) return -1;
+  return CASE_ENDINGS.has(String.fromCharCode(...norm.subarray(end + 1, e))) ? e - 1 : -1;
 }
 
 /** Words that end a clause: a pattern does not reach across them. */
@@ -84,6 +101,7 @@ function patternSpan(norm: Uint16Array, len: number, start: number, end: number,
 export class Scanner {
   private norm = new Uint16Array(4096);
   private src = new Int32Array(4096);
+  /** Per normalised unit, the source letter's FLAG_UPPER and FLAG_TEH_MARBUTA. */
   private upper = new Uint8Array(4096);
   private len = 0;
   private raw = 0;
@@ -145,7 +163,7 @@ export class Scanner {
       if (f === SPACE && (len === 0 || norm[len - 1] === SPACE || norm[len - 1] === BOUNDARY)) continue;
       norm[len] = f;
       src[len] = base + i;
-      upper[len] = fl & FLAG_UPPER;
+      upper[len] = fl & (FLAG_UPPER | FLAG_TEH_MARBUTA);
       while (state !== 0) {
         let lo = edgeOffset[state];
         let hi = edgeOffset[state + 1] - 1;
@@ -212,8 +230,16 @@ export class Scanner {
       let open = 0;
       if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1]) && !cliticBefore(norm, start)) open |= 1;
       if (isWordCode(norm[end]) && end + 1 < len && isWordCode(norm[end + 1])) open |= 2;
-      if (open && !place) continue;
       const flags = termFlags[term];
+      if (flags & (TERM_INFLECTS | TERM_STEM) && open & 2) {
+        const declined = caseEndingEnd(norm, len, end);
+        if (declined >= 0) {
+          end = declined;
+          open &= ~2;
+        }
+      }
+      if (flags & TERM_STEM && end === candidates[k]) continue;
+      if (open && !place) continue;
       if (flags & TERM_PATTERN) {
         const span = patternSpan(norm, len, start, end, this.dict.patterns[this.dict.termPattern.get(term) ?? -1]);
         if (!span) continue;
@@ -225,11 +251,12 @@ export class Scanner {
         for (let j = 0, p = 0; j < form.length && ok; j++) {
           const code = form.charCodeAt(j);
           if (foldCode(code) === DROP) continue;
-          ok = (upper[start + p] !== 0) === isUpperCode(code);
+          ok = (upper[start + p] & FLAG_UPPER) !== 0 === isUpperCode(code);
           p++;
         }
         if (!ok) continue;
-      } else if (flags & TERM_CAPITALISED && upper[start] === 0) continue;
+      } else if (flags & TERM_CAPITALISED && !(upper[start] & FLAG_UPPER)) continue;
+      if (flags & TERM_FINAL_HEH && upper[end] & FLAG_TEH_MARBUTA) continue;
       kept.push(start, end, term, open);
     }
     // Ambiguous aliases of entities not named in full anywhere in this text (nor earlier) cannot

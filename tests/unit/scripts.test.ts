@@ -76,6 +76,25 @@ describe('names in other scripts (seed pack)', () => {
     expect(found('шос')).toEqual([]);
   });
 
+  it('Arabic: a Persian name ending in heh is not the Arabic word that ends in teh marbuta', () => {
+    // روسیه is Russia in Persian; روسية is the Arabic adjective "Russian" (feminine).
+    expect(found('وقعت شركة روسية وشركة إيرانية اتفاقا في مدينة قازان الروسية.')).toEqual(['kazan=قازان']);
+    expect(found('زار الوزير روسيا.')).toEqual(['russia=روسيا']);
+    expect(found('سفر به روسیه و روسيه')).toEqual(['russia=روسیه', 'russia=روسيه']);
+  });
+
+  it('Russian: names declined in the other cases, and nothing else that continues them', () => {
+    expect(found('Визит Ли Лэчэна в Тегеран: посол Китая встретился с Иса Зарепуром в Тегеране.')).toEqual([
+      'li-lecheng=Ли Лэчэна', 'tehran=Тегеран', 'china=Китая', 'issa-zarepour=Иса Зарепуром', 'tehran=Тегеране',
+    ]);
+    expect(found('Китай и Пекин поддержали Россию; в России, в Пекине, с Пекином.')).toEqual([
+      'china=Китай', 'beijing=Пекин', 'russia=Россию', 'russia=России', 'beijing=Пекине', 'beijing=Пекином',
+    ]);
+    // Adjectives and other words that begin like a name are not the name.
+    expect(found('Иранский и китайский рынок; Китайская стена; Кита нет.')).toEqual([]);
+    expect(found('Ираном и Китаем')).toEqual(['iran=Ираном', 'china=Китаем']);
+  });
+
   it('Chinese: names matched without spaces between words', () => {
     expect(found('伊朗通信部长在北京会见了李乐成，双方讨论了中伊全面合作计划和上合组织框架下的合作。')).toEqual([
       'iran=伊朗', 'beijing=北京', 'li-lecheng=李乐成', 'iran-china-25-year-agreement=中伊全面合作计划', 'sco=上合组织',
