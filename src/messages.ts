@@ -13,6 +13,7 @@ import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
 import type { FileError } from './core/annotation-file.ts';
 import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
 import type { SkippedAlias } from './core/compile-terms.ts';
+import type { AutoSaveSetting, Settings } from './background/settings-store.ts';
 import type { RejectedAlias } from './core/user-entities.ts';
 import { ENTITY_KINDS, MAX_NAME_LENGTH } from './core/dictionary.ts';
 import {
@@ -108,6 +109,10 @@ export interface MessageMap {
   'dictionary/add': { request: NewPageEntity; response: { entity: EntityRecord; rejected: RejectedAlias[] } | { error: string } };
   /** Extension page → background: the reader's packs changed; compile them again (open tabs follow). */
   'dictionary/changed': { request: Record<never, never>; response: { entities: number; terms: number; skipped: SkippedAlias[] } };
+  /** Extension page → background: the reader's name and id and the automatic-saving switch. */
+  'settings/get': { request: Record<never, never>; response: Settings };
+  /** Extension page → background: change the reader's name or the automatic-saving switch. */
+  'settings/set': { request: { readerName?: string; autoSave?: AutoSaveSetting }; response: Settings };
   /** Content script or extension page → background: open the dictionary page, at one entity or not. */
   'dictionary/open': { request: { entity: string | null }; response: { opened: boolean } };
 }
@@ -158,10 +163,16 @@ export type PageRequest<K extends PageMessageType> = { type: K } & PageMessageMa
 export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMessageType];
 
 /** Requests only the extension's own pages may make (never a content script). */
+/**
+ * Requests about the sender's own page: only a content script in a tab's top frame may send them,
+ * and the background answers for that page's origin alone.
+ */
+export const PAGE_BOUND: ReadonlySet<MessageType> = new Set(['highlights/page', 'highlights/save', 'dictionary/add', 'coverage/autosave']);
+
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
   'coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
-  'dictionary/changed',
+  'dictionary/changed', 'settings/get', 'settings/set',
 ]);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -252,6 +263,14 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'dictionary/open':
       if (m.entity !== null && !isId(m.entity)) return 'dictionary/open needs an entity id or null';
       return { type: 'dictionary/open', entity: m.entity };
+    case 'settings/get':
+      return { type: 'settings/get' };
+    case 'settings/set': {
+      if (m.readerName !== undefined && (typeof m.readerName !== 'string' || m.readerName.length > 1000)) return 'settings/set: the name must be short text';
+      const a = m.autoSave as Record<string, unknown> | undefined;
+      if (a !== undefined && (typeof a !== 'object' || a === null || typeof a.enabled !== 'boolean' || typeof a.minMentions !== 'number')) return 'settings/set: automatic saving needs a switch and a number';
+      return { type: 'settings/set', readerName: m.readerName as string | undefined, autoSave: a as AutoSaveSetting | undefined };
+    }
     default:
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }

@@ -12,6 +12,9 @@
  *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals,
  *   and per article the candidates proposals are made from (found once, when it is stored).
  *
+ * - `settings` (since v5): the reader's name and id and the automatic-saving switch, written by
+ *   the background alone at the request of extension pages (content scripts cannot reach it).
+ *
  * Related coverage is ranked from an in-memory entity → articles index, read once per background
  * lifetime from the multi-entry index's keys and kept current on every write; only the winners
  * are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
@@ -25,7 +28,7 @@ import { SEED_PACK_ID } from '../core/dictionary.ts';
 import { articleCandidates, encodeCandidates } from '../core/proposals.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** One entity's mention in one article, for timelines. */
 export interface MentionRow {
@@ -72,6 +75,10 @@ export interface CoverageSchema extends DBSchema {
   candidates: {
     key: string;
     value: CandidateRow;
+  };
+  settings: {
+    key: string;
+    value: { key: string; value: unknown };
   };
 }
 
@@ -135,6 +142,9 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
         await packs.put({ id: MINE_PACK_ID, name: 'My entities', enabled: true, origin: 'mine', added });
         db.createObjectStore('dismissed', { keyPath: 'key' });
         db.createObjectStore('candidates', { keyPath: 'id' });
+      }
+      if (oldVersion < 5) {
+        db.createObjectStore('settings', { keyPath: 'key' });
       }
     },
   });

@@ -5,8 +5,8 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  DICTIONARY_KEY, HIGHLIGHT_PAGE_PREFIX, browser, extensionOrigin, readAutoSave, readReader, readReaderName, readStoredDictionary, sendToTab,
-  type StoredDictionary,
+  AUTO_SAVE_HINT_KEY, DICTIONARY_KEY, PAGE_INDEX_KEY, browser, extensionOrigin, readStoredDictionary, sendToTab,
+  type PageIndex, type StoredDictionary,
 } from '../platform/browser.ts';
 import { enabledEntities, putEntity } from './dictionary-store.ts';
 import { compileTerms } from '../core/compile-terms.ts';
@@ -15,12 +15,15 @@ import { hash32 } from '../core/coverage.ts';
 import type { EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
-import { PRIVILEGED, parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
+import { parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
 import { entityTimeline, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
-import { LOCAL_CREATOR_ID, newHighlightId, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
+import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
+import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
+import { httpUrl } from '../core/urls.ts';
+import { classifySender, refusal, speaksFor, type Sender } from './senders.ts';
 
 const recordById = new Map(records.map((r) => [r.id, r]));
 const articleByFile = new Map(articles.map((a) => [a.file, a]));
@@ -155,9 +158,13 @@ function coverageDb(): Promise<CoverageDb> {
 }
 
 async function saveTab(tabId: number): Promise<{ id: string; entities: number }> {
+  const tabUrl = (await browser.tabs.get(tabId)).url ?? '';
   const extracted = await sendToTab(tabId, { type: 'page/article' });
   if ('error' in extracted) throw new Error(extracted.error);
-  const url = canonicalUrl(extracted.url);
+  // The address the page gives counts only on its own origin: a page cannot store itself as
+  // another outlet's article (nor take its id), nor under a javascript: or data: address.
+  const url = pageKey(tabUrl, extracted.url);
+  if (url === null) throw new Error('only http(s) pages can be saved');
   const record = await toRecord({
     id: articleId(url, extracted.text), url, title: extracted.title, outlet: extracted.outlet, byline: extracted.byline,
     published: extracted.published, lang: extracted.lang, text: extracted.text, savedAt: Date.now(), origin: 'saved',
@@ -169,39 +176,70 @@ async function saveTab(tabId: number): Promise<{ id: string; entities: number }>
 /** Highlights to show once their page has opened in a tab (from the highlights page), by tab id. */
 const revealInTab = new Map<number, string>();
 
-const isExtensionPage = (sender: browser.Runtime.MessageSender): boolean =>
-  sender.tab === undefined || (sender.url ?? '').startsWith(extensionOrigin());
-
-/** The address of the page a content script runs in. */
-function senderPageUrl(sender: browser.Runtime.MessageSender): string {
-  const url = sender.tab?.url ?? sender.url;
-  if (!url || sender.frameId) throw new Error('highlights are kept for top-level pages only');
-  return url;
+/** The page a page-bound request speaks for (the sender rules let only top-frame pages send them). */
+function senderPage(sender: Sender): Extract<Sender, { kind: 'page' }> {
+  if (sender.kind !== 'page') throw new Error('only a page may ask this');
+  return sender;
 }
 
-/** Reads a highlight a sender may change: extension pages any, a content script only its own site's. */
-async function ownHighlight(db: CoverageDb, id: string, sender: browser.Runtime.MessageSender): Promise<SavedHighlight | null> {
+/** The key the sender's page is stored under, its declared canonical URL counting on its own origin only. */
+function senderPageKey(sender: Sender, canonical: string | null): string {
+  const key = pageKey(senderPage(sender).url, canonical);
+  if (key === null) throw new Error('only http(s) pages keep highlights');
+  return key;
+}
+
+/** Reads a highlight a sender may change: extension pages any, a content script only its own origin's. */
+async function ownHighlight(db: CoverageDb, id: string, sender: Sender): Promise<SavedHighlight | null> {
   const found = await db.get('highlights', id);
-  if (!found) return null;
-  if (!isExtensionPage(sender) && found.site !== siteOf(senderPageUrl(sender))) return null;
-  return found;
+  return found && speaksFor(sender, found.source) ? found : null;
 }
 
-/** Updates the page index content scripts read (see pageHasHighlights) for these pages, or for all. */
-async function indexHighlightPages(sources: readonly string[] | 'all'): Promise<void> {
-  const db = await coverageDb();
-  const counts = new Map<string, number>();
-  if (sources === 'all') {
-    for (const h of await db.getAll('highlights')) counts.set(h.source, (counts.get(h.source) ?? 0) + 1);
-    const stale = Object.keys(await browser.storage.local.get(null)).filter((k) => k.startsWith(HIGHLIGHT_PAGE_PREFIX) && !counts.has(k.slice(HIGHLIGHT_PAGE_PREFIX.length)));
-    if (stale.length) await browser.storage.local.remove(stale);
-  } else {
-    for (const s of sources) counts.set(s, await db.countFromIndex('highlights', 'bySource', s));
-    const gone = [...counts].filter(([, n]) => n === 0).map(([s]) => HIGHLIGHT_PAGE_PREFIX + s);
-    if (gone.length) await browser.storage.local.remove(gone);
-  }
-  const kept = Object.fromEntries([...counts].filter(([, n]) => n > 0).map(([s, n]) => [HIGHLIGHT_PAGE_PREFIX + s, n]));
-  if (Object.keys(kept).length) await browser.storage.local.set(kept);
+/** Storage keys of the per-page index older versions kept in the clear (`hl:` + address). */
+const OLD_PAGE_PREFIX = 'hl:';
+
+let indexing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Writes the page index content scripts read (see pageHasHighlights) from the database: rebuilt
+ * whole, one at a time, so it is idempotent and a stopped worker's half-done change is mended by
+ * the next rebuild (on start and after every change).
+ */
+function indexHighlightPages(): Promise<void> {
+  const run = indexing.then(async () => {
+    const db = await coverageDb();
+    const got = await browser.storage.local.get(PAGE_INDEX_KEY);
+    const old = got[PAGE_INDEX_KEY] as PageIndex | undefined;
+    const salt = typeof old?.salt === 'string' && old.salt.length >= 16 ? old.salt : crypto.randomUUID().replace(/-/g, '');
+    const pages: Record<string, 1> = {};
+    let cursor = await db.transaction('highlights').store.index('bySource').openKeyCursor(null, 'nextunique');
+    while (cursor) {
+      pages[pageIndexHash(salt, cursor.key)] = 1;
+      cursor = await cursor.continue();
+    }
+    await browser.storage.local.set({ [PAGE_INDEX_KEY]: { salt, pages } satisfies PageIndex });
+  });
+  indexing = run.catch(() => undefined);
+  return run;
+}
+
+let settingsRead: Promise<Settings> | null = null;
+
+/**
+ * The reader's settings from the database; the first time, those an older version kept in
+ * extension storage (where content scripts could read and write them) are moved over and removed.
+ */
+function settings(): Promise<Settings> {
+  settingsRead ??= (async () => {
+    const keys = Object.values(OLD_STORAGE_KEYS);
+    const legacy = await browser.storage.local.get(keys);
+    const read = await readStoredSettings(await coverageDb(), legacy);
+    await browser.storage.local.remove(keys);
+    await browser.storage.local.set({ [AUTO_SAVE_HINT_KEY]: read.autoSave.enabled ? read.autoSave.minMentions : 0 });
+    return read;
+  })();
+  settingsRead.catch(() => (settingsRead = null));
+  return settingsRead;
 }
 
 /** After a change made on an extension page, tabs showing highlights read them again. */
@@ -210,7 +248,7 @@ async function tellTabsHighlightsChanged(): Promise<void> {
   await Promise.all(tabs.map((t) => (t.id === undefined ? null : sendToTab(t.id, { type: 'page/highlights-changed' }).catch(() => null))));
 }
 
-async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender): Promise<MessageMap[AnyRequest['type']]['response']> {
+async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
     case 'dictionary/get':
       return (await liveDictionary()).stored.compiled;
@@ -222,8 +260,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       return { entity, articles: [...files].flatMap((f) => articleByFile.get(f) ?? []) };
     }
     case 'dictionary/add': {
-      const url = senderPageUrl(sender);
-      const source = pageKey(url, request.canonical);
+      const source = senderPageKey(sender, request.canonical);
       const { runtime } = await liveDictionary();
       const taken = entityNamedExactly(runtime, request.name);
       if (taken !== null) return { error: `"${request.name.trim()}" is already in the dictionary as ${runtime.entities[taken].name}` };
@@ -232,7 +269,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
         sources: [{ file: 'page-1', url: source, title: request.title, outlet: request.outlet, lang: request.lang, published: request.published }],
         evidence: [{ file: 'page-1', form: request.name.trim(), sentence: request.sentence }],
       }, 'the selection', {
-        pack: MINE_PACK_ID, now: Date.now(), reservedIds: seedIds, author: { id: LOCAL_AUTHOR_ID, name: await readReaderName() },
+        pack: MINE_PACK_ID, now: Date.now(), reservedIds: seedIds, author: { id: LOCAL_AUTHOR_ID, name: (await settings()).reader.name },
       });
       if (!read.entity) return { error: [...read.errors.map((e) => e.message), ...read.rejected.map((r) => `"${r.alias}" ${r.reason}`)].join('; ') };
       await putEntity(await coverageDb(), read.entity);
@@ -242,6 +279,13 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
     case 'dictionary/changed': {
       const { live: now, entities, skipped } = await recompile();
       return { entities, terms: now.stored.compiled.termEntity.length, skipped: skipped.filter((k) => k.reason === 'taken').slice(0, 200) };
+    }
+    case 'settings/get':
+      return settings();
+    case 'settings/set': {
+      await writeSettings(await coverageDb(), { readerName: request.readerName, autoSave: request.autoSave });
+      settingsRead = null;
+      return settings();
     }
     case 'dictionary/open': {
       const query = request.entity ? `?entity=${encodeURIComponent(request.entity)}` : '';
@@ -273,30 +317,29 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       await browser.tabs.create({ url: browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(request.entity)}`) });
       return { opened: true };
     case 'coverage/autosave': {
-      const setting = await readAutoSave();
-      const tabId = sender.tab?.id;
-      if (!setting.enabled || tabId === undefined || sender.frameId || request.mentions < setting.minMentions) return { saved: false };
-      await saveTab(tabId);
+      const setting = (await settings()).autoSave;
+      if (!setting.enabled || request.mentions < setting.minMentions) return { saved: false };
+      await saveTab(senderPage(sender).tabId);
       return { saved: true };
     }
     case 'highlights/page': {
-      const source = pageKey(senderPageUrl(sender), request.canonical);
+      const source = senderPageKey(sender, request.canonical);
       const highlights = await highlightsOf(await coverageDb(), source);
-      const tabId = sender.tab?.id;
-      const reveal = tabId === undefined ? null : (revealInTab.get(tabId) ?? null);
-      if (tabId !== undefined && reveal && highlights.some((h) => h.id === reveal)) revealInTab.delete(tabId);
+      const { tabId } = senderPage(sender);
+      const reveal = revealInTab.get(tabId) ?? null;
+      if (reveal && highlights.some((h) => h.id === reveal)) revealInTab.delete(tabId);
       return { source, highlights, reveal };
     }
     case 'highlights/save': {
-      const url = senderPageUrl(sender);
-      const source = pageKey(url, request.canonical);
+      const { url } = senderPage(sender);
+      const source = senderPageKey(sender, request.canonical);
       const now = new Date().toISOString();
       const record: SavedHighlight = {
         ...request.highlight, id: newHighlightId(), source, pageUrl: canonicalUrl(url), site: siteOf(source),
-        creator: { name: await readReaderName(), id: LOCAL_CREATOR_ID }, created: now, modified: now,
+        creator: { name: (await settings()).reader.name, id: LOCAL_CREATOR_ID }, created: now, modified: now,
       };
       await putHighlights(await coverageDb(), [record]);
-      await indexHighlightPages([record.source]);
+      await indexHighlightPages();
       return record;
     }
     case 'highlights/update': {
@@ -305,7 +348,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       if (!found) return null;
       const updated: SavedHighlight = { ...found, ...request.edit, modified: new Date().toISOString() };
       await putHighlights(db, [updated]);
-      if (isExtensionPage(sender)) void tellTabsHighlightsChanged();
+      if (sender.kind === 'extension') void tellTabsHighlightsChanged();
       return updated;
     }
     case 'highlights/delete': {
@@ -313,8 +356,8 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       const found = await ownHighlight(db, request.id, sender);
       if (!found) return { deleted: false };
       await db.delete('highlights', found.id);
-      await indexHighlightPages([found.source]);
-      if (isExtensionPage(sender)) void tellTabsHighlightsChanged();
+      await indexHighlightPages();
+      if (sender.kind === 'extension') void tellTabsHighlightsChanged();
       return { deleted: true };
     }
     case 'highlights/list': {
@@ -322,7 +365,7 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       return all.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : 0));
     }
     case 'highlights/changed':
-      await indexHighlightPages('all');
+      await indexHighlightPages();
       await tellTabsHighlightsChanged();
       return { ok: true };
     case 'highlights/resolve': {
@@ -340,16 +383,16 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
       return resolved;
     }
     case 'annotations/export': {
-      const reader = await readReader();
+      const { reader } = await settings();
       return exportHighlights(await coverageDb(), request.filter, request.format, reader);
     }
     case 'annotations/preview':
     case 'annotations/import': {
-      const reader = await readReader();
+      const { reader } = await settings();
       try {
         if (request.type === 'annotations/preview') return { preview: await previewImport(await coverageDb(), request.text, reader.id) };
         const result = await applyImport(await coverageDb(), request.text, reader.id);
-        await indexHighlightPages('all');
+        await indexHighlightPages();
         void tellTabsHighlightsChanged();
         return { result };
       } catch (error) {
@@ -359,27 +402,33 @@ async function handle(request: AnyRequest, sender: browser.Runtime.MessageSender
     }
     case 'highlights/open': {
       const found = await (await coverageDb()).get('highlights', request.id);
-      if (!found) return { opened: false };
-      const tab = await browser.tabs.create({ url: found.pageUrl });
+      const url = found ? (httpUrl(found.pageUrl) ?? httpUrl(found.source)) : null;
+      if (!found || url === null) return { opened: false };
+      const tab = await browser.tabs.create({ url });
       if (tab.id !== undefined) revealInTab.set(tab.id, found.id);
       return { opened: true };
     }
   }
 }
 
-browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
-  if (sender.id !== browser.runtime.id) return undefined;
+browser.runtime.onMessage.addListener((message: unknown, facts: browser.Runtime.MessageSender) => {
+  if (facts.id !== browser.runtime.id) return undefined;
+  const sender = classifySender(facts, { id: browser.runtime.id, origin: extensionOrigin() });
+  if (typeof sender === 'string') return Promise.reject(new Error(sender));
   const request = parseRequest(message);
   if (typeof request === 'string') return Promise.reject(new Error(request));
-  if (PRIVILEGED.has(request.type) && (!isExtensionPage(sender) || sender.frameId)) {
-    return Promise.reject(new Error(`${request.type} is only for the extension's own pages`));
-  }
+  const refused = refusal(sender, request.type);
+  if (refused) return Promise.reject(new Error(refused));
   return handle(request, sender);
 });
 
 browser.runtime.onInstalled.addListener(() => {
   void coverageDb().then(() => liveDictionary());
-  void indexHighlightPages('all');
+  void settings().catch(() => undefined);
+  void indexHighlightPages().then(async () => {
+    const stale = Object.keys(await browser.storage.local.get(null)).filter((k) => k.startsWith(OLD_PAGE_PREFIX));
+    if (stale.length) await browser.storage.local.remove(stale);
+  }).catch(() => undefined);
 });
 
 /** Saving the selection from the keyboard shortcut or the context menu: the page opens its note editor. */

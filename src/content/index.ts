@@ -11,7 +11,7 @@ import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dic
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { blockRootOf } from '../page/dom-roots.ts';
 import {
-  browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSave, readPausedSites,
+  browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSaveHint, readPausedSites,
   readStoredDictionary, send,
 } from '../platform/browser.ts';
 import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
@@ -98,8 +98,8 @@ class ContentSession {
       // Wake the background only when the reader turned automatic saving on and the page names
       // enough; the background checks the setting again and acts on the sender's tab only.
       if (matches > 0) {
-        void readAutoSave()
-          .then((setting) => (setting.enabled && matches >= setting.minMentions ? send({ type: 'coverage/autosave', mentions: matches }) : null))
+        void readAutoSaveHint()
+          .then((atLeast) => (atLeast > 0 && matches >= atLeast ? send({ type: 'coverage/autosave', mentions: matches }) : null))
           .catch(() => undefined);
       }
     }
@@ -156,7 +156,8 @@ class ContentSession {
   /** Reads this page's saved highlights and anchors them; opens one if the highlights page asked to. */
   private async loadHighlights(): Promise<void> {
     // The page index in local storage answers for most pages, which have none, without waking the background.
-    if (!(await pageHasHighlights(pageKey(location.href, this.declaredCanonical())))) {
+    const key = pageKey(location.href, this.declaredCanonical());
+    if (key === null || !(await pageHasHighlights(key))) {
       this.layer?.setAll([]);
       return;
     }

@@ -8,6 +8,7 @@
  * before JSON.parse, `__proto__`-style keys are refused, URLs must be http(s), and every error
  * says which annotation and which field.
  */
+import { httpUrl, sameOrigin } from './urls.ts';
 import { FileProblems, JsonRefusal, jsonDepth as measureDepth, parseGuardedJson, type FileProblem } from './guarded-json.ts';
 import {
   HIGHLIGHT_COLOURS, LOCAL_CREATOR_ID, MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH, isColour, parseTags, siteOf,
@@ -144,14 +145,20 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-function httpUrl(v: unknown): string | null {
-  if (typeof v !== 'string' || v.length > 4096) return null;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
+/** How far past the import time a timestamp may lie (clocks and time zones set wrong), in ms. */
+const FUTURE_TOLERANCE_MS = 24 * 3600_000;
+
+/**
+ * An ISO date-time as the same instant in UTC, so that times compare as instants ("12:00+02:00"
+ * is before "11:00Z"); a string explaining the refusal when it is not one or lies in the future
+ * (a far-future edit would win every conflict).
+ */
+function instant(v: unknown, now: number): string | { refused: string } {
+  if (typeof v !== 'string' || !ISO.test(v)) return { refused: 'must be an ISO date-time' };
+  const t = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  if (!Number.isFinite(t)) return { refused: 'must be an ISO date-time' };
+  if (t > now + FUTURE_TOLERANCE_MS) return { refused: `is in the future (${v.slice(0, 40)}); a future date would win every conflict` };
+  return new Date(t).toISOString();
 }
 
 function hasContext(v: unknown): boolean {
@@ -159,7 +166,7 @@ function hasContext(v: unknown): boolean {
 }
 
 /** Reads one annotation into a highlight, or records why not. */
-function readAnnotation(a: unknown, where: string, errors: FileError[]): SavedHighlight | null {
+function readAnnotation(a: unknown, where: string, errors: FileError[], now: number): SavedHighlight | null {
   const fail = (field: string, message: string) => {
     errors.push({ where: field ? `${where}, ${field}` : where, message });
     return null;
@@ -169,9 +176,10 @@ function readAnnotation(a: unknown, where: string, errors: FileError[]): SavedHi
   if (typeof a.id !== 'string' || !/^(urn:uuid:[0-9a-f-]{36}|https?:\/\/\S+)$/i.test(a.id) || a.id.length > 300) {
     return fail('id', 'must be a urn:uuid or an http(s) IRI');
   }
-  if (typeof a.created !== 'string' || !ISO.test(a.created)) return fail('created', 'must be an ISO date-time');
-  const modified = a.modified === undefined ? a.created : a.modified;
-  if (typeof modified !== 'string' || !ISO.test(modified)) return fail('modified', 'must be an ISO date-time');
+  const created = instant(a.created, now);
+  if (typeof created !== 'string') return fail('created', created.refused);
+  const modified = a.modified === undefined ? created : instant(a.modified, now);
+  if (typeof modified !== 'string') return fail('modified', modified.refused);
   const creators = asList(a.creator);
   const c = creators[0];
   if (!isObj(c) || typeof c.id !== 'string' || c.id.length === 0 || c.id.length > 300) return fail('creator', 'must be a person with an id');
@@ -224,7 +232,9 @@ function readAnnotation(a: unknown, where: string, errors: FileError[]): SavedHi
   }
   if (note.length > MAX_NOTE_LENGTH) return fail('body', `notes together are longer than ${MAX_NOTE_LENGTH} characters`);
   const text = (k: string, max: number) => (typeof a[k] === 'string' ? (a[k] as string).slice(0, max) : '');
-  const pageUrl = httpUrl(a['ng:pageUrl']) ?? source;
+  // The address it was read at speaks for the page only on the page's own origin.
+  const readAt = httpUrl(a['ng:pageUrl']);
+  const pageUrl = readAt !== null && sameOrigin(readAt, source) ? readAt : source;
   return {
     id: a.id,
     source,
@@ -239,7 +249,7 @@ function readAnnotation(a: unknown, where: string, errors: FileError[]): SavedHi
     colour,
     entities: [...new Set(entities)],
     creator: { id: c.id, name: typeof c.name === 'string' ? c.name.trim() : '' },
-    created: a.created,
+    created,
     modified,
     syncBase: modified,
   };
@@ -252,7 +262,7 @@ export interface ParsedFile {
 }
 
 /** Reads an annotation file's text: a collection (with its pages), a page, one annotation or a list. */
-export function parseAnnotationFile(text: string): ParsedFile {
+export function parseAnnotationFile(text: string, now = Date.now()): ParsedFile {
   if (text.length > MAX_FILE_BYTES) throw new AnnotationFileError([{ where: '', message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }]);
   if (text.trim() === '') throw new AnnotationFileError([{ where: '', message: 'the file is empty' }]);
   let data: unknown;
@@ -288,7 +298,7 @@ export function parseAnnotationFile(text: string): ParsedFile {
       errors.push({ where: `${where}, @context`, message: `must include ${ANNO_CONTEXT}` });
       return;
     }
-    const h = readAnnotation(item, where, errors);
+    const h = readAnnotation(item, where, errors, now);
     if (!h) return;
     const twice = seen.get(h.id);
     if (twice !== undefined) {

@@ -5,8 +5,9 @@
  * Pure: storage is in the background, painting in the content script.
  */
 import type { TextPositionSelector, TextQuoteSelector, TextTarget } from './anchoring.ts';
-import { canonicalUrl } from './coverage.ts';
+import { canonicalUrl, hash32 } from './coverage.ts';
 import { normalize } from './normalize.ts';
+import { httpUrl, sameOrigin } from './urls.ts';
 
 export const HIGHLIGHT_COLOURS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;
 export type HighlightColour = (typeof HIGHLIGHT_COLOURS)[number];
@@ -100,15 +101,18 @@ export function siteOf(url: string): string {
 }
 
 /**
- * The key highlights of a page are stored and looked up under: its canonical URL when the page
- * names one on its own site, else the address it was read at, both without tracking parameters.
- * A page cannot claim another site's address and so read the notes kept about that site.
+ * The key highlights and articles of a page are stored and looked up under: its canonical URL
+ * when the page names one on its own origin (scheme, host and port), else the address it was read
+ * at, both without tracking parameters. A page cannot claim another origin's address, and so
+ * cannot read or overwrite what is kept about it; null for an address that is not http(s).
  */
-export function pageKey(pageUrl: string, declaredCanonical: string | null): string {
+export function pageKey(pageUrl: string, declaredCanonical: string | null): string | null {
+  if (httpUrl(pageUrl) === null) return null;
   const own = canonicalUrl(pageUrl);
   if (!declaredCanonical) return own;
   const declared = canonicalUrl(declaredCanonical);
-  return siteOf(declared) === siteOf(pageUrl) && siteOf(declared) !== '' ? declared : own;
+  // Compared as keys (both without "www."): the same scheme, host and port.
+  return sameOrigin(declared, own) ? declared : own;
 }
 
 /** Text folded for searching (case, accents, punctuation variants), by the dictionary's normaliser. */
@@ -149,4 +153,10 @@ export function matchesFilter(h: SavedHighlight, f: HighlightFilter): boolean {
 /** A fresh globally unique id. */
 export function newHighlightId(): string {
   return `urn:uuid:${crypto.randomUUID()}`;
+}
+
+/** A page key's entry in the page index: 64 bits of salted hash, so the index lists no address. */
+export function pageIndexHash(salt: string, key: string): string {
+  const s = `${salt}\n${key}`;
+  return hash32(s).toString(36) + hash32(s, 0x9747b28c).toString(36);
 }

@@ -4,6 +4,7 @@
  * same checks (`readEntity`), so a hostile file cannot place what the form would refuse. Also the
  * pack file format and how an import merges with what the reader has. Pure.
  */
+import { httpUrl } from './urls.ts';
 import {
   ENTITY_KINDS, MAX_NAME_LENGTH, SEED_PACK_ID,
   type EntityAlias, type EntityAuthor, type EntityKind, type EntityRecord, type Evidence, type SeedArticle,
@@ -114,16 +115,6 @@ const isLang = (v: unknown): v is string => typeof v === 'string' && /^[a-z]{2,3
 /** A new id for an entity made here. */
 export function newEntityId(): string {
   return `u-${crypto.randomUUID()}`;
-}
-
-function httpUrl(v: unknown): string | null {
-  if (typeof v !== 'string' || v.length > 4096) return null;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Parses an ISO date-time to the same instant in UTC; times in the future are brought back to `now`. */

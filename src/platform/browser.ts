@@ -5,6 +5,8 @@
 import browser from 'webextension-polyfill';
 import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
 import type { CompiledDictionary } from '../core/dictionary.ts';
+import type { Settings } from '../background/settings-store.ts';
+import { pageIndexHash } from '../core/highlights.ts';
 
 export { browser };
 
@@ -55,56 +57,44 @@ export function onPausedSitesChanged(listener: (sites: string[]) => void): () =>
   return () => browser.storage.onChanged.removeListener(handler);
 }
 
-/** Automatic saving of articles as coverage: off by default, and local to this browser. */
-export interface AutoSaveSetting {
-  enabled: boolean;
-  /** Entity mentions a page needs before it is saved. */
-  minMentions: number;
-}
-export const AUTO_SAVE_KEY = 'autoSave';
-export const AUTO_SAVE_DEFAULT: AutoSaveSetting = { enabled: false, minMentions: 8 };
-
-export async function readAutoSave(): Promise<AutoSaveSetting> {
-  const v = (await browser.storage.local.get(AUTO_SAVE_KEY))[AUTO_SAVE_KEY] as Partial<AutoSaveSetting> | undefined;
-  return {
-    enabled: v?.enabled === true,
-    minMentions: typeof v?.minMentions === 'number' && v.minMentions > 0 ? Math.floor(v.minMentions) : AUTO_SAVE_DEFAULT.minMentions,
-  };
+/** The reader's settings, kept by the background (extension pages only). */
+export async function readSettings(): Promise<Settings> {
+  return send({ type: 'settings/get' });
 }
 
-/** The name this reader signs highlights with (set on the options page; shared in exported files). */
-export const READER_NAME_KEY = 'readerName';
-
-export async function readReaderName(): Promise<string> {
-  const v: unknown = (await browser.storage.local.get(READER_NAME_KEY))[READER_NAME_KEY];
-  return typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : '';
-}
-
-/** This reader's stable id in exported files, made once per browser profile. */
-export const READER_ID_KEY = 'readerId';
-
+/** The reader's name and id, for signing exported files (extension pages only). */
 export async function readReader(): Promise<{ id: string; name: string }> {
-  const got = await browser.storage.local.get([READER_ID_KEY, READER_NAME_KEY]);
-  let id = got[READER_ID_KEY];
-  if (typeof id !== 'string' || !id.startsWith('urn:uuid:')) {
-    id = `urn:uuid:${crypto.randomUUID()}`;
-    await browser.storage.local.set({ [READER_ID_KEY]: id });
-  }
-  const name = got[READER_NAME_KEY];
-  return { id: id as string, name: typeof name === 'string' ? name.trim().slice(0, 100) : '' };
+  return (await readSettings()).reader;
 }
 
 /**
- * Which pages have saved highlights, kept by the background as one small entry per page key
- * (`hl:` + key → count), so a content script can tell without waking the background: most pages
- * a reader opens have none.
+ * The mentions a page needs before it is saved automatically, 0 when automatic saving is off:
+ * a hint the background writes so that a page wakes it only when the reader asked for it (the
+ * background checks its own setting before saving anything).
  */
-export const HIGHLIGHT_PAGE_PREFIX = 'hl:';
+export const AUTO_SAVE_HINT_KEY = 'autoSaveAt';
+
+export async function readAutoSaveHint(): Promise<number> {
+  const v: unknown = (await browser.storage.local.get(AUTO_SAVE_HINT_KEY))[AUTO_SAVE_HINT_KEY];
+  return typeof v === 'number' && v > 0 ? v : 0;
+}
+
+/**
+ * Which pages have saved highlights, so a content script can tell without waking the background
+ * (most pages a reader opens have none). The index holds salted hashes of the page keys, never the
+ * addresses: what any content script can read does not list the pages the reader annotated.
+ */
+export const PAGE_INDEX_KEY = 'pageIndex';
+
+export interface PageIndex {
+  salt: string;
+  pages: Record<string, 1>;
+}
 
 export async function pageHasHighlights(key: string): Promise<boolean> {
-  const name = HIGHLIGHT_PAGE_PREFIX + key;
-  const v: unknown = (await browser.storage.local.get(name))[name];
-  return typeof v === 'number' && v > 0;
+  const v = (await browser.storage.local.get(PAGE_INDEX_KEY))[PAGE_INDEX_KEY] as PageIndex | undefined;
+  if (!v || typeof v.salt !== 'string' || typeof v.pages !== 'object' || v.pages === null) return false;
+  return Object.hasOwn(v.pages, pageIndexHash(v.salt, key));
 }
 
 /**

@@ -9,7 +9,8 @@ import { ENTITY_KINDS } from '../core/dictionary.ts';
 import { KIND_PLURAL, articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
-import { AUTO_SAVE_KEY, browser, PAUSED_SITES_KEY, readAutoSave, readPausedSites, send, sendToTab, type AutoSaveSetting } from '../platform/browser.ts';
+import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
+import type { AutoSaveSetting } from '../background/settings-store.ts';
 
 
 interface Target {
@@ -84,7 +85,7 @@ export function App() {
       const dict = await send({ type: 'dictionary/get' });
       setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
       if (t?.site) setPaused((await readPausedSites()).includes(t.site));
-      setAutoSave(await readAutoSave());
+      setAutoSave((await readSettings()).autoSave);
     })();
   }, []);
 
@@ -132,8 +133,7 @@ export function App() {
   async function toggleAutoSave(): Promise<void> {
     if (!autoSave) return;
     const next = { ...autoSave, enabled: !autoSave.enabled };
-    await browser.storage.local.set({ [AUTO_SAVE_KEY]: next });
-    setAutoSave(next);
+    setAutoSave((await send({ type: 'settings/set', autoSave: next })).autoSave);
   }
 
   async function save(): Promise<void> {
