@@ -8,6 +8,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
 import { dictionaryPlugin } from './src/build/vite-dictionary-plugin.ts';
+import { contentScriptPlugin } from './src/build/vite-content-script-plugin.ts';
 
 /** The Firefox add-on id; tests pin its internal UUID through it. */
 export const GECKO_ID = 'newsgloss@newsgloss.app';
@@ -38,6 +39,7 @@ export default defineConfig(({ mode }) => {
       dictionaryPlugin(seedDir),
       preact(),
       crx({ manifest: manifestFor(browser), browser }),
+      contentScriptPlugin(new URL('./src/content/index.ts', import.meta.url).pathname, new URL(`./dist/${browser}/`, import.meta.url).pathname),
     ],
     build: {
       outDir: `dist/${browser}`,

@@ -3,9 +3,11 @@
  * arrives later, and opens a card on hover or when the caret enters a highlight. It also paints
  * the reader's saved highlights, saves new ones from a selection, and opens their notes.
  *
- * Lifecycle: one instance per document. A newer instance (after an extension update) announces
- * itself with a document event and the older one tears down; everything it registered ends with
- * one AbortController.
+ * Lifecycle: one instance per document. An instance left behind by an extension update or
+ * removal (its extension context gone) notices within ORPHAN_CHECK_MS or at its next event, and
+ * tears down; everything it registered ends with one AbortController. Nothing is announced to
+ * the page: a document event could be forged by the page to switch the extension off, or
+ * listened to in order to detect it.
  */
 import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dictionary.ts';
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
@@ -26,7 +28,11 @@ import { extractArticle } from './extract-article.ts';
 import { NotePanel, type NoteDraft } from './note-panel.ts';
 import { UiHost } from './ui-host.ts';
 
-const TAKEOVER_EVENT = 'newsgloss:takeover';
+/**
+ * How often an instance checks that its extension is still there: a property read, which wakes
+ * nothing (a port to the background would wake it on every page, and stop with it).
+ */
+const ORPHAN_CHECK_MS = 2000;
 /** Past this many changed places in one batch, one full rescan is cheaper than many small ones. */
 const FULL_RESCAN_THRESHOLD = 64;
 const BATCH_DELAY_MS = 60;
@@ -63,10 +69,15 @@ class ContentSession {
   private hideTimer = 0;
   private readonly records = new Map<string, Promise<{ entity: EntityRecord; articles: SeedArticle[] } | null>>();
   private stopped = false;
+  /** The address the page's saved highlights and entity context were read for. */
+  private pageUrl = location.href;
 
   async start(): Promise<void> {
     const { signal } = this.abort;
-    document.addEventListener(TAKEOVER_EVENT, () => this.stop(), { signal });
+    const orphanCheck = window.setInterval(() => {
+      if (!extensionAlive()) this.stop();
+    }, ORPHAN_CHECK_MS);
+    signal.addEventListener('abort', () => clearInterval(orphanCheck));
     const onMessage = (message: unknown, sender: browser.Runtime.MessageSender) => {
       // Only the extension's own pages ask a page about itself (an extension page open in a tab
       // has a sender.tab in Firefox, so the origin is what tells).
@@ -158,6 +169,7 @@ class ContentSession {
     // The page index in local storage answers for most pages, which have none, without waking the background.
     const key = pageKey(location.href, this.declaredCanonical());
     if (key === null || !(await pageHasHighlights(key))) {
+      this.highlightSource = null;
       this.layer?.setAll([]);
       return;
     }
@@ -368,7 +380,32 @@ class ContentSession {
     });
     this.observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     const nav = (window as { navigation?: EventTarget }).navigation;
-    nav?.addEventListener('navigatesuccess', () => this.rescanAll(), { signal: this.abort.signal });
+    nav?.addEventListener('navigatesuccess', () => {
+      if (!this.checkNavigation()) this.rescanAll();
+    }, { signal: this.abort.signal });
+    window.addEventListener('popstate', () => this.checkNavigation(), { signal: this.abort.signal });
+  }
+
+  /**
+   * After a single-page navigation (the address changed without a new document), the page is
+   * another article: its entity context starts again and its own saved highlights are read.
+   */
+  private checkNavigation(): boolean {
+    if (location.href === this.pageUrl || this.stopped) return false;
+    this.pageUrl = location.href;
+    this.card.hide();
+    if (!this.notes.isEditing) this.notes.hide();
+    this.notes.hideSaveButton();
+    if (this.highlighter) {
+      const dict = this.highlighter.dict;
+      this.highlighter.destroy();
+      this.highlighter = new PageHighlighter(dict, document, () => this.ui.element);
+      this.pending.clear();
+      if (document.body) this.highlighter.scan();
+    }
+    this.lastRevealed = null;
+    if (this.layer) void this.loadHighlights().catch(() => undefined);
+    return true;
   }
 
   private flush(): void {
@@ -376,6 +413,7 @@ class ContentSession {
     const highlighter = this.highlighter;
     if (!highlighter) return;
     if (!extensionAlive()) return this.stop();
+    if (this.checkNavigation()) return;
     this.scheduleAnchorRetry();
     const host = this.ui.element;
     const roots = new Set<Node>();
@@ -503,7 +541,6 @@ function caretAt(x: number, y: number): { node: Node; offset: number } | null {
   return r ? { node: r.startContainer, offset: r.startOffset } : null;
 }
 
-document.dispatchEvent(new CustomEvent(TAKEOVER_EVENT));
 const session = new ContentSession();
 session.start().catch((error: unknown) => {
   // A page where the extension cannot run (context gone, dictionary refused) is left as it was.

@@ -1,0 +1,49 @@
+/**
+ * Vite plugin: builds the content script as one classic script and points the built manifest at
+ * it. The bundler's own way (a loader that imports module chunks) needs those chunks listed as
+ * web-accessible resources, which lets any page detect the extension and its exact build by
+ * loading them; a single classic file needs nothing web-accessible.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Plugin } from 'vite';
+
+/** Where the built content script lands in the extension. */
+export const CONTENT_SCRIPT_FILE = 'content.js';
+
+interface BuiltManifest {
+  content_scripts?: { js?: string[] }[];
+  web_accessible_resources?: { resources: string[] }[];
+}
+
+export function contentScriptPlugin(entry: string, outDir: string): Plugin {
+  return {
+    name: 'newsgloss-content-script',
+    apply: 'build',
+    enforce: 'post',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          outDir,
+          emptyOutDir: false,
+          target: 'es2022',
+          minify: true,
+          copyPublicDir: false,
+          lib: { entry, formats: ['iife'], name: 'newsgloss', fileName: () => CONTENT_SCRIPT_FILE },
+        },
+      });
+      const path = join(outDir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
+      const loaders = new Set(manifest.content_scripts?.flatMap((c) => c.js ?? []) ?? []);
+      const exposed = new Set(manifest.web_accessible_resources?.flatMap((w) => w.resources) ?? []);
+      for (const c of manifest.content_scripts ?? []) c.js = [CONTENT_SCRIPT_FILE];
+      delete manifest.web_accessible_resources;
+      writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+      // The loader was only ever the content script's; the chunks it imported may be shared with pages.
+      for (const file of loaders) rmSync(join(outDir, file), { force: true });
+      if (exposed.size === 0) this.warn('content script: the bundler exposed no chunks; check that its loader is still replaced');
+    },
+  };
+}
