@@ -6,8 +6,11 @@ import { NEWS_PAGES_DIR } from './paths.ts';
 
 export interface TestServer {
   url: (path: string) => string;
-  /** Serves `html` at `path` from now on. */
-  route: (path: string, html: string) => void;
+  /**
+   * Serves `html` at `path` from now on, with the default policy (nothing loads) or `csp` (a page
+   * that runs its own script and makes its own requests).
+   */
+  route: (path: string, html: string, csp?: string) => void;
   close: () => Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export function stripScripts(html: string): string {
 
 export async function startServer(): Promise<TestServer> {
   const routes = new Map<string, string>();
+  const policies = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     let body = routes.get(path);
@@ -38,14 +42,17 @@ export async function startServer(): Promise<TestServer> {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // The pages are static: nothing they could load is wanted, and no request may leave the machine.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+      'content-security-policy': policies.get(path) ?? "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
     }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
-    route: (path, html) => void routes.set(path, html),
+    route: (path, html, csp) => {
+      routes.set(path, html);
+      if (csp) policies.set(path, csp);
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

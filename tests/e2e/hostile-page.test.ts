@@ -1,0 +1,195 @@
+/**
+ * The page as an adversary, in real Chromium and Firefox ESR: a news page whose own script tries
+ * to switch the extension off or detect it (by its events, by loading its files), to pass itself
+ * off as another outlet (a foreign or a javascript: canonical address), and whose reader's notes
+ * and addresses must stay out of what content scripts can read. Each test waits for a sign that
+ * the extension did its work on the page before asserting what the page could not do.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { CHROME_BUILD, FIREFOX_BUILD, haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { readHighlights, waitScanned } from '../support/page-probes.ts';
+import { focusedField, readSaved, selectText, shadowPoint } from '../support/highlight-probes.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { until } from '../support/wait.ts';
+
+const QUOTE = 'Minister Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing';
+const NOTE = 'Source in the ministry: call back Thursday';
+
+/**
+ * The page's own script: it listens for the old takeover event (recording any it did not fire
+ * itself) and fires it, as a hostile page would.
+ */
+const HOSTILE_SCRIPT = `<script>
+window.seen = [];
+for (const type of ['newsgloss:takeover', 'newsgloss', 'newsgloss:ready']) {
+  const note = (where) => (e) => { if (!(e.detail && e.detail.fromPage)) window.seen.push(type + ' ' + where); };
+  document.addEventListener(type, note('document'), true);
+  window.addEventListener(type, note('window'), true);
+}
+const takeover = () => document.dispatchEvent(new CustomEvent('newsgloss:takeover', { detail: { fromPage: true } }));
+takeover();
+setTimeout(takeover, 300);
+</script>`;
+
+function page(canonical: string | null, title: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+${canonical === null ? '' : `<link rel="canonical" href="${canonical}">`}
+<meta property="og:site_name" content="Hostile Wire">${HOSTILE_SCRIPT}</head>
+<body><article><h1>${title}</h1>
+<p id="q1">On Monday, ${QUOTE} to discuss technology cooperation and the 25-year agreement, the ministry said.</p>
+<p>Artificial intelligence, the digital economy and the Shanghai Cooperation Organisation were on the agenda in Tehran.</p>
+<p>Iran's ICT minister and China's ambassador Chang Hua also spoke about communication infrastructure.</p>
+</article></body></html>`;
+}
+
+/**
+ * The hostile page's policy: its own inline script runs and it may request its own origin and any
+ * extension address, so what stops it is the browser's rule for extension files, not this policy.
+ */
+const HOSTILE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' chrome-extension: moz-extension:";
+
+/** Every file of a build, as paths inside the extension. */
+function filesOf(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Everything in extension storage, read from an extension page. */
+function readExtensionStorage(): Promise<Record<string, unknown>> {
+  type Api = { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } };
+  const g = globalThis as unknown as { browser?: Api; chrome: Api };
+  return (g.browser ?? g.chrome).storage.local.get(null);
+}
+
+/** Stored article addresses, read from the database on an extension page. */
+function storedArticleUrls(): Promise<string[]> {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('newsgloss-coverage');
+    open.onsuccess = () => {
+      const req = open.result.transaction('articles').objectStore('articles').getAll();
+      req.onsuccess = () => resolve((req.result as { url: string | null; origin: string }[]).filter((a) => a.origin === 'saved').map((a) => a.url ?? ''));
+    };
+  });
+}
+
+for (const [name, launch, available, build] of [
+  ['chromium', launchChromium, haveChromium, CHROME_BUILD],
+  ['firefox', launchFirefox, haveFirefox, FIREFOX_BUILD],
+] as const) {
+  describe.skipIf(!available || !haveBuilds)(`a hostile page, in ${name}`, () => {
+    let browser: TestBrowser;
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer();
+      server.route('/claims-other-outlet.html', page('https://example.org/world/envoy-meets-minister', 'Claims another outlet'), HOSTILE_CSP);
+      server.route('/javascript-canonical.html', page('javascript:alert(document.domain)', 'A javascript: canonical'), HOSTILE_CSP);
+      server.route('/plain.html', page(null, 'A plain page'), HOSTILE_CSP);
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('cannot switch the extension off with its old event, and sees no event of it', async () => {
+      const tab = await browser.newPage();
+      await tab.goto(server.url('/plain.html'));
+      expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+      // Fired again after the scan; then new content must still be highlighted.
+      await tab.evaluate(() => {
+        document.dispatchEvent(new CustomEvent('newsgloss:takeover', { detail: { fromPage: true } }));
+        const p = document.createElement('p');
+        p.id = 'late';
+        p.textContent = 'Later, Cong Peiwu spoke in Tehran.';
+        document.querySelector('article')!.append(p);
+      }, null);
+      const seen = await until(() => tab.evaluate(readHighlights, 3000), (h) => h.some((x) => x.text === 'Cong Peiwu'));
+      expect(seen.map((h) => h.text)).toContain('Cong Peiwu');
+      // The page's script ran (it set up its list), and nothing of the extension reached it.
+      expect(await tab.evaluate(() => (window as unknown as { seen?: string[] }).seen, null)).toEqual([]);
+      await tab.close();
+    });
+
+    it('cannot load any file of the extension to detect it or its build', async () => {
+      const files = filesOf(build);
+      expect(files).toContain('content.js');
+      const manifest = await import(join(build, 'manifest.json'), { with: { type: 'json' } }) as { default: { web_accessible_resources?: unknown } };
+      expect(manifest.default.web_accessible_resources).toBeUndefined();
+      const tab = await browser.newPage();
+      await tab.goto(server.url('/plain.html'));
+      expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+      const results = await tab.evaluate(async (args: { origin: string; files: string[]; own: string }) => {
+        const attempt = (url: string) =>
+          fetch(url, { mode: 'no-cors', cache: 'no-store' }).then(() => 'loaded', () => 'blocked');
+        const own = await attempt(args.own);
+        const loaded: string[] = [];
+        for (const f of args.files) if ((await attempt(`${args.origin}/${f}`)) === 'loaded') loaded.push(f);
+        return { own, loaded };
+      }, { origin: browser.extensionOrigin, files, own: server.url('/plain.html') });
+      // The page's own fetches work (the attempts ran); none of the extension's files load.
+      expect(results.own).toBe('loaded');
+      expect(results.loaded).toEqual([]);
+      await tab.close();
+    });
+
+    it('cannot store itself as another outlet’s article, nor under a javascript: address', async () => {
+      for (const path of ['/claims-other-outlet.html', '/javascript-canonical.html']) {
+        const tab = await browser.newPage();
+        await tab.goto(server.url(path));
+        expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+        const popup = await browser.newPage();
+        await popup.openExtensionPage(`${browser.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(server.url(path))}`);
+        await until(() => popup.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy'), null), (v) => v === 'false');
+        await popup.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Save this article')!.click(), null);
+        const status = await until(() => popup.evaluate(() => document.querySelector('[role=status]')?.textContent ?? '', null), (s) => s.startsWith('Saved'));
+        expect(status).toMatch(/^Saved/);
+        await popup.close();
+        await tab.close();
+      }
+      const ext = await browser.newPage();
+      await ext.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+      const urls = await ext.evaluate(storedArticleUrls, null);
+      expect(urls.sort()).toEqual([server.url('/claims-other-outlet.html'), server.url('/javascript-canonical.html')].sort());
+      await ext.close();
+    });
+
+    it('keeps no address, note or reader setting where content scripts can read them', async () => {
+      const tab = await browser.newPage();
+      await tab.goto(server.url('/plain.html'));
+      expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+      expect(await tab.evaluate(selectText, { id: 'q1', text: QUOTE })).toBe(true);
+      const button = await tab.evaluate(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
+      await tab.click(button!.x, button!.y);
+      expect(await tab.evaluate(focusedField, 5000)).toBe('note');
+      await tab.type(NOTE);
+      await tab.press('Control+Enter');
+      expect(await until(() => tab.evaluate(readSaved, null), (v) => (v.yellow?.length ?? 0) === 1)).toEqual({ yellow: [QUOTE] });
+
+      const ext = await browser.newPage();
+      await ext.openExtensionPage(`${browser.extensionOrigin}/src/options/index.html`);
+      // The page index is written after the save: wait for its entry, the sign the work ran.
+      const stored = await until(() => ext.evaluate(readExtensionStorage, null), (s) => Object.keys((s.pageIndex as { pages?: object } | undefined)?.pages ?? {}).length > 0);
+      expect(Object.keys((stored.pageIndex as { pages: object }).pages)).toHaveLength(1);
+      const keys = Object.keys(stored);
+      expect(keys.filter((k) => k.startsWith('hl:') || ['readerName', 'readerId', 'autoSave'].includes(k))).toEqual([]);
+      const { dictionary: _dictionary, ...rest } = stored;
+      const text = JSON.stringify(rest);
+      expect(text).not.toContain(server.url('/plain.html'));
+      expect(text).not.toContain('127.0.0.1');
+      expect(text).not.toContain(NOTE);
+      await ext.close();
+      await tab.close();
+    });
+  });
+}
