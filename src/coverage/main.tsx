@@ -10,6 +10,7 @@ import type { TimelineItem } from '../messages.ts';
 import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
 import { send } from '../platform/browser.ts';
+import { httpUrl } from '../core/urls.ts';
 
 const params = new URLSearchParams(location.search);
 
@@ -44,7 +45,7 @@ function Timeline({ entity }: { entity: string }) {
             <div class="date">{t.published ?? 'Date unknown'}</div>
             <div class="meta">{[t.outlet, languageName(t.lang)].filter(Boolean).join(' · ')}</div>
             {t.url ? (
-              <a href={t.url} target="_blank" rel="noreferrer noopener">{t.title ?? t.url}</a>
+              <a href={httpUrl(t.url) ?? undefined} target="_blank" rel="noreferrer noopener">{t.title ?? t.url}</a>
             ) : (
               <a href={`?article=${encodeURIComponent(t.id)}`}>{t.title ?? 'Untitled article'}</a>
             )}

@@ -11,6 +11,7 @@ import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
 import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
+import { httpUrl } from '../core/urls.ts';
 
 
 interface Target {
@@ -39,9 +40,14 @@ function articleMeta(a: { outlet: string | null; published: string | null; lang:
   return articleLine({ outlet: a.outlet, published: a.published, lang: a.lang });
 }
 
+/** Opens a stored address in a tab: http(s) only, whatever the record says. */
 function openUrl(url: string): void {
-  void browser.tabs.create({ url });
+  const checked = httpUrl(url) ?? (url.startsWith(browser.runtime.getURL('')) ? url : null);
+  if (checked) void browser.tabs.create({ url: checked });
 }
+
+/** What Newsgloss needs to read pages; Firefox leaves it to the reader to grant (MV3). */
+const SITE_ACCESS = { origins: ['http://*/*', 'https://*/*'] };
 
 /**
  * Saves a tab's article, asking again if the background was stopped before it answered: the
@@ -77,9 +83,11 @@ export function App() {
   const [saveState, setSaveState] = useState<string>('');
   const [revision, setRevision] = useState(0);
   const [autoSave, setAutoSave] = useState<AutoSaveSetting | null>(null);
+  const [siteAccess, setSiteAccess] = useState<boolean | null>(null);
 
   useEffect(() => {
     void (async () => {
+      setSiteAccess(await browser.permissions.contains(SITE_ACCESS));
       const t = await findTarget();
       setTarget(t);
       const dict = await send({ type: 'dictionary/get' });
@@ -103,7 +111,11 @@ export function App() {
       } catch {
         setEntities([]);
         setRelated([]);
-        setPageError('Newsgloss cannot read this page (a browser page, or one opened before Newsgloss was installed: reload it).');
+        setPageError(
+          (await browser.permissions.contains(SITE_ACCESS))
+            ? 'Newsgloss cannot read this page (a browser page, or one opened before Newsgloss was installed: reload it).'
+            : 'Newsgloss has no access to this page yet: allow it above.',
+        );
       }
       document.getElementById('app')?.setAttribute('aria-busy', 'false');
     })();
@@ -136,6 +148,14 @@ export function App() {
     setAutoSave((await send({ type: 'settings/set', autoSave: next })).autoSave);
   }
 
+  function grantAccess(): void {
+    // Called straight from the click: the browser asks only in answer to the reader's gesture.
+    void browser.permissions.request(SITE_ACCESS).then((granted) => {
+      setSiteAccess(granted);
+      if (granted && target) void browser.tabs.reload(target.tabId).then(() => setTimeout(() => setRevision((r) => r + 1), 800));
+    });
+  }
+
   async function save(): Promise<void> {
     if (!target) return;
     setSaveState('Saving…');
@@ -148,8 +168,24 @@ export function App() {
     }
   }
 
+  const accessNotice = siteAccess === false && (
+    <section class="access" role="alert" aria-labelledby="access">
+      <h2 id="access">Newsgloss cannot read your pages yet</h2>
+      <p>This browser has not given Newsgloss access to the sites you read, so nothing is highlighted and no article can be saved. Nothing leaves the browser once you allow it.</p>
+      <button type="button" name="grant-access" onClick={grantAccess}>Allow on all sites</button>
+    </section>
+  );
+
   if (target === undefined) return <p class="status">Loading…</p>;
-  if (target === null) return <p class="error">No tab to show.</p>;
+  if (target === null) {
+    document.getElementById('app')?.setAttribute('aria-busy', 'false');
+    return (
+      <>
+        {accessNotice}
+        <p class="error">No tab to show{siteAccess === false ? ': without access, this browser does not tell Newsgloss which page a tab shows' : ''}.</p>
+      </>
+    );
+  }
 
   const groups = ENTITY_KINDS.map((kind) => ({
     kind,
@@ -166,6 +202,7 @@ export function App() {
           </label>
         )}
       </h1>
+      {accessNotice}
       <div class="actions">
         <button type="button" onClick={() => void save()} disabled={!!pageError}>Save this article</button>
         <span class="status" role="status">{saveState}</span>

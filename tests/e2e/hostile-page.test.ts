@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
+import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
 import { CHROME_BUILD, FIREFOX_BUILD, haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { readHighlights, waitScanned } from '../support/page-probes.ts';
 import { focusedField, readSaved, selectText, shadowPoint } from '../support/highlight-probes.ts';

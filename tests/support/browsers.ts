@@ -110,7 +110,11 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
   };
 }
 
-export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser> {
+/**
+ * Firefox ESR with the build installed. `grantSites: false` leaves the host permission to the
+ * reader, as Firefox does for MV3 add-ons by default.
+ */
+export async function launchFirefox(build = FIREFOX_BUILD, { grantSites = true } = {}): Promise<TestBrowser> {
   const uuid = randomUUID();
   const browser: PpBrowser = await puppeteer.launch({
     browser: 'firefox',
@@ -120,7 +124,7 @@ export async function launchFirefox(build = FIREFOX_BUILD): Promise<TestBrowser>
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
       // MV3 host permissions are opt-in in Firefox; a reader grants them once, the test profile up front.
-      'extensions.originControls.grantByDefault': true,
+      'extensions.originControls.grantByDefault': grantSites,
     },
   });
   await browser.installExtension(build);
