@@ -149,10 +149,10 @@ export class EntityCard {
     }
     const more = el('button', `All coverage of ${entity.name}`, 'more');
     more.type = 'button';
-    more.addEventListener('click', () => this.openCoverage(entity.id));
+    more.addEventListener('click', (e) => e.isTrusted && this.openCoverage(entity.id));
     const edit = el('button', entity.pack === 'seed' ? 'In the dictionary' : 'Edit in the dictionary', 'more');
     edit.type = 'button';
-    edit.addEventListener('click', () => this.openDictionary(entity.id));
+    edit.addEventListener('click', (e) => e.isTrusted && this.openDictionary(entity.id));
     const row = el('div', undefined, 'links');
     row.append(more, edit);
     out.push(row);

@@ -29,8 +29,9 @@ import { NotePanel, type NoteDraft } from './note-panel.ts';
 import { UiHost } from './ui-host.ts';
 
 /**
- * How often an instance checks that its extension is still there: a property read, which wakes
- * nothing (a port to the background would wake it on every page, and stop with it).
+ * How often an instance checks that its extension is still there (a property read, which wakes
+ * nothing: a port to the background would wake it on every page, and stop with it) and that the
+ * page has not cleared its paint from the highlight registry.
  */
 const ORPHAN_CHECK_MS = 2000;
 /** Past this many changed places in one batch, one full rescan is cheaper than many small ones. */
@@ -75,7 +76,10 @@ class ContentSession {
   async start(): Promise<void> {
     const { signal } = this.abort;
     const orphanCheck = window.setInterval(() => {
-      if (!extensionAlive()) this.stop();
+      if (!extensionAlive()) return this.stop();
+      // A page script may clear the highlight registry (CSS.highlights.clear()) or take a name over.
+      this.highlighter?.restoreRegistry();
+      this.layer?.restoreRegistry();
     }, ORPHAN_CHECK_MS);
     signal.addEventListener('abort', () => clearInterval(orphanCheck));
     const onMessage = (message: unknown, sender: browser.Runtime.MessageSender) => {
@@ -440,6 +444,8 @@ class ContentSession {
     const { signal } = this.abort;
     const opts = { signal, passive: true, capture: true };
     document.addEventListener('pointermove', (e) => {
+      // The page can fire pointer events of its own: only the reader's move opens a card or a note.
+      if (!e.isTrusted) return;
       if (this.ui.contains(e)) {
         clearTimeout(this.hideTimer);
         return;

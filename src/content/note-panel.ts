@@ -106,7 +106,9 @@ export class NotePanel {
     if (!this.saveButton?.isConnected) this.saveButton = make('Save highlight', 'save');
     if (!this.addButton?.isConnected) this.addButton = make('Add to dictionary', 'add-entity');
     const b = this.saveButton;
-    b.onclick = onClick;
+    b.onclick = (e) => {
+      if (e.isTrusted) onClick();
+    };
     b.hidden = false;
     const view = this.doc.defaultView!;
     const left = Math.max(8, Math.min(rect.right - 40, view.innerWidth - 260));
@@ -115,7 +117,9 @@ export class NotePanel {
     b.style.top = `${top}px`;
     const add = this.addButton;
     add.hidden = onAddEntity === null;
-    add.onclick = onAddEntity;
+    add.onclick = onAddEntity && ((e) => {
+      if (e.isTrusted) onAddEntity();
+    });
     add.style.left = `${left + b.offsetWidth + 6}px`;
     add.style.top = `${top}px`;
   }
@@ -233,7 +237,7 @@ export class NotePanel {
     const { actions, submit: save } = this.formActions('Save');
     form.append(q, noteLabel, tagsLabel, colours, error, actions);
     form.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      if (e.isTrusted && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         form.requestSubmit();
       }
@@ -287,7 +291,8 @@ export class NotePanel {
     const edit = this.button('Edit', '', actions.edit);
     const remove = this.button('Delete', 'danger');
     // Deleting asks once more, in place: no dialog the page could style or block.
-    remove.addEventListener('click', () => {
+    remove.addEventListener('click', (e) => {
+      if (!e.isTrusted) return;
       if (remove.dataset.confirm !== 'yes') {
         remove.dataset.confirm = 'yes';
         remove.textContent = 'Delete for good?';
@@ -331,7 +336,11 @@ export class NotePanel {
     b.type = 'button';
     b.textContent = label;
     if (className) b.className = className;
-    if (onClick) b.addEventListener('click', onClick);
+    if (onClick) {
+      b.addEventListener('click', (e) => {
+        if (e.isTrusted) onClick();
+      });
+    }
     return b;
   }
 

@@ -22,7 +22,8 @@ export class UiHost {
     if (!this.shadow || !this.host?.isConnected) {
       const host = this.doc.createElement(HOST_TAG);
       host.style.cssText = 'all: initial; position: fixed; top: 0; left: 0; width: 0; height: 0; z-index: 2147483647;';
-      this.shadow = host.attachShadow({ mode: 'open' });
+      // Closed: the page's scripts cannot reach the notes, the editor or the card through the host.
+      this.shadow = host.attachShadow({ mode: 'closed' });
       this.doc.documentElement.append(host);
       this.host = host;
       this.styles.clear();

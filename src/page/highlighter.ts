@@ -49,6 +49,21 @@ export class PageHighlighter {
     return this.doc.defaultView!.CSS.highlights;
   }
 
+  /**
+   * Puts the paint back where the page removed or replaced it in the registry
+   * (`CSS.highlights.clear()`, or its own Highlight under one of the names); returns whether any was.
+   */
+  restoreRegistry(): boolean {
+    let restored = false;
+    for (const [kind, h] of this.highlights) {
+      if (this.registry().get(highlightName(kind)) !== h) {
+        this.registry().set(highlightName(kind), h);
+        restored = true;
+      }
+    }
+    return restored;
+  }
+
   private highlightFor(kind: EntityKind): Highlight {
     let h = this.highlights.get(kind);
     if (!h) {

@@ -49,6 +49,19 @@ export class SavedHighlightLayer {
     return PageText.read(this.doc, this.ownHost());
   }
 
+  /** Puts the saved highlights' paint back where the page removed or replaced it in the registry. */
+  restoreRegistry(): boolean {
+    const registry = (this.doc.defaultView as Window & typeof globalThis).CSS.highlights;
+    let restored = false;
+    for (const [colour, h] of this.highlights) {
+      if (registry.get(noteHighlightName(colour)) !== h) {
+        registry.set(noteHighlightName(colour), h);
+        restored = true;
+      }
+    }
+    return restored;
+  }
+
   private highlightFor(colour: HighlightColour): Highlight {
     let h = this.highlights.get(colour);
     if (!h) {

@@ -59,9 +59,9 @@ for (const [name, launch, available] of [
       await page.goto(server.url('/digital.html'));
       expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
       expect(await page.evaluate(selectText, { id: 'q', text: QUOTE })).toBe(true);
-      const button = await page.evaluate(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
+      const button = await page.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
       await page.click(button!.x, button!.y);
-      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      expect(await page.inUi(focusedField, 5000)).toBe('note');
       await page.type(NOTE);
       await page.press('Tab');
       await page.type('embassy');
@@ -114,8 +114,8 @@ for (const [name, launch, available] of [
       expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 1)).toEqual({ blue: [QUOTE] });
       const point = await page.evaluate(savedPoint, 'blue');
       await page.mouseMove(point!.x, point!.y);
-      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE);
-      expect(await page.evaluate(panelByline, null)).toMatch(/^Ana Ferreira, \d{4}-\d{2}-\d{2}$/);
+      expect(await page.inUi(panelNote, 5000)).toBe(NOTE);
+      expect(await page.inUi(panelByline, null)).toMatch(/^Ana Ferreira, \d{4}-\d{2}-\d{2}$/);
       await page.close();
 
       // The same file again adds nothing.
@@ -143,14 +143,14 @@ for (const [name, launch, available] of [
       await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 1);
       const point = await page.evaluate(savedPoint, 'blue');
       await page.mouseMove(point!.x, point!.y);
-      expect(await page.evaluate(panelNote, 5000)).not.toBeNull();
-      const edit = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button', timeoutMs: 2000 });
+      expect(await page.inUi(panelNote, 5000)).not.toBeNull();
+      const edit = await page.inUi(shadowPoint, { selector: '.panel:not([hidden]) button', timeoutMs: 2000 });
       await page.click(edit!.x, edit!.y);
-      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      expect(await page.inUi(focusedField, 5000)).toBe('note');
       await page.press('End');
       await page.type(text);
       await page.press('Control+Enter');
-      await until(() => page.evaluate(() => document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.panel:not([hidden]) form') ?? null, null), (v) => v === null);
+      await until(() => page.inUi((root) => root.querySelector('.panel:not([hidden]) form') !== null, null), (open) => open === false);
       await new Promise((r) => setTimeout(r, 300));
       await page.close();
     }

@@ -57,9 +57,9 @@ function painted(kind: string | null): string[] {
   return out.sort();
 }
 
-/** The open card's text. */
-function cardText(): string {
-  const card = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card') as HTMLElement | null;
+/** The open card's text (on the UI's root, through TestPage.inUi). */
+function cardText(root: ShadowRoot): string {
+  const card = root.querySelector('.card') as HTMLElement | null;
   return card && !card.hidden ? (card.textContent ?? '') : '';
 }
 
@@ -143,17 +143,17 @@ for (const [name, launch, available] of [
       await popup.close();
 
       expect(await page.evaluate(selectText, { id: 'p1', text: NAME })).toBe(true);
-      const add = await page.evaluate(shadowPoint, { selector: 'button.add-entity', timeoutMs: 5000 });
+      const add = await page.inUi(shadowPoint, { selector: 'button.add-entity', timeoutMs: 5000 });
       expect(add).not.toBeNull();
       await page.click(add!.x, add!.y);
-      await page.evaluate(() => {
-        const select = document.querySelector('newsgloss-ui')!.shadowRoot!.querySelector('select[name=entity-kind]') as HTMLSelectElement;
+      await page.inUi((root) => {
+        const select = root.querySelector('select[name=entity-kind]') as HTMLSelectElement;
         select.value = 'official';
         select.dispatchEvent(new Event('change', { bubbles: true }));
       }, null);
-      const submit = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button.primary', timeoutMs: 2000 });
+      const submit = await page.inUi(shadowPoint, { selector: '.panel:not([hidden]) button.primary', timeoutMs: 2000 });
       await page.click(submit!.x, submit!.y);
-      const done = await until(() => page.evaluate(() => document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.done')?.textContent ?? '', null), (t) => t !== '');
+      const done = await until(() => page.inUi((root) => root.querySelector('.done')?.textContent ?? '', null), (t) => !!t);
       expect(done).toContain(`Added “${NAME}” as Official`);
       expect(await until(() => page.evaluate(painted, 'official'), (v) => v.includes(NAME))).toContain(NAME);
 
@@ -162,8 +162,8 @@ for (const [name, launch, available] of [
       const seen = await other.evaluate(readHighlights, 5000);
       const mark = seen.find((h) => h.text === NAME)!;
       await other.mouseMove(mark.x, mark.y);
-      expect(await other.evaluate(readCardTitle, { expected: NAME, timeoutMs: 5000 })).toBe(NAME);
-      const card = await other.evaluate(cardText, null);
+      expect(await other.inUi(readCardTitle, { expected: NAME, timeoutMs: 5000 })).toBe(NAME);
+      const card = await other.inUi(cardText, null).then((t) => t ?? '');
       expect(card).toContain('Added by you');
       expect(card).toContain('Where it was named');
       expect(card).toContain(SENTENCE);

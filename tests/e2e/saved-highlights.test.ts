@@ -55,10 +55,10 @@ for (const [name, launch, available] of [
 
     async function saveSelection(page: TestPage, id: string, text: string, note: string, tags: string, moveColour: number): Promise<void> {
       expect(await page.evaluate(selectText, { id, text })).toBe(true);
-      const button = await page.evaluate(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
+      const button = await page.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
       expect(button).not.toBeNull();
       await page.click(button!.x, button!.y);
-      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      expect(await page.inUi(focusedField, 5000)).toBe('note');
       await page.type(note);
       await page.press('Tab');
       await page.type(tags);
@@ -82,7 +82,7 @@ for (const [name, launch, available] of [
       const point = await page.evaluate(savedPoint, 'yellow');
       await page.mouseMove(point!.x, point!.y);
       // The note is shown as text: the markup in it is neither parsed nor run.
-      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+      expect(await page.inUi(panelNote, 5000)).toBe(NOTE_1);
 
       // The "next highlight" shortcut's message steps through them in page order, note open and focused.
       const ext = await browser.newPage();
@@ -96,11 +96,11 @@ for (const [name, launch, available] of [
       }, url);
       const storyUrl = server.url('/story.html');
       expect(await next(storyUrl)).toEqual({ found: true });
-      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+      expect(await page.inUi(panelNote, 5000)).toBe(NOTE_1);
       expect(await next(storyUrl)).toEqual({ found: true });
-      expect(await until(() => page.evaluate(panelNote, 1000), (n) => n === NOTE_2)).toBe(NOTE_2);
+      expect(await until(() => page.inUi(panelNote, 1000), (n) => n === NOTE_2)).toBe(NOTE_2);
       expect(await next(storyUrl)).toEqual({ found: true });
-      expect(await until(() => page.evaluate(panelNote, 1000), (n) => n === NOTE_1)).toBe(NOTE_1);
+      expect(await until(() => page.inUi(panelNote, 1000), (n) => n === NOTE_1)).toBe(NOTE_1);
       await ext.close();
       expect(page.errors).toEqual([]);
       await page.close();
@@ -180,26 +180,26 @@ for (const [name, launch, available] of [
         return { x: r.left + 5, y: r.top + r.height / 2 };
       }, null), (v) => v !== null);
       await popup.click(show!.x, show!.y);
-      expect(await page.evaluate(panelNote, 5000)).toBe(NOTE_1);
+      expect(await page.inUi(panelNote, 5000)).toBe(NOTE_1);
       await popup.close();
 
       // Edit: the note editor opens with the saved note; the new one replaces it.
-      expect(await page.evaluate(panelButtons, null)).toEqual(['Edit', 'Delete']);
-      const edit = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button', timeoutMs: 2000 });
+      expect(await page.inUi(panelButtons, null)).toEqual(['Edit', 'Delete']);
+      const edit = await page.inUi(shadowPoint, { selector: '.panel:not([hidden]) button', timeoutMs: 2000 });
       await page.click(edit!.x, edit!.y);
-      expect(await page.evaluate(focusedField, 5000)).toBe('note');
+      expect(await page.inUi(focusedField, 5000)).toBe('note');
       await page.press('End');
       await page.type(' (done)');
       await page.press('Control+Enter');
-      await until(() => page.evaluate(panelButtons, null), (v) => v.length === 0);
+      await until(() => page.inUi(panelButtons, null), (v) => (v ?? []).length === 0);
       const point = await page.evaluate(savedPoint, 'yellow');
       await page.mouseMove(point!.x + 1, point!.y);
-      expect(await page.evaluate(panelNote, 5000)).toBe(`${NOTE_1} (done)`);
+      expect(await page.inUi(panelNote, 5000)).toBe(`${NOTE_1} (done)`);
 
       // Delete asks once more, in place.
-      const del = await page.evaluate(shadowPoint, { selector: '.panel:not([hidden]) button.danger', timeoutMs: 2000 });
+      const del = await page.inUi(shadowPoint, { selector: '.panel:not([hidden]) button.danger', timeoutMs: 2000 });
       await page.click(del!.x, del!.y);
-      expect(await page.evaluate(panelButtons, null)).toEqual(['Edit', 'Delete for good?']);
+      expect(await page.inUi(panelButtons, null)).toEqual(['Edit', 'Delete for good?']);
       await page.click(del!.x, del!.y);
       expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 0)).toEqual({});
       await page.goto(url);

@@ -64,8 +64,8 @@ for (const [name, launch, available] of [
         if (p.path === '/fa.html') {
           const china = seen.find((h) => h.text === 'چین')!;
           await tab.mouseMove(china.x, china.y);
-          expect(await tab.evaluate(readCardTitle, { expected: 'China', timeoutMs: 5000 })).toBe('China');
-          const local = await tab.evaluate(() => document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card .local')?.textContent ?? null, null);
+          expect(await tab.inUi(readCardTitle, { expected: 'China', timeoutMs: 5000 })).toBe('China');
+          const local = await tab.inUi((root) => root.querySelector('.card .local')?.textContent ?? null, null);
           expect(local).toBe('چین');
         }
         await tab.close();

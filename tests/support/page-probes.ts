@@ -1,6 +1,7 @@
 /**
- * Functions evaluated inside test pages to see what the content script did. They use only what
- * the page itself can see: the document's highlight registry and the extension's one host element.
+ * Functions evaluated inside test pages to see what the content script did: the document's
+ * highlight registry, which the page sees too, and the extension's UI, whose closed shadow root
+ * only the test's browser tools reach (those taking `root` run through TestPage.inUi).
  */
 
 /** A painted range as the page sees it. */
@@ -38,12 +39,12 @@ export async function readHighlights(timeoutMs: number): Promise<SeenHighlight[]
   return out.map(({ kind, text, x, y }) => ({ kind, text, x, y }));
 }
 
-/** Waits for the card to show `expected` as its heading; returns the heading last seen (or null). */
-export async function readCardTitle(args: { expected: string; timeoutMs: number }): Promise<string | null> {
+/** Waits for the card to show `expected` as its heading; returns the heading last seen (or null). Runs on the UI's root (TestPage.inUi). */
+export async function readCardTitle(root: ShadowRoot, args: { expected: string; timeoutMs: number }): Promise<string | null> {
   const deadline = performance.now() + args.timeoutMs;
   let seen: string | null = null;
   while (performance.now() < deadline) {
-    const card = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card') as HTMLElement | null;
+    const card = root.querySelector('.card') as HTMLElement | null;
     seen = card && !card.hidden ? (card.querySelector('h2')?.textContent ?? null) : null;
     if (seen === args.expected) break;
     await new Promise((r) => setTimeout(r, 50));
@@ -66,11 +67,11 @@ export function pointAtHighlight(text: string): { x: number; y: number } | null 
   return null;
 }
 
-/** Waits until no Newsgloss card is showing; returns whether it went away in time. */
-export async function waitCardHidden(timeoutMs: number): Promise<boolean> {
+/** Waits until no Newsgloss card is showing; returns whether it went away in time. Runs on the UI's root. */
+export async function waitCardHidden(root: ShadowRoot, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const card = document.querySelector('newsgloss-ui')?.shadowRoot?.querySelector('.card') as HTMLElement | null;
+    const card = root.querySelector('.card') as HTMLElement | null;
     if (!card || card.hidden) return true;
     await new Promise((r) => setTimeout(r, 30));
   }
