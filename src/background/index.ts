@@ -422,6 +422,12 @@ browser.runtime.onMessage.addListener((message: unknown, facts: browser.Runtime.
   return handle(request, sender);
 });
 
+// The page index is derived from the database: rebuilt on every browser start, so a worker stopped
+// between a write and its index update leaves nothing stale for long.
+browser.runtime.onStartup.addListener(() => {
+  void indexHighlightPages().catch(() => undefined);
+});
+
 browser.runtime.onInstalled.addListener(() => {
   void coverageDb().then(() => liveDictionary());
   void settings().catch(() => undefined);

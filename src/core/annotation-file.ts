@@ -366,7 +366,8 @@ export function planImport(existing: ReadonlyMap<string, SavedHighlight>, incomi
     } else if (!changedHere) {
       plan.updated.push({ ...inc, conflicts: mine.conflicts });
     } else {
-      const incomingNewer = inc.modified > mine.modified;
+      // As instants: a record stored by an older version may carry an offset rather than UTC.
+      const incomingNewer = Date.parse(inc.modified) > Date.parse(mine.modified);
       const winner = incomingNewer ? inc : mine;
       const loser = incomingNewer ? mine : inc;
       plan.conflicts.push({ ...winner, syncBase: inc.modified, conflicts: [...(mine.conflicts ?? []), asConflict(loser)] });

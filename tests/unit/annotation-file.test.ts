@@ -133,6 +133,17 @@ describe('annotation files', () => {
     expect(jsonDepth('['.repeat(100)).depth).toBeGreaterThan(MAX_DEPTH);
   });
 
+  it('decides a conflict by instants: an older edit written with an offset loses to a newer one in UTC', () => {
+    const base = highlight({ creator: TEAMMATE, modified: '2026-05-01T08:00:00.000Z', syncBase: '2026-05-01T08:00:00.000Z' });
+    // Stored by an older version as written, with an offset: 09:30+02:00 is 07:30Z, before the base.
+    const mine = { ...base, note: 'mine', modified: '2026-05-01T09:30:00+02:00' };
+    const theirs = { ...base, note: 'theirs', modified: '2026-05-01T08:15:00.000Z' };
+    const plan = planImport(new Map([[mine.id, mine]]), [theirs], ME.id);
+    expect(plan.conflicts).toHaveLength(1);
+    expect(plan.conflicts[0].note).toBe('theirs');
+    expect(plan.conflicts[0].conflicts?.map((c) => c.note)).toEqual(['mine']);
+  });
+
   it('plans refusals with the annotation and field named', () => {
     const mine = highlight();
     const existing = new Map([[mine.id, mine]]);
