@@ -101,7 +101,7 @@ export interface MessageMap {
   /** Extension page → background: what importing a file would do (nothing written), or what is wrong with it. */
   'annotations/preview': { request: { text: string }; response: { preview: ImportPreview } | { errors: FileError[] } };
   /** Extension page → background: import a file, all or nothing. */
-  'annotations/import': { request: { text: string }; response: { result: ImportPreview } | { errors: FileError[] } };
+  'annotations/import': { request: { text: string; importOthers?: boolean }; response: { result: ImportPreview } | { errors: FileError[] } };
   /**
    * Content script → background: add the reader's selection to their own dictionary as an entity
    * of `kind`, with the sentence it stands in as evidence (the page is the sender's).
@@ -244,9 +244,12 @@ export function parseRequest(message: unknown): AnyRequest | string {
       return { type: 'annotations/export', filter, format: m.format };
     }
     case 'annotations/preview':
+      if (typeof m.text !== 'string') return 'annotations/preview needs the file\'s text';
+      return { type: 'annotations/preview', text: m.text };
     case 'annotations/import':
-      if (typeof m.text !== 'string') return `${m.type} needs the file's text`;
-      return { type: m.type, text: m.text };
+      if (typeof m.text !== 'string') return 'annotations/import needs the file\'s text';
+      if (m.importOthers !== undefined && typeof m.importOthers !== 'boolean') return 'annotations/import: importOthers must be true or false';
+      return { type: 'annotations/import', text: m.text, importOthers: m.importOthers === true };
     case 'dictionary/add': {
       if (typeof m.name !== 'string' || !m.name.trim() || m.name.length > MAX_NAME_LENGTH) return `dictionary/add needs a name of at most ${MAX_NAME_LENGTH} characters`;
       if (!(ENTITY_KINDS as readonly unknown[]).includes(m.kind)) return `dictionary/add kind must be one of ${ENTITY_KINDS.join(', ')}`;

@@ -5,7 +5,7 @@
  * background, or the highlights page's worker (so a large file never blocks a page).
  */
 import {
-  parseAnnotationFile, planImport, toCollection, toMarkdown, type ImportPlan, type ParsedFile,
+  AnnotationFileError, MAX_LISTED_REFUSALS, parseAnnotationFile, planImport, toCollection, toMarkdown, type FileError, type ImportPlan, type ParsedFile,
 } from '../core/annotation-file.ts';
 import { matchesFilter, type Creator, type HighlightFilter, type SavedHighlight } from '../core/highlights.ts';
 import type { CoverageDb } from './coverage-db.ts';
@@ -22,6 +22,12 @@ export interface ImportPreview {
   people: { name: string; count: number }[];
   /** Pages with how many annotations each, most first (at most 20). */
   pages: { source: string; title: string; count: number }[];
+  /** Annotations that cannot be imported, each with why (the first MAX_LISTED_REFUSALS), and how many in all. */
+  refused: FileError[];
+  refusedTotal: number;
+  /** What was filled in where annotations left it out, and how often. */
+  filled: { what: string; count: number }[];
+  format: ParsedFile['format'];
 }
 
 type HighlightStore = { get(id: string): Promise<SavedHighlight | undefined>; getAll(): Promise<SavedHighlight[]>; count(): Promise<number> };
@@ -36,7 +42,7 @@ async function existingFor(store: HighlightStore, ids: readonly string[]): Promi
   return new Map(found.map((h) => [h.id, h]));
 }
 
-function summarise(label: string | null, incoming: readonly SavedHighlight[], plan: ImportPlan): ImportPreview {
+function summarise({ label, refused, refusedTotal, filled, format }: ParsedFile, incoming: readonly SavedHighlight[], plan: ImportPlan): ImportPreview {
   const people = new Map<string, number>();
   const pages = new Map<string, { title: string; count: number }>();
   for (const h of incoming) {
@@ -55,25 +61,35 @@ function summarise(label: string | null, incoming: readonly SavedHighlight[], pl
     unchanged: plan.unchanged,
     people: [...people].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count),
     pages: [...pages].map(([source, p]) => ({ source, ...p })).sort((a, b) => b.count - a.count).slice(0, 20),
+    refused: [...refused, ...plan.refused].slice(0, MAX_LISTED_REFUSALS),
+    refusedTotal: refusedTotal + plan.refused.length,
+    filled,
+    format,
   };
 }
 
-/** Says what importing a read file would do; writes nothing. Throws AnnotationFileError. */
-export async function previewParsed(db: CoverageDb, { highlights, label }: ParsedFile, readerId: string): Promise<ImportPreview> {
+/** Says what importing a read file would do, and what it would leave out; writes nothing. */
+export async function previewParsed(db: CoverageDb, parsed: ParsedFile, readerId: string): Promise<ImportPreview> {
   const tx = db.transaction('highlights');
-  const plan = planImport(await existingFor(tx.store, highlights.map((h) => h.id)), highlights, readerId);
+  const plan = planImport(await existingFor(tx.store, parsed.highlights.map((h) => h.id)), parsed.highlights, readerId);
   await tx.done;
-  return summarise(label, highlights, plan);
+  return summarise(parsed, parsed.highlights, plan);
 }
 
-/** Imports a read file in one transaction (all or nothing). Throws AnnotationFileError, leaving the store as it was. */
-export async function applyParsed(db: CoverageDb, { highlights, label }: ParsedFile, readerId: string): Promise<ImportPreview> {
+/**
+ * Imports a read file in one transaction. With annotations refused, nothing is written unless the
+ * reader chose to import the others (`importOthers`): then those others land together, or none.
+ * Throws AnnotationFileError (with the refusals), leaving the store as it was.
+ */
+export async function applyParsed(db: CoverageDb, parsed: ParsedFile, readerId: string, { importOthers = false } = {}): Promise<ImportPreview> {
   const tx = db.transaction('highlights', 'readwrite');
   try {
-    const plan = planImport(await existingFor(tx.store, highlights.map((h) => h.id)), highlights, readerId);
+    const plan = planImport(await existingFor(tx.store, parsed.highlights.map((h) => h.id)), parsed.highlights, readerId);
+    const refused = [...parsed.refused, ...plan.refused];
+    if (refused.length && !importOthers) throw new AnnotationFileError(refused.slice(0, 20));
     const writes = [...plan.added, ...plan.updated, ...plan.conflicts].map((h) => tx.store.put(h));
     await Promise.all([...writes, tx.done]);
-    return summarise(label, highlights, plan);
+    return summarise(parsed, parsed.highlights, plan);
   } catch (error) {
     try {
       tx.abort();
@@ -89,8 +105,8 @@ export async function previewImport(db: CoverageDb, text: string, readerId: stri
   return previewParsed(db, parseAnnotationFile(text), readerId);
 }
 
-export async function applyImport(db: CoverageDb, text: string, readerId: string): Promise<ImportPreview> {
-  return applyParsed(db, parseAnnotationFile(text), readerId);
+export async function applyImport(db: CoverageDb, text: string, readerId: string, options: { importOthers?: boolean } = {}): Promise<ImportPreview> {
+  return applyParsed(db, parseAnnotationFile(text), readerId, options);
 }
 
 export interface ExportedFile {

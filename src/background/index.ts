@@ -391,7 +391,7 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
       const { reader } = await settings();
       try {
         if (request.type === 'annotations/preview') return { preview: await previewImport(await coverageDb(), request.text, reader.id) };
-        const result = await applyImport(await coverageDb(), request.text, reader.id);
+        const result = await applyImport(await coverageDb(), request.text, reader.id, { importOthers: request.type === 'annotations/import' && request.importOthers === true });
         await indexHighlightPages();
         void tellTabsHighlightsChanged();
         return { result };

@@ -122,7 +122,9 @@ function toFlat(text: AnchorText, rawOffset: number): number {
  */
 function contextSimilarity(window: string, pattern: string, side: 'before' | 'after'): number {
   if (pattern.length === 0) return 1;
-  if (window.length === 0) return 0;
+  // At the very edge of the page there is nothing to compare: the other tool read more of the
+  // page than this one does (a footer, a caption). That neither supports nor contradicts.
+  if (window.trim().length === 0) return EDGE_CONTEXT;
   const found = search(window, pattern, pattern.length);
   let errors = pattern.length;
   for (const m of found) errors = Math.min(errors, m.errors + (side === 'before' ? window.length - m.end : m.start));
@@ -141,6 +143,9 @@ interface Scored extends Candidate {
   suffix: number;
   score: number;
 }
+
+/** What missing context at the page's edge counts for: enough with the other side intact, not alone. */
+const EDGE_CONTEXT = 0.75;
 
 /** Distance (in characters) over which closeness to the expected position still counts. */
 const NEAR_CHARS = 2048;
@@ -173,8 +178,11 @@ const PREDICTED_REACH = 256;
 /** Quotes at least this long, found exactly and only once, need no support from their surroundings. */
 const SELF_EVIDENT_LENGTH = 40;
 
-/** Whether a candidate is supported well enough to be put on the page. */
-function acceptable(s: Scored, exactOccurrences: number, quoteLength: number, predicted: number | null): boolean {
+/**
+ * Whether a candidate is supported well enough to be put on the page. `contextless`: the target
+ * was written with no prefix and no suffix at all (as tools write a quote they found only once).
+ */
+function acceptable(s: Scored, exactOccurrences: number, quoteLength: number, predicted: number | null, contextless = false, expected = -1): boolean {
   const bestContext = Math.max(s.prefix, s.suffix);
   const worstContext = Math.min(s.prefix, s.suffix);
   // Where the passages around it moved says where this one went: there, one intact side of
@@ -185,6 +193,9 @@ function acceptable(s: Scored, exactOccurrences: number, quoteLength: number, pr
   }
   if (s.errors === 0) {
     if (exactOccurrences === 1 && quoteLength >= SELF_EVIDENT_LENGTH) return true;
+    // Written without context: unique on the page, it is the passage; repeated, the position
+    // says which, and only where it points at that very occurrence.
+    if (contextless) return exactOccurrences === 1 || Math.abs(s.start - expected) <= CONTEXT_SLACK;
     // A few words are found all over a page: they need their surroundings on both sides (one side
     // may have changed a little, a paragraph inserted before them say, but not be gone).
     return bestContext >= 0.75 && worstContext >= 0.5;
@@ -229,6 +240,7 @@ export function anchorText(text: AnchorText, target: TextTarget, predictedRaw: n
   quoteQ.suffix = flatten(quoteQ.suffix).slice(0, CONTEXT_CHARS);
   const predicted = predictedRaw === null ? null : toFlat(text, predictedRaw);
   const expected = predicted ?? toFlat(text, target.position.start);
+  const contextless = target.quote.prefix.trim() === '' && target.quote.suffix.trim() === '';
 
   // The common case first: the page has not changed here, or not since the passage before this
   // one (the text moved by the same amount), and the quote stands there with its surroundings.
@@ -250,7 +262,7 @@ export function anchorText(text: AnchorText, target: TextTarget, predictedRaw: n
     const best = likelyStarts(text.flat, exactStarts, exact.length, quoteQ, expected)
       .map((start) => score(text, quoteQ, expected, { start, end: start + exact.length, errors: 0 }))
       .reduce((a, b) => (b.score > a.score ? b : a));
-    if (acceptable(best, exactStarts.length, exact.length, predicted)) {
+    if (acceptable(best, exactStarts.length, exact.length, predicted, contextless, expected)) {
       // Where the position selector points and the surroundings agree, nothing can do better.
       if (Math.abs(best.start - expected) <= CONTEXT_CHARS || exactStarts.length === 1) return toAnchor(text, best, 'exact');
       bestExact = best;

@@ -165,35 +165,180 @@ function hasContext(v: unknown): boolean {
   return v === ANNO_CONTEXT || (Array.isArray(v) && v.includes(ANNO_CONTEXT));
 }
 
-/** Reads one annotation into a highlight, or records why not. */
-function readAnnotation(a: unknown, where: string, errors: FileError[], now: number): SavedHighlight | null {
-  const fail = (field: string, message: string) => {
-    errors.push({ where: field ? `${where}, ${field}` : where, message });
+/** What the file as a whole says, used where an annotation leaves a field out. */
+interface FileDefaults {
+  now: number;
+  created: string | null;
+  creator: Creator | null;
+}
+
+/** Counts of what was filled in because annotations left it out, by what and from where. */
+type Filled = Map<string, number>;
+
+const UNKNOWN_CREATOR = 'urn:newsgloss:creator:unknown';
+
+/** A creator as the model allows it: an IRI (an "acct:" account too) or an agent object; null when unusable. */
+function readCreator(v: unknown): Creator | null {
+  const c = asList(v)[0];
+  if (typeof c === 'string') {
+    if (c.length === 0 || c.length > 300) return null;
+    // Hypothesis writes accounts as acct:name@host; the name is what readers know.
+    const account = /^acct:([^@\s]{1,100})@/.exec(c);
+    return { id: c, name: account ? account[1] : '' };
+  }
+  if (!isObj(c)) return null;
+  const id = typeof c.id === 'string' && c.id.length > 0 && c.id.length <= 300 ? c.id : null;
+  const nameOf = (x: unknown) => (typeof x === 'string' ? x.trim().slice(0, 200) : '');
+  const name = nameOf(c.name) || nameOf(c.nickname) || nameOf(asList(c.name)[0]);
+  if (!id && !name) return null;
+  return { id: id ?? `${UNKNOWN_CREATOR}:${encodeURIComponent(name)}`, name };
+}
+
+/** Every selector of a target: alternatives in a list, and each refinement (`refinedBy`) in turn. */
+function selectorsOf(v: unknown, depth = 0): Obj[] {
+  if (depth > 8) return [];
+  const out: Obj[] = [];
+  for (const s of asList(v)) {
+    if (!isObj(s)) continue;
+    out.push(s);
+    if (s.refinedBy !== undefined) out.push(...selectorsOf(s.refinedBy, depth + 1));
+  }
+  return out;
+}
+
+/** The address a target or body names: a string, or the `source`/`id` of an object (a SpecificResource). */
+function addressOf(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (!isObj(v)) return null;
+  if (typeof v.source === 'string') return v.source;
+  if (isObj(v.source) && typeof v.source.id === 'string') return v.source.id;
+  return null;
+}
+
+interface ReadBodies {
+  note: string;
+  tags: string[];
+  entities: string[];
+}
+
+/**
+ * A note, tags and entities from the model's bodies: text bodies (by purpose), bodies that are
+ * addresses (a string, an external resource, a SpecificResource), and Choices (their first item).
+ * Addresses are kept as lines of the note, so nothing the annotation said is lost.
+ */
+function readBodies(a: Obj): ReadBodies | string {
+  const out: ReadBodies = { note: '', tags: [], entities: [] };
+  const addNote = (text: string) => {
+    out.note = out.note ? `${out.note}\n\n${text}` : text;
+  };
+  const tagging = asList(a.motivation).includes('tagging');
+  const bodies = a.body === undefined ? (typeof a.bodyValue === 'string' ? [a.bodyValue] : []) : asList(a.body);
+  const visit = (b: unknown, i: number, depth: number): string | null => {
+    if (depth > 4) return null;
+    if (typeof b === 'string') {
+      // A body that is a string is the address of the body (the model's shorthand), unless bodyValue.
+      if (a.body === undefined) addNote(b);
+      else if (httpUrl(b)) addNote(b);
+      else return `body[${i}]: is not an http(s) address`;
+      return null;
+    }
+    if (!isObj(b)) return `body[${i}]: is neither text nor an object`;
+    if (b.type === 'Choice') return asList(b.items).length ? visit(asList(b.items)[0], i, depth + 1) : null;
+    const purpose = asList(b.purpose)[0] ?? (tagging ? 'tagging' : 'commenting');
+    if (b.type === 'TextualBody' || b.value !== undefined) {
+      if (typeof b.value !== 'string') return `body[${i}].value: must be text`;
+      if (purpose === 'tagging') out.tags.push(b.value);
+      else addNote(b.value);
+      return null;
+    }
+    const address = addressOf(b) ?? (typeof b.id === 'string' ? b.id : null);
+    if (address?.startsWith(ENTITY_IRI)) {
+      const id = address.slice(ENTITY_IRI.length);
+      if (!/^[a-z0-9-]{1,120}$/.test(id)) return `body[${i}].source: is not an entity id`;
+      out.entities.push(id);
+      return null;
+    }
+    if (address && httpUrl(address)) addNote(purpose === 'tagging' ? `Tag: ${address}` : address);
+    // Other bodies (a resource with no http(s) address) say nothing a note can hold.
     return null;
   };
+  for (const [i, b] of bodies.entries()) {
+    const problem = visit(b, i, 0);
+    if (problem) return problem;
+  }
+  if (out.note.length > MAX_NOTE_LENGTH) return `body: notes together are longer than ${MAX_NOTE_LENGTH} characters`;
+  return out;
+}
+
+/** The text target of an annotation: the first of its targets with an http(s) source and a quote. */
+function readTarget(a: Obj): { source: string; quote: Obj; position: Obj | undefined; styleClass: unknown } | { field: string; message: string } {
+  const targets = asList(a.target);
+  if (targets.length === 0) return { field: 'target', message: 'is missing' };
+  let first: { field: string; message: string } | null = null;
+  for (const t of targets) {
+    const source = addressOf(t);
+    const refuse = (field: string, message: string) => {
+      first ??= { field, message };
+    };
+    if (source === null) {
+      refuse('target', isObj(t) && typeof t.id === 'string' ? 'names a whole resource, not a passage of a page' : 'has no source');
+      continue;
+    }
+    if (!httpUrl(source)) {
+      refuse('target.source', 'must be an http(s) address');
+      continue;
+    }
+    if (typeof t === 'string' || !isObj(t)) {
+      refuse('target', 'names a whole page, not a passage of it (no selector)');
+      continue;
+    }
+    const selectors = selectorsOf(t.selector);
+    const quote = selectors.find((s) => s.type === 'TextQuoteSelector');
+    if (!quote) {
+      refuse('target.selector', selectors.some((s) => s.type === 'TextPositionSelector')
+        ? 'has a position but no TextQuoteSelector: without the quoted text the passage cannot be checked'
+        : 'has no TextQuoteSelector (this reader takes passages of text)');
+      continue;
+    }
+    return { source: httpUrl(source)!, quote, position: selectors.find((s) => s.type === 'TextPositionSelector'), styleClass: t.styleClass };
+  }
+  return first ?? { field: 'target', message: 'has no passage of text' };
+}
+
+/** Reads one annotation into a highlight, or says why not. */
+function readAnnotation(a: unknown, where: string, defaults: FileDefaults, filled: Filled): SavedHighlight | FileError {
+  const fail = (field: string, message: string): FileError => ({ where: field ? `${where}, ${field}` : where, message });
+  const fill = (what: string) => filled.set(what, (filled.get(what) ?? 0) + 1);
   if (!isObj(a)) return fail('', 'is not an object');
-  if (a.type !== 'Annotation') return fail('type', `must be "Annotation", not ${JSON.stringify(a.type)?.slice(0, 40)}`);
+  if (!asList(a.type).includes('Annotation')) return fail('type', `must be "Annotation", not ${JSON.stringify(a.type)?.slice(0, 40)}`);
   if (typeof a.id !== 'string' || !/^(urn:uuid:[0-9a-f-]{36}|https?:\/\/\S+)$/i.test(a.id) || a.id.length > 300) {
     return fail('id', 'must be a urn:uuid or an http(s) IRI');
   }
-  const created = instant(a.created, now);
-  if (typeof created !== 'string') return fail('created', created.refused);
-  const modified = a.modified === undefined ? created : instant(a.modified, now);
-  if (typeof modified !== 'string') return fail('modified', modified.refused);
-  const creators = asList(a.creator);
-  const c = creators[0];
-  if (!isObj(c) || typeof c.id !== 'string' || c.id.length === 0 || c.id.length > 300) return fail('creator', 'must be a person with an id');
-  if (c.name !== undefined && (typeof c.name !== 'string' || c.name.length > 200)) return fail('creator.name', 'must be a short text');
+  let created: string;
+  if (a.created === undefined) {
+    created = defaults.created ?? new Date(defaults.now).toISOString();
+    fill(defaults.created ? 'created, from the file' : 'created, from the import time');
+  } else {
+    const read = instant(a.created, defaults.now);
+    if (typeof read !== 'string') return fail('created', read.refused);
+    created = read;
+  }
+  const modifiedRead = a.modified === undefined ? created : instant(a.modified, defaults.now);
+  if (typeof modifiedRead !== 'string') return fail('modified', modifiedRead.refused);
+  const modified = modifiedRead < created ? created : modifiedRead;
+  let creator: Creator;
+  if (a.creator === undefined) {
+    creator = defaults.creator ?? { id: UNKNOWN_CREATOR, name: '' };
+    fill(defaults.creator ? 'creator, from the file' : 'creator, unknown');
+  } else {
+    const read = readCreator(a.creator);
+    if (!read) return fail('creator', 'must be an IRI or a person with an id or a name');
+    creator = read;
+  }
 
-  const targets = asList(a.target);
-  if (targets.length !== 1 || !isObj(targets[0])) return fail('target', 'must be one object with a source and selectors');
-  const target = targets[0];
-  const source = httpUrl(target.source);
-  if (!source) return fail('target.source', 'must be an http(s) address');
-  const selectors = asList(target.selector).filter(isObj);
-  const quote = selectors.find((s) => s.type === 'TextQuoteSelector');
-  const position = selectors.find((s) => s.type === 'TextPositionSelector');
-  if (!quote) return fail('target.selector', 'has no TextQuoteSelector');
+  const target = readTarget(a);
+  if ('message' in target) return fail(target.field, target.message);
+  const { source, quote, position } = target;
   if (typeof quote.exact !== 'string' || quote.exact.trim() === '' || quote.exact.length > MAX_QUOTE_LENGTH) return fail('target.selector.exact', 'must be non-empty text');
   for (const k of ['prefix', 'suffix'] as const) {
     if (quote[k] !== undefined && (typeof quote[k] !== 'string' || quote[k].length > 200)) return fail(`target.selector.${k}`, 'must be short text');
@@ -209,28 +354,8 @@ function readAnnotation(a: unknown, where: string, errors: FileError[], now: num
   const styleClass = typeof target.styleClass === 'string' ? target.styleClass.replace(/^newsgloss-/, '') : '';
   const colour: HighlightColour = isColour(styleClass) ? styleClass : HIGHLIGHT_COLOURS[0];
 
-  let note = '';
-  const tags: string[] = [];
-  const entities: string[] = [];
-  const bodies = a.body === undefined ? (typeof a.bodyValue === 'string' ? [{ type: 'TextualBody', value: a.bodyValue, purpose: 'commenting' }] : []) : asList(a.body);
-  for (const [i, b] of bodies.entries()) {
-    if (!isObj(b)) return fail(`body[${i}]`, 'is not an object');
-    const purpose = asList(b.purpose)[0] ?? (asList(a.motivation)[0] === 'tagging' ? 'tagging' : 'commenting');
-    if (b.type === 'TextualBody' || typeof b.value === 'string') {
-      if (typeof b.value !== 'string') return fail(`body[${i}].value`, 'must be text');
-      if (purpose === 'tagging') tags.push(b.value);
-      else {
-        if (b.value.length > MAX_NOTE_LENGTH) return fail(`body[${i}].value`, `is longer than ${MAX_NOTE_LENGTH} characters`);
-        note = note ? `${note}\n\n${b.value}` : b.value;
-      }
-    } else if (typeof b.source === 'string' && b.source.startsWith(ENTITY_IRI)) {
-      const id = b.source.slice(ENTITY_IRI.length);
-      if (!/^[a-z0-9-]{1,120}$/.test(id)) return fail(`body[${i}].source`, 'is not an entity id');
-      entities.push(id);
-    }
-    // Other bodies (links, other tools' resources) are kept out: a note is text only.
-  }
-  if (note.length > MAX_NOTE_LENGTH) return fail('body', `notes together are longer than ${MAX_NOTE_LENGTH} characters`);
+  const bodies = readBodies(a);
+  if (typeof bodies === 'string') return fail('', bodies);
   const text = (k: string, max: number) => (typeof a[k] === 'string' ? (a[k] as string).slice(0, max) : '');
   // The address it was read at speaks for the page only on the page's own origin.
   const readAt = httpUrl(a['ng:pageUrl']);
@@ -244,11 +369,11 @@ function readAnnotation(a: unknown, where: string, errors: FileError[], now: num
     quote: { type: 'TextQuoteSelector', exact: quote.exact, prefix: (quote.prefix as string | undefined) ?? '', suffix: (quote.suffix as string | undefined) ?? '' },
     position: { type: 'TextPositionSelector', start, end },
     context: text('ng:context', 4000),
-    note,
-    tags: parseTags(tags),
+    note: bodies.note,
+    tags: parseTags(bodies.tags),
     colour,
-    entities: [...new Set(entities)],
-    creator: { id: c.id, name: typeof c.name === 'string' ? c.name.trim() : '' },
+    entities: [...new Set(bodies.entities)],
+    creator,
     created,
     modified,
     syncBase: modified,
@@ -259,57 +384,132 @@ function readAnnotation(a: unknown, where: string, errors: FileError[], now: num
 export interface ParsedFile {
   highlights: SavedHighlight[];
   label: string | null;
+  /** Annotations that cannot be imported, each with the reason (the others can be, if the reader chooses). */
+  refused: FileError[];
+  /** How many of `refused` there were in all (the list stops at MAX_LISTED_REFUSALS). */
+  refusedTotal: number;
+  /** What was filled in where annotations left it out ("created, from the import time": 3). */
+  filled: { what: string; count: number }[];
+  /** The format the file was written in. */
+  format: 'w3c' | 'hypothesis';
 }
 
-/** Reads an annotation file's text: a collection (with its pages), a page, one annotation or a list. */
+/** Refusals listed one by one in a preview; beyond, only counted. */
+export const MAX_LISTED_REFUSALS = 200;
+
+/** Annotations and their context, from any container the model (or Hypothesis) writes them in. */
+function itemsOf(data: unknown): { items: unknown[]; label: string | null; created: unknown; creator: unknown; format: ParsedFile['format'] } {
+  const none = { label: null, created: undefined, creator: undefined };
+  if (Array.isArray(data)) return { items: data, ...none, format: data.some(isHypothesisRow) ? 'hypothesis' : 'w3c' };
+  if (!isObj(data)) throw new AnnotationFileError([{ where: '', message: 'this is not a Web Annotation file (expected an AnnotationCollection, an AnnotationPage or an Annotation)' }]);
+  // Hypothesis: the API's search answer ({ total, rows }) and the client's export ({ export_userid, annotations }).
+  if (Array.isArray(data.rows) && data.rows.some(isHypothesisRow)) return { items: data.rows, ...none, format: 'hypothesis' };
+  if (Array.isArray(data.annotations) && (typeof data.export_userid === 'string' || data.annotations.some(isHypothesisRow))) {
+    return { items: data.annotations, label: typeof data.export_userid === 'string' ? `Hypothesis export of ${data.export_userid.slice(0, 100)}` : null, created: data.export_date, creator: undefined, format: 'hypothesis' };
+  }
+  const types = asList(data.type);
+  if (types.includes('AnnotationCollection')) {
+    if (data['@context'] !== undefined && !hasContext(data['@context'])) throw new AnnotationFileError([{ where: 'collection, @context', message: `must include ${ANNO_CONTEXT}` }]);
+    const items: unknown[] = [];
+    // The pages embedded in the file, first to last (each page's `next` when it is embedded too).
+    let page: unknown = data.first;
+    for (let n = 0; isObj(page) && n < 10_000; n++) {
+      if (!Array.isArray(page.items)) break;
+      items.push(...page.items);
+      page = page.next;
+    }
+    if (!isObj(data.first) && data.first !== undefined) {
+      throw new AnnotationFileError([{ where: 'collection, first', message: 'names its pages by address; this reader takes files with the annotations embedded' }]);
+    }
+    if (isObj(data.first) && !Array.isArray(data.first.items)) throw new AnnotationFileError([{ where: 'collection, first', message: 'must be an AnnotationPage with items' }]);
+    return { items, label: typeof data.label === 'string' ? data.label.slice(0, 200) : null, created: data.created, creator: data.creator, format: 'w3c' };
+  }
+  if (types.includes('AnnotationPage') && Array.isArray(data.items)) return { items: data.items, ...none, format: 'w3c' };
+  if (types.includes('Annotation')) return { items: [data], ...none, format: 'w3c' };
+  if (isHypothesisRow(data)) return { items: [data], ...none, format: 'hypothesis' };
+  throw new AnnotationFileError([{ where: '', message: 'this is not a Web Annotation file (expected an AnnotationCollection, an AnnotationPage, an Annotation, or a Hypothesis export)' }]);
+}
+
+/** A row of Hypothesis's own JSON (its API and its export): `uri`, `user`, `target` with selectors, no W3C type. */
+function isHypothesisRow(v: unknown): v is Obj {
+  return isObj(v) && v.type === undefined && typeof v.uri === 'string' && Array.isArray(v.target) && typeof v.user === 'string';
+}
+
+/** A Hypothesis row in the W3C model's terms, so one reader checks both. */
+function fromHypothesis(row: Obj): Obj {
+  const id = typeof row.id === 'string' && /^[\w-]{1,64}$/.test(row.id) ? `https://hypothes.is/a/${row.id}` : row.id;
+  const displayName = isObj(row.user_info) && typeof row.user_info.display_name === 'string' ? row.user_info.display_name : undefined;
+  const account = /^acct:([^@\s]{1,100})@/.exec(String(row.user));
+  const body: unknown[] = [];
+  if (typeof row.text === 'string' && row.text.trim()) body.push({ type: 'TextualBody', value: row.text, format: 'text/markdown', purpose: 'commenting' });
+  for (const tag of asList(row.tags)) if (typeof tag === 'string') body.push({ type: 'TextualBody', value: tag, purpose: 'tagging' });
+  const title = isObj(row.document) ? asList(row.document.title).find((t) => typeof t === 'string') : undefined;
+  return {
+    type: 'Annotation',
+    id,
+    created: row.created,
+    modified: row.updated ?? row.created,
+    creator: { id: row.user, name: displayName ?? account?.[1] ?? '' },
+    body,
+    target: asList(row.target).map((t) => (isObj(t) ? { ...t, source: t.source ?? row.uri } : t)),
+    ...(typeof title === 'string' ? { 'ng:title': title } : {}),
+    ...(Array.isArray(row.references) && row.references.length ? { 'ng:reply': true } : {}),
+  };
+}
+
+/** Reads an annotation file's text: a collection (with its pages), a page, one annotation, a list, or Hypothesis's JSON. */
 export function parseAnnotationFile(text: string, now = Date.now()): ParsedFile {
   if (text.length > MAX_FILE_BYTES) throw new AnnotationFileError([{ where: '', message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }]);
   if (text.trim() === '') throw new AnnotationFileError([{ where: '', message: 'the file is empty' }]);
   let data: unknown;
   try {
     data = parseGuardedJson(text, MAX_DEPTH);
-  } catch (e) {
-    if (!(e instanceof JsonRefusal)) throw e;
-    const message = e.message.startsWith('the key') ? `${e.message} in an annotation file` : e.message;
-    throw new AnnotationFileError([{ where: e.where, message }]);
+  } catch (error) {
+    if (error instanceof JsonRefusal) throw new AnnotationFileError([{ where: '', message: error.message }]);
+    throw error;
   }
-  let items: unknown[];
-  let label: string | null = null;
-  if (Array.isArray(data)) items = data;
-  else if (isObj(data) && data.type === 'AnnotationCollection') {
-    if (!hasContext(data['@context'])) throw new AnnotationFileError([{ where: 'collection, @context', message: `must include ${ANNO_CONTEXT}` }]);
-    label = typeof data.label === 'string' ? data.label.slice(0, 200) : null;
-    const first = data.first;
-    if (!isObj(first) || !Array.isArray(first.items)) throw new AnnotationFileError([{ where: 'collection, first', message: 'must be an AnnotationPage with items (this reader takes files with the annotations embedded)' }]);
-    items = first.items;
-  } else if (isObj(data) && data.type === 'AnnotationPage' && Array.isArray(data.items)) items = data.items;
-  else if (isObj(data) && data.type === 'Annotation') items = [data];
-  else {
-    throw new AnnotationFileError([{ where: '', message: 'this is not a Web Annotation file (expected an AnnotationCollection, an AnnotationPage or an Annotation)' }]);
-  }
+  const { items, label, created, creator, format } = itemsOf(data);
   if (items.length > MAX_ANNOTATIONS) throw new AnnotationFileError([{ where: '', message: `the file holds ${items.length} annotations; at most ${MAX_ANNOTATIONS} are read` }]);
-  const errors: FileError[] = [];
+  const fileCreated = created === undefined ? null : instant(created, now);
+  const defaults: FileDefaults = { now, created: typeof fileCreated === 'string' ? fileCreated : null, creator: creator === undefined ? null : readCreator(creator) };
+  const refused: FileError[] = [];
+  let refusedTotal = 0;
+  const refuse = (e: FileError) => {
+    refusedTotal++;
+    if (refused.length < MAX_LISTED_REFUSALS) refused.push(e);
+  };
+  const filled: Filled = new Map();
   const highlights: SavedHighlight[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
-    if (errors.length >= MAX_ERRORS) return;
     const where = `annotation ${i + 1}${isObj(item) && typeof item.id === 'string' ? ` (${item.id.slice(0, 60)})` : ''}`;
     if (isObj(item) && item['@context'] !== undefined && !hasContext(item['@context'])) {
-      errors.push({ where: `${where}, @context`, message: `must include ${ANNO_CONTEXT}` });
+      refuse({ where: `${where}, @context`, message: `must include ${ANNO_CONTEXT}` });
       return;
     }
-    const h = readAnnotation(item, where, errors, now);
-    if (!h) return;
+    const annotation = isHypothesisRow(item) ? fromHypothesis(item) : item;
+    if (isObj(annotation) && annotation['ng:reply'] === true) {
+      refuse({ where, message: 'is a reply to another annotation, not a passage of the page' });
+      return;
+    }
+    const h = readAnnotation(annotation, where, defaults, filled);
+    if ('message' in h) {
+      refuse(h);
+      return;
+    }
     const twice = seen.get(h.id);
     if (twice !== undefined) {
-      errors.push({ where, message: `has the same id as annotation ${twice + 1}` });
+      refuse({ where, message: `has the same id as annotation ${twice + 1}` });
       return;
     }
     seen.set(h.id, i);
     highlights.push(h);
   });
-  if (errors.length) throw new AnnotationFileError(errors);
-  return { highlights, label };
+  // Nothing to import: the file is refused with its reasons.
+  if (highlights.length === 0) {
+    throw new AnnotationFileError(refused.length ? refused.slice(0, MAX_ERRORS) : [{ where: '', message: 'the file holds no annotation' }]);
+  }
+  return { highlights, label, refused, refusedTotal, filled: [...filled].map(([what, count]) => ({ what, count })), format };
 }
 
 /** How an import would change the database. */
@@ -318,6 +518,8 @@ export interface ImportPlan {
   updated: SavedHighlight[];
   conflicts: SavedHighlight[];
   unchanged: number;
+  /** Annotations that cannot be merged (another passage's id, one claiming to be the reader), with why. */
+  refused: FileError[];
 }
 
 const sameContent = (a: SavedHighlight, b: SavedHighlight) =>
@@ -331,12 +533,12 @@ function asConflict(h: SavedHighlight): NonNullable<SavedHighlight['conflicts']>
 /**
  * Merges `incoming` into `existing` (by id). The same annotation twice adds nothing; one changed
  * only on the other side replaces ours; one changed on both sides keeps the newer version with the
- * other attached as a conflict. Refuses (with reasons) ids that name a different passage and
- * annotations that claim to be the local reader's.
+ * other attached as a conflict. Refuses (with reasons, in `refused`) ids that name a different
+ * passage and annotations that claim to be the local reader's.
  */
 export function planImport(existing: ReadonlyMap<string, SavedHighlight>, incoming: readonly SavedHighlight[], readerId: string): ImportPlan {
-  const plan: ImportPlan = { added: [], updated: [], conflicts: [], unchanged: 0 };
-  const errors: FileError[] = [];
+  const plan: ImportPlan = { added: [], updated: [], conflicts: [], unchanged: 0, refused: [] };
+  const errors = plan.refused;
   for (const [i, inc] of incoming.entries()) {
     const where = `annotation ${i + 1} (${inc.id.slice(0, 60)})`;
     const claimsLocal = inc.creator.id === readerId || inc.creator.id === LOCAL_CREATOR_ID;
@@ -373,6 +575,5 @@ export function planImport(existing: ReadonlyMap<string, SavedHighlight>, incomi
       plan.conflicts.push({ ...winner, syncBase: inc.modified, conflicts: [...(mine.conflicts ?? []), asConflict(loser)] });
     }
   }
-  if (errors.length) throw new AnnotationFileError(errors.slice(0, MAX_ERRORS));
   return plan;
 }

@@ -9,7 +9,8 @@ import { applyParsed, exportHighlights, previewParsed, type ImportPreview } from
 import { openCoverageDb, type CoverageDb } from '../background/coverage-db.ts';
 
 export type WorkerRequest =
-  | { id: number; kind: 'preview' | 'import'; file: File; token: number; readerId: string }
+  | { id: number; kind: 'preview'; file: File; token: number; readerId: string }
+  | { id: number; kind: 'import'; file: File; token: number; readerId: string; importOthers: boolean }
   | { id: number; kind: 'export'; filter: HighlightFilter; format: 'jsonld' | 'markdown'; reader: Creator };
 
 export type WorkerReply =
@@ -43,7 +44,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     }
     const parsed = await read(req.file, req.token);
     if (req.kind === 'preview') return { id: req.id, preview: await previewParsed(store, parsed, req.readerId) };
-    const result = await applyParsed(store, parsed, req.readerId);
+    const result = await applyParsed(store, parsed, req.readerId, { importOthers: req.importOthers });
     lastRead = null;
     return { id: req.id, result };
   } catch (error) {

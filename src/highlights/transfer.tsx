@@ -50,9 +50,9 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
     else setState({ step: 'errors', name: file.name, errors: 'errors' in reply ? reply.errors : [{ where: '', message: 'failure' in reply ? reply.failure : 'unexpected answer' }] });
   }
 
-  async function confirm(file: File, name: string): Promise<void> {
+  async function confirm(file: File, name: string, importOthers: boolean): Promise<void> {
     setState({ step: 'reading', name });
-    const reply = await ask({ kind: 'import', file, token: tokenOf(file), readerId: (await readReader()).id });
+    const reply = await ask({ kind: 'import', file, token: tokenOf(file), readerId: (await readReader()).id, importOthers });
     if ('result' in reply) {
       setState({ step: 'done', result: reply.result });
       onImported();
@@ -104,8 +104,26 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
           <ul class="pages">
             {state.preview.pages.map((p) => <li key={p.source}>{p.title || p.source} ({p.count})</li>)}
           </ul>
+          {state.preview.filled.length > 0 && (
+            <p class="filled">
+              Left out by the file and filled in: {state.preview.filled.map((f) => `${f.what} (${f.count})`).join('; ')}.
+            </p>
+          )}
+          {state.preview.refusedTotal > 0 && (
+            <div class="refused">
+              <p>
+                {state.preview.refusedTotal} {state.preview.refusedTotal === 1 ? 'annotation cannot' : 'annotations cannot'} be imported
+                {state.preview.refusedTotal > state.preview.refused.length ? ` (the first ${state.preview.refused.length} listed)` : ''}:
+              </p>
+              <ul class="errors">
+                {state.preview.refused.map((e, i) => <li key={i}>{e.where ? `${e.where}: ` : ''}{e.message}</li>)}
+              </ul>
+            </div>
+          )}
           <div class="row">
-            <button type="button" name="confirm-import" class="primary" onClick={() => void confirm(state.file, state.name)}>Import</button>
+            <button type="button" name="confirm-import" class="primary" onClick={() => void confirm(state.file, state.name, state.preview.refusedTotal > 0)}>
+              {state.preview.refusedTotal > 0 ? `Import the other ${state.preview.total}` : 'Import'}
+            </button>
             <button type="button" onClick={() => setState({ step: 'idle' })}>Cancel</button>
           </div>
         </div>

@@ -56,7 +56,10 @@ const SITE_ACCESS = { origins: ['http://*/*', 'https://*/*'] };
 async function saveWithRetry(tabId: number, attempts = 3): Promise<{ id: string; entities: number }> {
   for (let k = 1; ; k++) {
     try {
-      return await send({ type: 'coverage/save', tabId });
+      const saved = await send({ type: 'coverage/save', tabId });
+      // A worker stopped while answering can leave the reply empty: ask again, as for a closed port.
+      if (saved === undefined || saved === null) throw new Error('no response');
+      return saved;
     } catch (error) {
       const gone = /receiving end|message port closed|channel closed|context invalidated|disconnected|no response/i.test(String(error));
       if (!gone || k >= attempts) throw error;

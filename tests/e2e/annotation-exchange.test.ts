@@ -186,5 +186,40 @@ for (const [name, launch, available] of [
       expect(resolved).toBe(`${NOTE} (v2)`);
       await mine.close();
     });
+
+    it('Bo imports a Hypothesis export: the reply in it is listed as refused with its reason, the others land when he chooses', async () => {
+      // Hypothesis keys a page by the canonical address it declares, as Newsgloss does.
+      const source = server.url('/world/digital-economy-first');
+      const row = (id: string, over: Record<string, unknown>) => ({
+        id, created: '2026-02-10T09:15:30.123456+00:00', updated: '2026-02-10T09:15:30.123456+00:00', user: 'acct:cy@hypothes.is', uri: source,
+        text: '', tags: [], target: [{ source, selector: [{ type: 'TextQuoteSelector', exact: 'digital economy' }] }],
+        document: { title: ['Digital economy first'] }, user_info: { display_name: 'Cy Okafor' }, ...over,
+      });
+      const file = JSON.stringify({
+        export_date: '2026-03-01T08:00:00.000Z', export_userid: 'acct:cy@hypothes.is', client_version: '1.1500.0',
+        annotations: [
+          row('Hy1aaaaaaaaaaaaaaaaaaA', { text: 'Which economy?', tags: ['follow up'] }),
+          row('Hy2aaaaaaaaaaaaaaaaaaA', { text: 'Agreed', references: ['Hy1aaaaaaaaaaaaaaaaaaA'], target: [{ source }] }),
+        ],
+      });
+      const list = await bo.newPage();
+      await list.openExtensionPage(`${bo.extensionOrigin}/src/highlights/index.html`);
+      const before = await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n > 0);
+      await list.evaluate(chooseFile, { text: file, name: 'hypothesis.json', input: 'import', type: 'application/json' });
+      const preview = await until(() => list.evaluate(bodyText, null), (t) => t.includes('New: 1'));
+      expect(preview).toContain('holds 1 annotation by Cy Okafor (1)');
+      expect(preview).toContain('1 annotation cannot be imported');
+      expect(preview).toContain('annotation 2 (Hy2aaaaaaaaaaaaaaaaaaA): is a reply to another annotation, not a passage of the page');
+      await clickSelector(list, 'button[name=confirm-import]');
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 1 new');
+      await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === before + 1);
+      const page = await bo.newPage();
+      await page.goto(server.url('/digital.html'));
+      // Written without prefix or suffix, as a tool writes a quote found once: found all the same.
+      const saved = await until(() => page.evaluate(readSaved, null), (v) => (v.yellow ?? []).includes('digital economy'));
+      expect(saved.yellow).toContain('digital economy');
+      await page.close();
+      await list.close();
+    });
   });
 }
