@@ -10,7 +10,7 @@
  */
 import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from './core/dictionary.ts';
 import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
-import type { FileError } from './core/annotation-file.ts';
+import type { ExportFormat, FileError } from './core/annotation-file.ts';
 import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
 import type { SkippedAlias } from './core/compile-terms.ts';
 import type { AutoSaveSetting, Settings } from './background/settings-store.ts';
@@ -97,7 +97,7 @@ export interface MessageMap {
   /** Extension page → background: keep the current version of a highlight in conflict (-1) or adopt the set-aside one at `adopt`. */
   'highlights/resolve': { request: { id: string; adopt: number }; response: SavedHighlight | null };
   /** Extension page → background: the highlights passing a filter, as an annotation file or Markdown. */
-  'annotations/export': { request: { filter: HighlightFilter; format: 'jsonld' | 'markdown' }; response: ExportedFile };
+  'annotations/export': { request: { filter: HighlightFilter; format: ExportFormat }; response: ExportedFile };
   /** Extension page → background: what importing a file would do (nothing written), or what is wrong with it. */
   'annotations/preview': { request: { text: string }; response: { preview: ImportPreview } | { errors: FileError[] } };
   /** Extension page → background: import a file, all or nothing. */
@@ -238,7 +238,7 @@ export function parseRequest(message: unknown): AnyRequest | string {
       if (!isId(m.id) || typeof m.adopt !== 'number' || !Number.isInteger(m.adopt) || m.adopt < -1) return 'highlights/resolve needs an id and a version index';
       return { type: 'highlights/resolve', id: m.id, adopt: m.adopt };
     case 'annotations/export': {
-      if (m.format !== 'jsonld' && m.format !== 'markdown') return 'annotations/export format must be jsonld or markdown';
+      if (m.format !== 'jsonld' && m.format !== 'hypothesis' && m.format !== 'markdown') return 'annotations/export format must be jsonld, hypothesis or markdown';
       const filter = parseFilter(m.filter);
       if (typeof filter === 'string') return `annotations/export: ${filter}`;
       return { type: 'annotations/export', filter, format: m.format };
@@ -322,6 +322,7 @@ function parseNewHighlight(v: unknown): NewHighlight | string {
   if (!isText(q.exact, MAX_QUOTE_LENGTH) || q.exact.trim() === '' || !isText(q.prefix, 200) || !isText(q.suffix, 200)) return 'quote needs non-empty exact text, prefix and suffix';
   if (typeof p !== 'object' || p === null || p.type !== 'TextPositionSelector' || !isOffset(p.start) || !isOffset(p.end) || p.end <= p.start) return 'position must be a TextPositionSelector with start < end';
   if (!isText(h.context, 4000)) return 'context must be a string';
+  if (h.positionUnit !== undefined && h.positionUnit !== 'codepoint') return 'positionUnit must be "codepoint" or absent';
   const edit = parseEdit({ note: h.note, tags: h.tags, colour: h.colour });
   if (typeof edit === 'string') return edit;
   if (!Array.isArray(h.entities) || h.entities.length > 500 || !h.entities.every(isId)) return 'entities must be a list of ids';
@@ -329,6 +330,7 @@ function parseNewHighlight(v: unknown): NewHighlight | string {
     source: h.source, pageUrl: h.pageUrl, title: h.title,
     quote: { type: 'TextQuoteSelector', exact: q.exact, prefix: q.prefix, suffix: q.suffix },
     position: { type: 'TextPositionSelector', start: p.start, end: p.end },
+    ...(h.positionUnit === 'codepoint' ? { positionUnit: 'codepoint' as const } : {}),
     context: h.context, note: edit.note ?? '', tags: edit.tags ?? [], colour: edit.colour ?? HIGHLIGHT_COLOURS[0], entities: h.entities,
   };
 }

@@ -5,7 +5,7 @@
  * background, or the highlights page's worker (so a large file never blocks a page).
  */
 import {
-  AnnotationFileError, MAX_LISTED_REFUSALS, parseAnnotationFile, planImport, toCollection, toMarkdown, type FileError, type ImportPlan, type ParsedFile,
+  AnnotationFileError, MAX_LISTED_REFUSALS, parseAnnotationFile, planImport, toCollection, toHypothesisExport, toMarkdown, type ExportFormat, type FileError, type ImportPlan, type ParsedFile,
 } from '../core/annotation-file.ts';
 import { matchesFilter, type Creator, type HighlightFilter, type SavedHighlight } from '../core/highlights.ts';
 import type { CoverageDb } from './coverage-db.ts';
@@ -117,12 +117,16 @@ export interface ExportedFile {
 }
 
 /** The highlights passing `filter`, as one JSON-LD AnnotationCollection or as Markdown. */
-export async function exportHighlights(db: CoverageDb, filter: HighlightFilter, format: 'jsonld' | 'markdown', reader: Creator, now = new Date()): Promise<ExportedFile> {
+export async function exportHighlights(db: CoverageDb, filter: HighlightFilter, format: ExportFormat, reader: Creator, now = new Date()): Promise<ExportedFile> {
   const all = await db.getAll('highlights');
   const chosen = all.filter((h) => matchesFilter(h, filter)).sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
   const stamp = now.toISOString().slice(0, 10);
   if (format === 'markdown') {
     return { text: toMarkdown(chosen), count: chosen.length, filename: `newsgloss-highlights-${stamp}.md`, mime: 'text/markdown' };
+  }
+  if (format === 'hypothesis') {
+    const text = JSON.stringify(toHypothesisExport(chosen, reader, now));
+    return { text, count: chosen.length, filename: `newsgloss-highlights-${stamp}.hypothesis.json`, mime: 'application/json' };
   }
   const label = reader.name ? `Highlights by ${reader.name}` : 'Newsgloss highlights';
   const text = JSON.stringify(toCollection(chosen, reader, label, now));

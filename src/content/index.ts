@@ -20,7 +20,7 @@ import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
-import { describeText } from '../core/anchoring.ts';
+import { describeText, unitsToCodePoints } from '../core/anchoring.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
 import { SavedHighlightLayer, type PlacedHighlight } from '../page/saved-layer.ts';
 import { EntityCard } from './card.ts';
@@ -268,7 +268,10 @@ class ContentSession {
       canonical: this.declaredCanonical(),
       highlight: {
         source: this.highlightSource ?? location.href, pageUrl: location.href, title: document.title,
-        quote: target.quote, position: target.position, context, note: draft.note, tags: draft.tags, colour: draft.colour, entities: [...entities],
+        // Positions count code points, as the W3C model does (an emoji is one character, not two).
+        quote: target.quote, positionUnit: 'codepoint',
+        position: { type: 'TextPositionSelector', start: unitsToCodePoints(text.text, at.start), end: unitsToCodePoints(text.text, at.end) },
+        context, note: draft.note, tags: draft.tags, colour: draft.colour, entities: [...entities],
       },
     });
     this.highlightSource = record.source;

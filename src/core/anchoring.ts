@@ -33,6 +33,34 @@ export interface TextTarget {
   position: TextPositionSelector;
 }
 
+/**
+ * A UTF-16 offset of `text` as a count of code points, the unit the W3C model's
+ * TextPositionSelector uses (an emoji or another astral character is one, not two).
+ */
+export function unitsToCodePoints(text: string, units: number): number {
+  let cp = 0;
+  const end = Math.min(units, text.length);
+  for (let i = 0; i < end; i++, cp++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return cp + Math.max(0, units - text.length);
+}
+
+/** A code-point offset of `text` as a UTF-16 offset (past the end, counted on as units). */
+export function codePointsToUnits(text: string, codePoints: number): number {
+  let i = 0;
+  for (let cp = 0; cp < codePoints && i < text.length; cp++) {
+    const c = text.charCodeAt(i);
+    const d = text.charCodeAt(i + 1);
+    i += c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+  }
+  return i + Math.max(0, codePoints - unitsToCodePoints(text, i));
+}
+
 /** Characters of surrounding text kept before and after a quote. */
 export const CONTEXT_CHARS = 32;
 

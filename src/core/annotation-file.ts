@@ -78,6 +78,8 @@ export function toAnnotation(h: SavedHighlight, reader: Creator): WebAnnotation 
     stylesheet: { type: 'CssStylesheet', value: `.newsgloss-${h.colour} { background-color: ${CSS_COLOUR[h.colour]} }` },
     'ng:title': h.title,
     'ng:pageUrl': h.pageUrl,
+    // Older records count UTF-16 units; the model (and everything saved since) counts code points.
+    'ng:positionUnit': h.positionUnit === 'codepoint' ? 'codepoint' : 'utf16',
     'ng:context': h.context,
   };
 }
@@ -104,6 +106,43 @@ export function toCollection(highlights: readonly SavedHighlight[], reader: Crea
     created: now.toISOString(),
     creator: exportedCreator({ id: LOCAL_CREATOR_ID, name: reader.name }, reader),
     first: { type: 'AnnotationPage', startIndex: 0, items: highlights.map((h) => toAnnotation(h, reader)) },
+  };
+}
+
+/** The formats a file of highlights can be written in. */
+export const EXPORT_FORMATS = ['jsonld', 'hypothesis', 'markdown'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * Highlights in the JSON that Hypothesis's client exports and imports (an export of its own
+ * account's annotations), so a Hypothesis user can load them there: each a row with the page
+ * address, the selectors (positions in code points), the note as text, the tags and the dates.
+ */
+export function toHypothesisExport(highlights: readonly SavedHighlight[], reader: Creator, now = new Date()): Record<string, unknown> {
+  const account = `acct:${(reader.name || 'newsgloss').replace(/[^\w.-]+/g, '_').slice(0, 30)}@newsgloss.app`;
+  return {
+    export_date: now.toISOString(),
+    export_userid: account,
+    client_version: 'newsgloss',
+    annotations: highlights.map((h) => ({
+      id: h.id.replace(/^urn:uuid:/, '').replace(/-/g, '').slice(0, 22),
+      created: h.created,
+      updated: h.modified,
+      user: h.creator.id === LOCAL_CREATOR_ID ? account : h.creator.id,
+      uri: h.source,
+      text: h.note,
+      tags: h.tags,
+      group: '__world__',
+      target: [{
+        source: h.source,
+        selector: [
+          { type: 'TextPositionSelector', start: h.position.start, end: h.position.end },
+          { type: 'TextQuoteSelector', exact: h.quote.exact, prefix: h.quote.prefix, suffix: h.quote.suffix },
+        ],
+      }],
+      document: { title: h.title ? [h.title] : [] },
+      user_info: { display_name: h.creator.id === LOCAL_CREATOR_ID ? reader.name || null : h.creator.name || null },
+    })),
   };
 }
 
@@ -368,6 +407,8 @@ function readAnnotation(a: unknown, where: string, defaults: FileDefaults, fille
     site: siteOf(source),
     quote: { type: 'TextQuoteSelector', exact: quote.exact, prefix: (quote.prefix as string | undefined) ?? '', suffix: (quote.suffix as string | undefined) ?? '' },
     position: { type: 'TextPositionSelector', start, end },
+    // Code points, as the model says, but for our own older files (written before they said which).
+    ...(a['ng:positionUnit'] === 'utf16' || (a['ng:positionUnit'] === undefined && ('ng:context' in a || 'ng:pageUrl' in a)) ? {} : { positionUnit: 'codepoint' as const }),
     context: text('ng:context', 4000),
     note: bodies.note,
     tags: parseTags(bodies.tags),

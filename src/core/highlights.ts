@@ -4,7 +4,7 @@
  * selectors), so the same record exports as an annotation and re-anchors on a changed page.
  * Pure: storage is in the background, painting in the content script.
  */
-import type { TextPositionSelector, TextQuoteSelector, TextTarget } from './anchoring.ts';
+import { codePointsToUnits, type TextPositionSelector, type TextQuoteSelector, type TextTarget } from './anchoring.ts';
 import { canonicalUrl, hash32 } from './coverage.ts';
 import { normalize } from './normalize.ts';
 import { httpUrl, sameOrigin } from './urls.ts';
@@ -31,6 +31,11 @@ export interface SavedHighlight {
   site: string;
   quote: TextQuoteSelector;
   position: TextPositionSelector;
+  /**
+   * 'codepoint' where the position counts code points, as the W3C model says (every highlight saved
+   * or imported since); absent on older records, whose positions count UTF-16 units.
+   */
+  positionUnit?: 'codepoint';
   /** The paragraph the quote stood in when saved, shown when it cannot be found again. */
   context: string;
   note: string;
@@ -57,7 +62,7 @@ export interface ConflictVersion {
 }
 
 /** What a content script sends to save a new highlight; the background fills in the rest. */
-export type NewHighlight = Pick<SavedHighlight, 'source' | 'pageUrl' | 'title' | 'quote' | 'position' | 'context' | 'note' | 'tags' | 'colour' | 'entities'>;
+export type NewHighlight = Pick<SavedHighlight, 'source' | 'pageUrl' | 'title' | 'quote' | 'position' | 'positionUnit' | 'context' | 'note' | 'tags' | 'colour' | 'entities'>;
 
 /** The fields a reader can change after saving. */
 export type HighlightEdit = Partial<Pick<SavedHighlight, 'note' | 'tags' | 'colour'>>;
@@ -67,8 +72,11 @@ export const MAX_NOTE_LENGTH = 20_000;
 export const MAX_QUOTE_LENGTH = 20_000;
 export const MAX_TAGS = 30;
 
-export function targetOf(h: Pick<SavedHighlight, 'quote' | 'position'>): TextTarget {
-  return { quote: h.quote, position: h.position };
+/** The target to anchor against `pageText` (positions in code points are turned into its UTF-16 offsets). */
+export function targetOf(h: Pick<SavedHighlight, 'quote' | 'position' | 'positionUnit'>, pageText?: string): TextTarget {
+  if (h.positionUnit !== 'codepoint' || pageText === undefined) return { quote: h.quote, position: h.position };
+  const start = codePointsToUnits(pageText, h.position.start);
+  return { quote: h.quote, position: { type: 'TextPositionSelector', start, end: start + codePointsToUnits(pageText.slice(start), h.position.end - h.position.start) } };
 }
 
 export function isColour(v: unknown): v is HighlightColour {

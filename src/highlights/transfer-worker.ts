@@ -3,7 +3,7 @@
  * import, and building an export, off the page's main thread (a file of 10,000 annotations takes
  * longer to parse than a page may freeze). It opens the same database as the background.
  */
-import { AnnotationFileError, parseAnnotationFile, type FileError, type ParsedFile } from '../core/annotation-file.ts';
+import { AnnotationFileError, parseAnnotationFile, type ExportFormat, type FileError, type ParsedFile } from '../core/annotation-file.ts';
 import type { Creator, HighlightFilter } from '../core/highlights.ts';
 import { applyParsed, exportHighlights, previewParsed, type ImportPreview } from '../background/annotation-store.ts';
 import { openCoverageDb, type CoverageDb } from '../background/coverage-db.ts';
@@ -11,7 +11,7 @@ import { openCoverageDb, type CoverageDb } from '../background/coverage-db.ts';
 export type WorkerRequest =
   | { id: number; kind: 'preview'; file: File; token: number; readerId: string }
   | { id: number; kind: 'import'; file: File; token: number; readerId: string; importOthers: boolean }
-  | { id: number; kind: 'export'; filter: HighlightFilter; format: 'jsonld' | 'markdown'; reader: Creator };
+  | { id: number; kind: 'export'; filter: HighlightFilter; format: ExportFormat; reader: Creator };
 
 export type WorkerReply =
   | { id: number; preview: ImportPreview }

@@ -4,7 +4,7 @@
  * conflict), and written only once the reader confirms. Errors say which annotation and field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { MAX_FILE_BYTES, type FileError } from '../core/annotation-file.ts';
+import { MAX_FILE_BYTES, type ExportFormat, type FileError } from '../core/annotation-file.ts';
 import type { HighlightFilter } from '../core/highlights.ts';
 import type { ImportPreview } from '../background/annotation-store.ts';
 import { readReader, send } from '../platform/browser.ts';
@@ -27,7 +27,7 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
   const [state, setState] = useState<State>({ step: 'idle' });
   const [exportStatus, setExportStatus] = useState('');
 
-  async function exportAs(format: 'jsonld' | 'markdown'): Promise<void> {
+  async function exportAs(format: ExportFormat): Promise<void> {
     setExportStatus('Exporting…');
     const reply = await ask({ kind: 'export', filter, format, reader: await readReader() });
     if (!('file' in reply)) {
@@ -85,6 +85,7 @@ export function Transfer({ filter, count, onImported }: { filter: HighlightFilte
     <section class="transfer" aria-label="Export and import">
       <div class="row">
         <button type="button" name="export-jsonld" onClick={() => void exportAs('jsonld')} disabled={count === 0}>Export {count} as annotation file</button>
+        <button type="button" name="export-hypothesis" onClick={() => void exportAs('hypothesis')} disabled={count === 0} title="The JSON Hypothesis exports and imports">Export for Hypothesis</button>
         <button type="button" name="export-markdown" onClick={() => void exportAs('markdown')} disabled={count === 0}>Export as Markdown</button>
         <FileChooser name="import" accept=".jsonld,.json,application/ld+json,application/json" label="Import a file (or drop it here)" onFile={(file) => void read(file)} />
       </div>

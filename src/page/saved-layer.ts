@@ -102,7 +102,7 @@ export class SavedHighlightLayer {
     const t0 = performance.now();
     const text = this.readText();
     const prepared = prepareText(text.text);
-    const anchors = anchorAll(prepared, list.map((p) => targetOf(p.record)));
+    const anchors = anchorAll(prepared, list.map((p) => targetOf(p.record, text.text)));
     let found = 0;
     list.forEach((p, i) => {
       const a = anchors[i];

@@ -10,9 +10,10 @@ import 'fake-indexeddb/auto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AnnotationFileError, parseAnnotationFile } from '../../src/core/annotation-file.ts';
-import { anchorText, prepareText } from '../../src/core/anchoring.ts';
-import { applyImport, previewImport } from '../../src/background/annotation-store.ts';
+import { AnnotationFileError, parseAnnotationFile, toCollection } from '../../src/core/annotation-file.ts';
+import { anchorText, codePointsToUnits, prepareText, unitsToCodePoints } from '../../src/core/anchoring.ts';
+import { targetOf } from '../../src/core/highlights.ts';
+import { applyImport, exportHighlights, previewImport } from '../../src/background/annotation-store.ts';
 import { openCoverageDb } from '../../src/background/coverage-db.ts';
 import { ANNOTATION_SCHEMAS_DIR } from '../support/paths.ts';
 
@@ -235,5 +236,63 @@ describe('short quotes as other tools and the standard write them', () => {
     expect(found(at('Tehran and Beijing', 'Menu Home World ', ' talk technology.'))).toBe('Tehran and Beijing@0');
     // A short quote that is not on the page is not put on other words.
     expect(found(at('Xi Jinping', '', '', 40))).toBeNull();
+  });
+});
+
+describe('positions in code points, as the model counts them', () => {
+  const PAGE = '🇮🇷🤝🇨🇳 Live: Minister Sattar Hashemi 😀 met Li Lecheng in Beijing.';
+  const units = PAGE.indexOf('Li Lecheng');
+
+  it('converts between UTF-16 offsets and code points both ways', () => {
+    expect(unitsToCodePoints(PAGE, units)).toBe([...PAGE.slice(0, units)].length);
+    expect(codePointsToUnits(PAGE, [...PAGE.slice(0, units)].length)).toBe(units);
+    expect(unitsToCodePoints('abc', 2)).toBe(2);
+  });
+
+  it('exports code points, and reads them back (and our older UTF-16 files) to the same place', () => {
+    const cp = unitsToCodePoints(PAGE, units);
+    const saved = {
+      id: 'urn:uuid:6f1c2a9e-1b2c-4d5e-8f90-1234567890ab', source: 'https://news.example/live', pageUrl: 'https://news.example/live', title: 'Live', site: 'news.example',
+      quote: { type: 'TextQuoteSelector' as const, exact: 'Li Lecheng', prefix: '', suffix: '' },
+      position: { type: 'TextPositionSelector' as const, start: cp, end: cp + 10 }, positionUnit: 'codepoint' as const,
+      context: PAGE, note: '', tags: [], colour: 'yellow' as const, entities: [], creator: { id: 'local', name: '' },
+      created: '2026-11-01T00:00:00.000Z', modified: '2026-11-01T00:00:00.000Z',
+    };
+    const file = toCollection([saved], { id: 'urn:uuid:00000000-0000-4000-8000-00000000000a', name: 'Ana' }, 'x');
+    const exported = file.first.items[0] as unknown as { target: { selector: { type: string; start?: number }[] }; 'ng:positionUnit': string };
+    expect(exported.target.selector.find((s) => s.type === 'TextPositionSelector')?.start).toBe([...PAGE.slice(0, units)].length);
+    expect(exported['ng:positionUnit']).toBe('codepoint');
+    const back = parseAnnotationFile(JSON.stringify(file), NOW).highlights[0];
+    expect(targetOf(back, PAGE).position.start).toBe(units);
+    // A file of ours from before positions said their unit: UTF-16, read as such.
+    const older = JSON.parse(JSON.stringify(file)) as { first: { items: Record<string, unknown>[] } };
+    delete older.first.items[0]['ng:positionUnit'];
+    (older.first.items[0].target as { selector: { type: string; start?: number; end?: number }[] }).selector[1] = { type: 'TextPositionSelector', start: units, end: units + 10 };
+    expect(targetOf(parseAnnotationFile(JSON.stringify(older), NOW).highlights[0], PAGE).position.start).toBe(units);
+    // Another tool's file (no ng: terms): code points.
+    const foreign = { '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'Annotation', id: 'https://team.example/a/9', target: { source: 'https://news.example/live', selector: [{ type: 'TextQuoteSelector', exact: 'Li Lecheng' }, { type: 'TextPositionSelector', start: cp, end: cp + 10 }] } };
+    expect(targetOf(parseAnnotationFile(JSON.stringify(foreign), NOW).highlights[0], PAGE).position.start).toBe(units);
+  });
+});
+
+describe('an export Hypothesis users can read', () => {
+  it('writes Hypothesis’s own export JSON, which reads back to the same highlights', async () => {
+    const db = await openCoverageDb(`foreign-${Math.random()}`);
+    const file = JSON.stringify({
+      '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'AnnotationPage',
+      items: [{ id: 'https://team.example/a/h1', type: 'Annotation', created: '2026-03-01T10:00:00Z', creator: { id: 'https://team.example/people/bo', name: 'Bo' },
+        body: [{ type: 'TextualBody', value: 'Check with IRNA' }, { type: 'TextualBody', purpose: 'tagging', value: 'iran' }],
+        target: { source: 'https://news.example/a', selector: [{ type: 'TextQuoteSelector', exact: 'Li Lecheng', prefix: 'met ', suffix: ' in' }, { type: 'TextPositionSelector', start: 40, end: 50 }] } }],
+    });
+    await applyImport(db, file, ME);
+    const out = await exportHighlights(db, {}, 'hypothesis', { id: ME, name: 'Ana Ferreira' }, new Date(NOW));
+    expect(out.filename).toMatch(/\.hypothesis\.json$/);
+    const data = JSON.parse(out.text) as { export_userid: string; annotations: Record<string, unknown>[] };
+    expect(data.export_userid).toBe('acct:Ana_Ferreira@newsgloss.app');
+    expect(data.annotations[0]).toMatchObject({ uri: 'https://news.example/a', text: 'Check with IRNA', tags: ['iran'], user: 'https://team.example/people/bo' });
+    const back = parseAnnotationFile(out.text, NOW);
+    expect(back.format).toBe('hypothesis');
+    expect(back.highlights[0]).toMatchObject({ source: 'https://news.example/a', note: 'Check with IRNA', tags: ['iran'], quote: { exact: 'Li Lecheng', prefix: 'met ', suffix: ' in' }, position: { start: 40, end: 50 } });
+    db.close();
   });
 });
