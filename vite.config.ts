@@ -39,7 +39,10 @@ export default defineConfig(({ mode }) => {
       dictionaryPlugin(seedDir),
       preact(),
       crx({ manifest: manifestFor(browser), browser }),
-      contentScriptPlugin(new URL('./src/content/index.ts', import.meta.url).pathname, new URL(`./dist/${browser}/`, import.meta.url).pathname),
+      contentScriptPlugin(
+        { content: new URL('./src/content/index.ts', import.meta.url).pathname, extract: new URL('./src/content/extract-article.ts', import.meta.url).pathname },
+        new URL(`./dist/${browser}/`, import.meta.url).pathname,
+      ),
     ],
     build: {
       outDir: `dist/${browser}`,

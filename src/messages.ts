@@ -140,8 +140,6 @@ export interface PageMessageMap {
   'page/entities': { request: Record<never, never>; response: { url: string; title: string; entities: PageEntity[] } };
   /** Scroll to the next occurrence of an entity and flash it. */
   'page/reveal': { request: { entity: string }; response: { found: boolean } };
-  /** The page's main article, for saving as coverage. */
-  'page/article': { request: Record<never, never>; response: ExtractedArticle | { error: string } };
   /** The page's saved highlights, each found on the page or not. */
   'page/highlights': { request: Record<never, never>; response: { source: string | null; items: PageHighlight[] } };
   /** Scroll to a saved highlight and open its note. */
@@ -286,8 +284,6 @@ export function parsePageRequest(message: unknown): AnyPageRequest | string {
   switch (m.type) {
     case 'page/entities':
       return { type: 'page/entities' };
-    case 'page/article':
-      return { type: 'page/article' };
     case 'page/reveal':
       if (!isId(m.entity)) return 'page/reveal needs an entity id';
       return { type: 'page/reveal', entity: m.entity };

@@ -15,7 +15,7 @@ import { hash32 } from '../core/coverage.ts';
 import type { EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
-import { parseRequest, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
+import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
@@ -23,6 +23,7 @@ import { entityTimeline, highlightsOf, openCoverageDb, putArticles, putHighlight
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { httpUrl } from '../core/urls.ts';
+import { EXTRACT_GLOBAL, EXTRACT_SCRIPT_FILE } from '../content/script-files.ts';
 import { classifySender, refusal, speaksFor, type Sender } from './senders.ts';
 
 const recordById = new Map(records.map((r) => [r.id, r]));
@@ -157,9 +158,26 @@ function coverageDb(): Promise<CoverageDb> {
   return dbReady;
 }
 
+/**
+ * The tab's main article: the extractor (Readability, built as extract.js) is injected into the
+ * tab's top frame only now, in the extension's own world, so no page load ever carries it.
+ */
+async function extractFromTab(tabId: number): Promise<ExtractedArticle | { error: string }> {
+  const target = { tabId, frameIds: [0] };
+  await browser.scripting.executeScript({ target, files: [EXTRACT_SCRIPT_FILE] });
+  const [ran] = await browser.scripting.executeScript({
+    target,
+    func: (name: string) => (globalThis as unknown as Record<string, () => unknown>)[name]?.() ?? { error: 'the extractor did not load on this page' },
+    args: [EXTRACT_GLOBAL],
+  });
+  const result = ran?.result as ExtractedArticle | { error: string } | undefined;
+  if (!result || typeof result !== 'object') return { error: 'No article could be read from this page.' };
+  return result;
+}
+
 async function saveTab(tabId: number): Promise<{ id: string; entities: number }> {
   const tabUrl = (await browser.tabs.get(tabId)).url ?? '';
-  const extracted = await sendToTab(tabId, { type: 'page/article' });
+  const extracted = await extractFromTab(tabId);
   if ('error' in extracted) throw new Error(extracted.error);
   // The address the page gives counts only on its own origin: a page cannot store itself as
   // another outlet's article (nor take its id), nor under a javascript: or data: address.

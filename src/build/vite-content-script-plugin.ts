@@ -1,39 +1,41 @@
 /**
- * Vite plugin: builds the content script as one classic script and points the built manifest at
- * it. The bundler's own way (a loader that imports module chunks) needs those chunks listed as
- * web-accessible resources, which lets any page detect the extension and its exact build by
- * loading them; a single classic file needs nothing web-accessible.
+ * Vite plugin: builds the content script and the article extractor as classic scripts and points
+ * the built manifest at the content script. The bundler's own way (a loader that imports module
+ * chunks) needs those chunks listed as web-accessible resources, which lets any page detect the
+ * extension and its exact build by loading them; single classic files need nothing web-accessible
+ * (the background injects the extractor with scripting.executeScript when a reader saves).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'vite';
+import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE } from '../content/script-files.ts';
 
-/** Where the built content script lands in the extension. */
-export const CONTENT_SCRIPT_FILE = 'content.js';
 
 interface BuiltManifest {
   content_scripts?: { js?: string[] }[];
   web_accessible_resources?: { resources: string[] }[];
 }
 
-export function contentScriptPlugin(entry: string, outDir: string): Plugin {
+export function contentScriptPlugin(entries: { content: string; extract: string }, outDir: string): Plugin {
   return {
     name: 'newsgloss-content-script',
     apply: 'build',
     enforce: 'post',
     async closeBundle() {
-      await build({
-        configFile: false,
-        logLevel: 'warn',
-        build: {
-          outDir,
-          emptyOutDir: false,
-          target: 'es2022',
-          minify: true,
-          copyPublicDir: false,
-          lib: { entry, formats: ['iife'], name: 'newsgloss', fileName: () => CONTENT_SCRIPT_FILE },
-        },
-      });
+      for (const [entry, file] of [[entries.content, CONTENT_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]]) {
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          build: {
+            outDir,
+            emptyOutDir: false,
+            target: 'es2022',
+            minify: true,
+            copyPublicDir: false,
+            lib: { entry, formats: ['iife'], name: 'newsgloss', fileName: () => file },
+          },
+        });
+      }
       const path = join(outDir, 'manifest.json');
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
       const loaders = new Set(manifest.content_scripts?.flatMap((c) => c.js ?? []) ?? []);

@@ -1,8 +1,11 @@
 /**
  * Extracts the page's main article with Mozilla's Readability, on a clone of the document so the
- * page itself is untouched. Loaded only when a reader saves an article.
+ * page itself is untouched. Built as its own script (extract.js), which the background injects
+ * into a tab only when the reader saves an article: pages never load it otherwise.
  */
+import { Readability } from '@mozilla/readability';
 import type { ExtractedArticle } from '../messages.ts';
+import { EXTRACT_GLOBAL } from './script-files.ts';
 
 function meta(doc: Document, ...names: string[]): string | null {
   for (const n of names) {
@@ -19,8 +22,7 @@ function isoDate(value: string | null | undefined): string | null {
   return m ? m[0] : null;
 }
 
-export async function extractArticle(doc: Document): Promise<ExtractedArticle | { error: string }> {
-  const { Readability } = await import('@mozilla/readability');
+export function extractArticle(doc: Document): ExtractedArticle | { error: string } {
   const parsed = new Readability(doc.cloneNode(true) as Document).parse();
   const text = parsed?.textContent?.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
   if (!parsed || !text) return { error: 'No article could be found on this page.' };
@@ -41,3 +43,5 @@ export async function extractArticle(doc: Document): Promise<ExtractedArticle | 
     text,
   };
 }
+
+(globalThis as unknown as Record<string, () => ExtractedArticle | { error: string }>)[EXTRACT_GLOBAL] = () => extractArticle(document);

@@ -24,7 +24,6 @@ import { describeText, unitsToCodePoints } from '../core/anchoring.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
 import { SavedHighlightLayer, type PlacedHighlight } from '../page/saved-layer.ts';
 import { EntityCard } from './card.ts';
-import { extractArticle } from './extract-article.ts';
 import { NotePanel, type NoteDraft } from './note-panel.ts';
 import { UiHost } from './ui-host.ts';
 
@@ -325,8 +324,6 @@ class ContentSession {
       }
       case 'page/reveal':
         return { found: this.highlighter?.revealNext(request.entity) ?? false };
-      case 'page/article':
-        return extractArticle(document);
       case 'page/highlights':
         return {
           source: this.highlightSource,

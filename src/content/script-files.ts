@@ -1,0 +1,13 @@
+/**
+ * The classic scripts the build writes beside the extension's pages, and the name the article
+ * extractor leaves its function under: shared by the build, the background and the scripts.
+ */
+
+/** The content script every http(s) page loads (named in the built manifest). */
+export const CONTENT_SCRIPT_FILE = 'content.js';
+
+/** The article extractor, injected into a tab only when the reader saves an article. */
+export const EXTRACT_SCRIPT_FILE = 'extract.js';
+
+/** Where extract.js leaves its function: in the extension's own world of the page, never the page's. */
+export const EXTRACT_GLOBAL = 'newsglossExtractArticle';
