@@ -9,7 +9,7 @@ import { ENTITY_KINDS } from '../core/dictionary.ts';
 import { KIND_PLURAL, articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
-import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
+import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, readStoredDictionary, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
 import { httpUrl } from '../core/urls.ts';
 
@@ -93,7 +93,8 @@ export function App() {
       setSiteAccess(await browser.permissions.contains(SITE_ACCESS));
       const t = await findTarget();
       setTarget(t);
-      const dict = await send({ type: 'dictionary/get' });
+      // The names from the dictionary the browser keeps in storage; the background only if it has written none yet.
+      const dict = (await readStoredDictionary())?.compiled ?? (await send({ type: 'dictionary/get' }));
       setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
       if (t?.site) setPaused((await readPausedSites()).includes(t.site));
       setAutoSave((await readSettings()).autoSave);

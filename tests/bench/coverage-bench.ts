@@ -21,6 +21,7 @@ import { mentionRows, type MentionRow } from '../../src/background/coverage-db.t
 import { CHROME_BUILD, CHROMIUM_PATH, SEEDS_DIR } from '../support/paths.ts';
 import { seedPageHtml } from '../support/seed-pages.ts';
 import { startServer } from '../support/server.ts';
+import { step } from './step-limit.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const OUTLETS = ['Wire One', 'Daily Tech', 'Le Quotidien', 'Gulf Observer', 'Asia Desk', 'Policy Review'];
@@ -99,42 +100,51 @@ async function insert(worker: import('playwright-core').Page, records: ArticleRe
 
 async function measureAt(size: number, generated: ArticleRecord[], server: Awaited<ReturnType<typeof startServer>>): Promise<string> {
   const profile = mkdtempSync(join(tmpdir(), 'ng-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  const context = await step('launch Chromium', () => chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--disable-quic', `--disable-extensions-except=${CHROME_BUILD}`, `--load-extension=${CHROME_BUILD}`],
-  });
-  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const origin = `chrome-extension://${new URL(sw.url()).host}`;
-  // Database work goes through an extension page (same origin): the browser may stop an idle worker.
-  const worker = await context.newPage();
-  await worker.goto(`${origin}/src/coverage/index.html`);
-  // The background stores the seeds on install; wait for them, then add the generated articles.
-  for (let t = 0; t < 100 && (await worker.evaluate(storedCount)) < 5; t++) await new Promise((r) => setTimeout(r, 100));
-  await insert(worker, generated.slice(0, size));
-  const tab = await context.newPage();
-  const pageUrl = server.url('/seed.html');
-  await tab.goto(pageUrl);
-  const shown: number[] = [];
-  const related: number[] = [];
-  const timeline: number[] = [];
-  for (let r = 0; r < RUNS + 1; r++) {
-    const popup = await context.newPage();
-    await popup.goto(`${origin}/src/popup/index.html?url=${encodeURIComponent(pageUrl)}`);
-    await popup.waitForFunction(() => performance.getEntriesByName('newsgloss:related-shown').length > 0, null, { timeout: 60_000 });
-    shown.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:related-shown')[0].startTime));
-    related.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:related-query')[0].duration));
-    await popup.click('button.entity[data-entity="china"]');
-    await popup.waitForFunction(() => performance.getEntriesByName('newsgloss:timeline-query').length > 0, null, { timeout: 60_000 });
-    timeline.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:timeline-query')[0].duration));
-    await popup.close();
+  }));
+  try {
+    const sw = await step('service worker', async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker')));
+    const origin = `chrome-extension://${new URL(sw.url()).host}`;
+    // Database work goes through an extension page (same origin): the browser may stop an idle worker.
+    const worker = await context.newPage();
+    await step('open an extension page', () => worker.goto(`${origin}/src/coverage/index.html`));
+    // The background stores the seeds on install: wait for them (a positive sign), then add the generated articles.
+    await step('seeds stored', async () => {
+      while ((await worker.evaluate(storedCount)) < 5) await new Promise((r) => setTimeout(r, 100));
+    }, 60_000);
+    await step(`store ${size} articles`, () => insert(worker, generated.slice(0, size)));
+    const tab = await context.newPage();
+    const pageUrl = server.url('/seed.html');
+    await step('open the page', () => tab.goto(pageUrl));
+    // The content script has scanned the page before the popup asks it.
+    await step('page scanned', () => tab.waitForFunction(() => CSS.highlights.has('newsgloss-topic'), null, { timeout: 60_000 }));
+    const shown: number[] = [];
+    const related: number[] = [];
+    const timeline: number[] = [];
+    for (let r = 0; r < RUNS + 1; r++) {
+      await step(`popup ${r + 1}`, async () => {
+        const popup = await context.newPage();
+        await popup.goto(`${origin}/src/popup/index.html?url=${encodeURIComponent(pageUrl)}`);
+        await popup.waitForFunction(() => performance.getEntriesByName('newsgloss:related-shown').length > 0, null, { timeout: 60_000 });
+        shown.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:related-shown')[0].startTime));
+        related.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:related-query')[0].duration));
+        await popup.click('button.entity[data-entity="china"]');
+        await popup.waitForFunction(() => performance.getEntriesByName('newsgloss:timeline-query').length > 0, null, { timeout: 60_000 });
+        timeline.push(await popup.evaluate(() => performance.getEntriesByName('newsgloss:timeline-query')[0].duration));
+        await popup.close();
+      });
+    }
+    const count = await step('count', () => worker.evaluate(storedCount));
+    const f = (xs: number[]) => `${median(xs.slice(1)).toFixed(1).padStart(6)} ms (first ${xs[0].toFixed(1)})`;
+    return `${String(count).padStart(6)} stored | popup→first related ${f(shown)} | related query ${f(related)} | timeline(China) ${f(timeline)}`;
+  } finally {
+    await step('close Chromium', () => context.close(), 30_000).catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
   }
-  const count = await worker.evaluate(storedCount);
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-  const f = (xs: number[]) => `${median(xs.slice(1)).toFixed(1).padStart(6)} ms (first ${xs[0].toFixed(1)})`;
-  return `${String(count).padStart(6)} stored | popup→first related ${f(shown)} | related query ${f(related)} | timeline(China) ${f(timeline)}`;
 }
 
 async function main(): Promise<void> {

@@ -19,29 +19,16 @@ import { launchChromium } from '../support/browsers.ts';
 import { CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, SEEDS_DIR, haveBuilds, haveChromium, haveNewsPages } from '../support/paths.ts';
 import { startServer } from '../support/server.ts';
 import { seededRandom, until } from '../support/wait.ts';
+import { STEP_LIMIT_MS, step } from './step-limit.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PAGES = Number(process.env.BENCH_PAGES ?? 12);
-const STEP_LIMIT_MS = Number(process.env.BENCH_STEP_LIMIT_MS ?? 240_000);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-
-/** Runs one step, or ends the whole run with a non-zero exit when it overruns. */
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`step "${name}" took longer than ${STEP_LIMIT_MS / 1000} s`)), STEP_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([run(), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Names that do not occur in news text: syllables drawn at random, two or three words. */
 function names(count: number, seed: number): string[] {
