@@ -11,7 +11,7 @@
  */
 import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dictionary.ts';
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
-import { blockRootOf } from '../page/dom-roots.ts';
+import { RescanScheduler } from '../page/rescan-scheduler.ts';
 import {
   browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSaveHint, readPausedSites,
   readStoredDictionary, send,
@@ -33,9 +33,6 @@ import { UiHost } from './ui-host.ts';
  * page has not cleared its paint from the highlight registry.
  */
 const ORPHAN_CHECK_MS = 2000;
-/** Past this many changed places in one batch, one full rescan is cheaper than many small ones. */
-const FULL_RESCAN_THRESHOLD = 64;
-const BATCH_DELAY_MS = 60;
 /** Saved highlights not found are looked for again after late content, at most this often. */
 const RETRY_ANCHOR_MS = 700;
 const MAX_ANCHOR_RETRIES = 40;
@@ -62,8 +59,16 @@ class ContentSession {
   private lastRevealed: string | null = null;
   private retries = 0;
   private observer: MutationObserver | null = null;
-  private readonly pending = new Set<Node>();
-  private batchTimer = 0;
+  /** Later content, scanned in idle time (see RescanScheduler). */
+  private readonly later = new RescanScheduler(
+    window,
+    (roots) => this.highlighter?.scan(roots),
+    () => this.beforeRescan(),
+    (node) => {
+      const host = this.ui.element;
+      return host !== null && (node === host || host.contains(node));
+    },
+  );
   private pointer: { x: number; y: number } | null = null;
   private pointerFrame = 0;
   private hideTimer = 0;
@@ -346,6 +351,7 @@ class ContentSession {
   private pause(): void {
     this.observer?.disconnect();
     this.observer = null;
+    this.later.clear();
     this.highlighter?.destroy();
     this.highlighter = null;
     this.layer?.destroy();
@@ -360,7 +366,7 @@ class ContentSession {
     this.stopped = true;
     this.pause();
     this.abort.abort();
-    clearTimeout(this.batchTimer);
+    this.later.clear();
     clearTimeout(this.hideTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.selectionTimer);
@@ -376,11 +382,10 @@ class ContentSession {
       const host = this.ui.element;
       for (const m of mutations) {
         if (host && m.target === document.documentElement && [...m.addedNodes, ...m.removedNodes].every((n) => n === host)) continue;
-        if (m.type === 'childList' && m.addedNodes.length) for (const n of m.addedNodes) this.pending.add(n);
-        else this.pending.add(m.target);
+        if (m.type === 'childList' && m.addedNodes.length) for (const n of m.addedNodes) this.later.add(n);
+        else this.later.add(m.target);
       }
-      if (this.pending.size === 0) return;
-      if (!this.batchTimer) this.batchTimer = window.setTimeout(() => this.flush(), BATCH_DELAY_MS);
+      this.later.schedule();
     });
     this.observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     const nav = (window as { navigation?: EventTarget }).navigation;
@@ -404,7 +409,7 @@ class ContentSession {
       const dict = this.highlighter.dict;
       this.highlighter.destroy();
       this.highlighter = new PageHighlighter(dict, document, () => this.ui.element);
-      this.pending.clear();
+      this.later.clear();
       if (document.body) this.highlighter.scan();
     }
     this.lastRevealed = null;
@@ -412,28 +417,16 @@ class ContentSession {
     return true;
   }
 
-  private flush(): void {
-    this.batchTimer = 0;
-    const highlighter = this.highlighter;
-    if (!highlighter) return;
-    if (!extensionAlive()) return this.stop();
-    if (this.checkNavigation()) return;
-    this.scheduleAnchorRetry();
-    const host = this.ui.element;
-    const roots = new Set<Node>();
-    for (const node of this.pending) {
-      if (!node.isConnected || (host && (node === host || host.contains(node)))) continue;
-      if (node === document.documentElement) {
-        roots.add(document.body);
-        continue;
-      }
-      roots.add(blockRootOf(node));
+  /** Before later content is scanned: still alive, still the same page; saved highlights looked for again. */
+  private beforeRescan(): boolean {
+    if (!this.highlighter) return false;
+    if (!extensionAlive()) {
+      this.stop();
+      return false;
     }
-    this.pending.clear();
-    if (roots.size === 0) return;
-    if (roots.size > FULL_RESCAN_THRESHOLD || roots.has(document.body)) return this.rescanAll();
-    const outer = [...roots].filter((r) => ![...roots].some((o) => o !== r && o.contains(r)));
-    highlighter.scan(outer);
+    if (this.checkNavigation()) return false;
+    this.scheduleAnchorRetry();
+    return true;
   }
 
   private rescanAll(): void {
