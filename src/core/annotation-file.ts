@@ -309,8 +309,21 @@ function readBodies(a: Obj): ReadBodies | string {
   return out;
 }
 
+/**
+ * The start of a RangeSelector, as Hypothesis writes one (startContainer, startOffset) or as the
+ * model does (a startSelector that is an XPathSelector): a hint for anchoring.
+ */
+function rangeHintOf(selectors: Obj[]): SavedHighlight['rangeHint'] {
+  const r = selectors.find((s) => s.type === 'RangeSelector');
+  if (!r) return undefined;
+  const start = isObj(r.startSelector) && r.startSelector.type === 'XPathSelector' ? r.startSelector.value : r.startContainer;
+  if (typeof start !== 'string' || start.length === 0 || start.length > 500 || !/^[\w\s/[\]().@:*-]+$/.test(start)) return undefined;
+  const offset = typeof r.startOffset === 'number' && Number.isInteger(r.startOffset) && r.startOffset >= 0 && r.startOffset <= 1e7 ? r.startOffset : 0;
+  return { xpath: start, offset };
+}
+
 /** The text target of an annotation: the first of its targets with an http(s) source and a quote. */
-function readTarget(a: Obj): { source: string; quote: Obj; position: Obj | undefined; styleClass: unknown } | { field: string; message: string } {
+function readTarget(a: Obj): { source: string; quote: Obj; position: Obj | undefined; range: SavedHighlight['rangeHint']; styleClass: unknown } | { field: string; message: string } {
   const targets = asList(a.target);
   if (targets.length === 0) return { field: 'target', message: 'is missing' };
   let first: { field: string; message: string } | null = null;
@@ -339,7 +352,7 @@ function readTarget(a: Obj): { source: string; quote: Obj; position: Obj | undef
         : 'has no TextQuoteSelector (this reader takes passages of text)');
       continue;
     }
-    return { source: httpUrl(source)!, quote, position: selectors.find((s) => s.type === 'TextPositionSelector'), styleClass: t.styleClass };
+    return { source: httpUrl(source)!, quote, position: selectors.find((s) => s.type === 'TextPositionSelector'), range: rangeHintOf(selectors), styleClass: t.styleClass };
   }
   return first ?? { field: 'target', message: 'has no passage of text' };
 }
@@ -377,7 +390,7 @@ function readAnnotation(a: unknown, where: string, defaults: FileDefaults, fille
 
   const target = readTarget(a);
   if ('message' in target) return fail(target.field, target.message);
-  const { source, quote, position } = target;
+  const { source, quote, position, range } = target;
   if (typeof quote.exact !== 'string' || quote.exact.trim() === '' || quote.exact.length > MAX_QUOTE_LENGTH) return fail('target.selector.exact', 'must be non-empty text');
   for (const k of ['prefix', 'suffix'] as const) {
     if (quote[k] !== undefined && (typeof quote[k] !== 'string' || quote[k].length > 200)) return fail(`target.selector.${k}`, 'must be short text');
@@ -408,6 +421,7 @@ function readAnnotation(a: unknown, where: string, defaults: FileDefaults, fille
     quote: { type: 'TextQuoteSelector', exact: quote.exact, prefix: (quote.prefix as string | undefined) ?? '', suffix: (quote.suffix as string | undefined) ?? '' },
     position: { type: 'TextPositionSelector', start, end },
     // Code points, as the model says, but for our own older files (written before they said which).
+    ...(range ? { rangeHint: range } : {}),
     ...(a['ng:positionUnit'] === 'utf16' || (a['ng:positionUnit'] === undefined && ('ng:context' in a || 'ng:pageUrl' in a)) ? {} : { positionUnit: 'codepoint' as const }),
     context: text('ng:context', 4000),
     note: bodies.note,

@@ -36,6 +36,12 @@ export interface SavedHighlight {
    * or imported since); absent on older records, whose positions count UTF-16 units.
    */
   positionUnit?: 'codepoint';
+  /**
+   * Where another tool's RangeSelector put the passage: an XPath to an element (from the body, or
+   * from the root when it starts with /html) and a character offset in its text. A hint for
+   * anchoring where it resolves on the page, never a place by itself.
+   */
+  rangeHint?: { xpath: string; offset: number };
   /** The paragraph the quote stood in when saved, shown when it cannot be found again. */
   context: string;
   note: string;

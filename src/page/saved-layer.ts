@@ -3,7 +3,7 @@
  * Custom Highlight API, one highlight per colour, above the entity highlights. Like the entity
  * highlighter it never changes the page's DOM.
  */
-import { anchorAll, prepareText } from '../core/anchoring.ts';
+import { anchorAll, prepareText, type TextTarget } from '../core/anchoring.ts';
 import { HIGHLIGHT_COLOURS, targetOf, type HighlightColour, type SavedHighlight } from '../core/highlights.ts';
 import { FLASH_NAME } from './highlighter.ts';
 import { PageText } from './text-index.ts';
@@ -102,7 +102,7 @@ export class SavedHighlightLayer {
     const t0 = performance.now();
     const text = this.readText();
     const prepared = prepareText(text.text);
-    const anchors = anchorAll(prepared, list.map((p) => targetOf(p.record, text.text)));
+    const anchors = anchorAll(prepared, list.map((p) => this.withRangeHint(targetOf(p.record, text.text), p.record, text)));
     let found = 0;
     list.forEach((p, i) => {
       const a = anchors[i];
@@ -113,6 +113,29 @@ export class SavedHighlightLayer {
       }
     });
     return { highlights: list.length, found, textLength: text.text.length, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Another tool's RangeSelector, where its XPath resolves on this page, says better than that
+   * tool's text offsets where the passage starts (its text is not counted as ours is): the
+   * position becomes that element's place in our text. The quote and its context still decide.
+   */
+  private withRangeHint(target: TextTarget, record: SavedHighlight, text: PageText): TextTarget {
+    const hint = record.rangeHint;
+    if (!hint) return target;
+    let node: Node | null = null;
+    try {
+      const fromRoot = hint.xpath.startsWith('/html');
+      const context = fromRoot ? this.doc : this.doc.body;
+      const path = fromRoot || hint.xpath.startsWith('.') ? hint.xpath : `.${hint.xpath.startsWith('/') ? '' : '/'}${hint.xpath}`;
+      node = this.doc.evaluate(path, context, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+    } catch {
+      return target;
+    }
+    const at = node ? text.offsetsOfContents(node) : null;
+    if (!at) return target;
+    const start = Math.min(at.end, at.start + hint.offset);
+    return { quote: target.quote, position: { type: 'TextPositionSelector', start, end: start + target.quote.exact.length } };
   }
 
   /** Adds a highlight just saved from a selection, painted on the selection's range. */

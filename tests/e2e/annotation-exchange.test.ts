@@ -200,24 +200,39 @@ for (const [name, launch, available] of [
         annotations: [
           row('Hy1aaaaaaaaaaaaaaaaaaA', { text: 'Which economy?', tags: ['follow up'] }),
           row('Hy2aaaaaaaaaaaaaaaaaaA', { text: 'Agreed', references: ['Hy1aaaaaaaaaaaaaaaaaaA'], target: [{ source }] }),
+          // "Beijing" stands twice on the page; Hypothesis's offsets count another text than ours,
+          // its RangeSelector's XPath says which: the second paragraph.
+          row('Hy3aaaaaaaaaaaaaaaaaaA', {
+            text: 'Which meeting?',
+            target: [{ source, selector: [
+              { type: 'RangeSelector', startContainer: '/article[1]/p[2]', startOffset: 3, endContainer: '/article[1]/p[2]', endOffset: 10 },
+              { type: 'TextPositionSelector', start: 9999, end: 10006 },
+              { type: 'TextQuoteSelector', exact: 'Beijing' },
+            ] }],
+          }),
         ],
       });
       const list = await bo.newPage();
       await list.openExtensionPage(`${bo.extensionOrigin}/src/highlights/index.html`);
       const before = await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n > 0);
       await list.evaluate(chooseFile, { text: file, name: 'hypothesis.json', input: 'import', type: 'application/json' });
-      const preview = await until(() => list.evaluate(bodyText, null), (t) => t.includes('New: 1'));
-      expect(preview).toContain('holds 1 annotation by Cy Okafor (1)');
+      const preview = await until(() => list.evaluate(bodyText, null), (t) => t.includes('New: 2'));
+      expect(preview).toContain('holds 2 annotations by Cy Okafor (2)');
       expect(preview).toContain('1 annotation cannot be imported');
       expect(preview).toContain('annotation 2 (Hy2aaaaaaaaaaaaaaaaaaA): is a reply to another annotation, not a passage of the page');
       await clickSelector(list, 'button[name=confirm-import]');
-      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 1 new');
-      await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === before + 1);
+      expect(await until(() => list.evaluate(bodyText, null), (t) => t.includes('Imported:'))).toContain('Imported: 2 new');
+      await until(() => list.evaluate(() => document.querySelectorAll('li[data-highlight]').length, null), (n) => n === before + 2);
       const page = await bo.newPage();
       await page.goto(server.url('/digital.html'));
       // Written without prefix or suffix, as a tool writes a quote found once: found all the same.
       const saved = await until(() => page.evaluate(readSaved, null), (v) => (v.yellow ?? []).includes('digital economy'));
       expect(saved.yellow).toContain('digital economy');
+      const beijing = await until(
+        () => page.evaluate(() => [...(CSS.highlights.get('newsgloss-note-yellow') ?? [])].filter((r) => r.toString() === 'Beijing').map((r) => (r as Range).startContainer.parentElement?.id ?? ''), null),
+        (ids) => ids.length > 0,
+      );
+      expect(beijing).toEqual(['q']);
       await page.close();
       await list.close();
     });

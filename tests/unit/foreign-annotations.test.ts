@@ -147,6 +147,7 @@ describe('Hypothesis files', () => {
       id: 'https://hypothes.is/a/utalbWjUQZK5ifydnohjmA', source: 'https://news.example/world/story', title: 'Tehran and Beijing talk technology',
       note: 'Check **this** date', tags: ['iran', 'tech'], creator: { id: 'acct:ana_ferreira@hypothes.is', name: 'Ana Ferreira' },
       created: '2026-02-10T09:15:30.123Z', modified: '2026-02-11T10:00:00.000Z', quote: { exact: 'Sattar Hashemi' },
+      rangeHint: { xpath: '/main[1]/p[2]', offset: 11 },
     });
     expect(parsed.refused.map((e) => e.message)).toEqual([
       'is a reply to another annotation, not a passage of the page',
