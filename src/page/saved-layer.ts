@@ -123,7 +123,7 @@ export class SavedHighlightLayer {
   private withRangeHint(target: TextTarget, record: SavedHighlight, text: PageText): TextTarget {
     const hint = record.rangeHint;
     if (!hint) return target;
-    let node: Node | null = null;
+    let node: Node | null;
     try {
       const fromRoot = hint.xpath.startsWith('/html');
       const context = fromRoot ? this.doc : this.doc.body;
