@@ -156,17 +156,39 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
  */
 interface EntityIndex {
   byEntity: Map<string, Set<string>>;
+  /** How many stored articles mention each entity counted so far (kept current on writes). */
+  df: Map<string, number>;
   total: number;
 }
+
+/**
+ * Keys of articles read per related-coverage query, at most (beyond the rarest entity's): the
+ * entities found in most stored articles weigh little, and reading their thousands of keys was
+ * the cost of a first query on a large store. Their weight still counts in the final ranking.
+ */
+const POSTINGS_BUDGET = 5000;
 const indexes = new WeakMap<CoverageDb, Promise<EntityIndex>>();
 
 function entityIndex(db: CoverageDb): Promise<EntityIndex> {
   let p = indexes.get(db);
   if (!p) {
-    p = db.count('articles').then((total) => ({ byEntity: new Map(), total }));
+    p = db.count('articles').then((total) => ({ byEntity: new Map(), df: new Map(), total }));
     indexes.set(db, p);
   }
   return p;
+}
+
+/** Counts, on the index, the stored articles mentioning each entity not counted yet (no keys are read). */
+async function countMentioning(db: CoverageDb, idx: EntityIndex, entities: Iterable<string>): Promise<void> {
+  const missing = [...entities].filter((e) => !idx.df.has(e));
+  if (missing.length === 0) return;
+  const tx = db.transaction('articles');
+  const index = tx.store.index('byEntity');
+  const counts = await Promise.all(missing.map((e) => index.count(e)));
+  await tx.done;
+  missing.forEach((e, i) => {
+    if (!idx.df.has(e)) idx.df.set(e, counts[i]);
+  });
 }
 
 async function articlesMentioning(db: CoverageDb, idx: EntityIndex, entities: Iterable<string>): Promise<void> {
@@ -207,18 +229,28 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
     const idx = await index;
     records.forEach((r, i) => {
       const old = previous[i];
-      if (old) for (const e of old.entityIds) idx.byEntity.get(e)?.delete(old.id);
-      else idx.total++;
+      if (old) {
+        for (const e of old.entityIds) {
+          idx.byEntity.get(e)?.delete(old.id);
+          const n = idx.df.get(e);
+          if (n !== undefined) idx.df.set(e, Math.max(0, n - 1));
+        }
+      } else idx.total++;
       // Entities not loaded yet will be read from the index, which already has this write.
-      for (const e of r.entityIds) idx.byEntity.get(e)?.add(r.id);
+      for (const e of r.entityIds) {
+        idx.byEntity.get(e)?.add(r.id);
+        const n = idx.df.get(e);
+        if (n !== undefined) idx.df.set(e, n + 1);
+      }
     });
   }
 }
 
 /**
- * Related coverage for a page mentioning `pageEntities`: scored in memory by shared-entity weight
- * (rarer entities weigh more), then only the best `limit` (with a margin for folded duplicates)
- * are read in full and ranked.
+ * Related coverage for a page mentioning `pageEntities`: how many articles mention each entity is
+ * counted on the index; candidates are scored in memory by shared-entity weight (rarer entities
+ * weigh more) from the rarer entities' articles (POSTINGS_BUDGET); only the best `limit` (with a
+ * margin for folded duplicates) are read in full and ranked with every shared entity's weight.
  */
 export async function relatedCoverage(
   db: CoverageDb,
@@ -228,16 +260,23 @@ export async function relatedCoverage(
 ): Promise<RelatedItem[]> {
   if (pageEntities.size === 0) return [];
   const idx = await entityIndex(db);
-  await articlesMentioning(db, idx, pageEntities);
-  const { byEntity, total } = idx;
+  await countMentioning(db, idx, pageEntities);
+  const { total } = idx;
+  const df = new Map([...pageEntities].map((e) => [e, idx.df.get(e) ?? 0] as const).filter(([, n]) => n > 0));
+  // Candidates come from the rarer entities' articles, within the budget (the rarest always).
+  const rarest = [...df].sort((a, b) => a[1] - b[1]);
+  const read: string[] = [];
+  let keys = 0;
+  for (const [e, n] of rarest) {
+    if (read.length > 0 && keys + n > POSTINGS_BUDGET) break;
+    read.push(e);
+    keys += n;
+  }
+  await articlesMentioning(db, idx, read);
   const scores = new Map<string, number>();
-  const df = new Map<string, number>();
-  for (const e of pageEntities) {
-    const ids = byEntity.get(e);
-    if (!ids || ids.size === 0) continue;
-    df.set(e, ids.size);
-    const w = entityWeight(ids.size, total);
-    for (const id of ids) scores.set(id, (scores.get(id) ?? 0) + w);
+  for (const e of read) {
+    const w = entityWeight(df.get(e)!, total);
+    for (const id of idx.byEntity.get(e) ?? []) scores.set(id, (scores.get(id) ?? 0) + w);
   }
   const best = [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit * 2 + 2).map(([id]) => id);
   const tx = db.transaction('articles');
