@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { waitScanned } from '../support/page-probes.ts';
-import { focusedField, panelByline, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
+import { focusedField, panelByline, panelNote, readSaved, savedPoint, shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
-import { chooseFile, clickSelector } from '../support/page-actions.ts';
+import { chooseFile, clickSelector, openNoteEditor } from '../support/page-actions.ts';
 
 const QUOTE = 'Li Lecheng said the digital economy would lead the agenda';
 const NOTE = 'Ana: confirm with the embassy <b>before</b> Friday';
@@ -58,10 +58,7 @@ for (const [name, launch, available] of [
       const page = await ana.newPage();
       await page.goto(server.url('/digital.html'));
       expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
-      expect(await page.evaluate(selectText, { id: 'q', text: QUOTE })).toBe(true);
-      const button = await page.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
-      await page.click(button!.x, button!.y);
-      expect(await page.inUi(focusedField, 5000)).toBe('note');
+      await openNoteEditor(page, 'q', QUOTE);
       await page.type(NOTE);
       await page.press('Tab');
       await page.type('embassy');

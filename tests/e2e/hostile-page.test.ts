@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
 import { CHROME_BUILD, FIREFOX_BUILD, haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { readHighlights, waitScanned } from '../support/page-probes.ts';
-import { focusedField, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
+import { panelNote, readSaved, savedPoint } from '../support/highlight-probes.ts';
+import { openNoteEditor } from '../support/page-actions.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
 
@@ -186,10 +187,7 @@ for (const [name, launch, available, build] of [
       const tab = await browser.newPage();
       await tab.goto(server.url('/plain.html'));
       expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
-      expect(await tab.evaluate(selectText, { id: 'q1', text: QUOTE })).toBe(true);
-      const button = await tab.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
-      await tab.click(button!.x, button!.y);
-      expect(await tab.inUi(focusedField, 5000)).toBe('note');
+      await openNoteEditor(tab, 'q1', QUOTE);
       // The editor is open: the page tries to reach it and to type into it.
       const reach = await tab.evaluate(() => {
         const host = document.querySelector('newsgloss-ui');
@@ -234,10 +232,7 @@ for (const [name, launch, available, build] of [
       const tab = await browser.newPage();
       await tab.goto(server.url('/kept.html'));
       expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
-      expect(await tab.evaluate(selectText, { id: 'q1', text: QUOTE })).toBe(true);
-      const button = await tab.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
-      await tab.click(button!.x, button!.y);
-      expect(await tab.inUi(focusedField, 5000)).toBe('note');
+      await openNoteEditor(tab, 'q1', QUOTE);
       await tab.type(NOTE);
       await tab.press('Control+Enter');
       expect(await until(() => tab.evaluate(readSaved, null), (v) => (v.yellow?.length ?? 0) === 1)).toEqual({ yellow: [QUOTE] });

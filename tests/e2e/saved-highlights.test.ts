@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { waitScanned } from '../support/page-probes.ts';
-import { focusedField, panelButtons, panelNote, readSaved, savedPoint, selectText, shadowPoint } from '../support/highlight-probes.ts';
+import { focusedField, panelButtons, panelNote, readSaved, savedPoint, shadowPoint } from '../support/highlight-probes.ts';
+import { openNoteEditor } from '../support/page-actions.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
 
@@ -54,11 +55,7 @@ for (const [name, launch, available] of [
     });
 
     async function saveSelection(page: TestPage, id: string, text: string, note: string, tags: string, moveColour: number): Promise<void> {
-      expect(await page.evaluate(selectText, { id, text })).toBe(true);
-      const button = await page.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
-      expect(button).not.toBeNull();
-      await page.click(button!.x, button!.y);
-      expect(await page.inUi(focusedField, 5000)).toBe('note');
+      await openNoteEditor(page, id, text);
       await page.type(note);
       await page.press('Tab');
       await page.type(tags);

@@ -1,6 +1,7 @@
 /** What e2e tests do on a page as a reader would: click an element, choose a file. */
 import type { TestPage } from './browsers.ts';
 import { until } from './wait.ts';
+import { focusedField, selectText, shadowPoint } from './highlight-probes.ts';
 
 /** Clicks the element `selector` names (scrolled into view), waiting for it to exist. */
 export async function clickSelector(page: TestPage, selector: string): Promise<void> {
@@ -22,4 +23,14 @@ export function chooseFile(args: { text: string; name: string; input: string; ty
   const input = document.querySelector(`input[name=${args.input}]`) as HTMLInputElement;
   input.files = dt.files;
   input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+/** Selects `text` in the element `id`, clicks "Save highlight" and waits for the note field to have the focus, as a reader does. */
+export async function openNoteEditor(page: TestPage, id: string, text: string): Promise<void> {
+  if (!(await page.evaluate(selectText, { id, text }))) throw new Error(`"${text}" not found in #${id}`);
+  const button = await page.inUi(shadowPoint, { selector: 'button.save', timeoutMs: 5000 });
+  if (!button) throw new Error('no "Save highlight" button next to the selection');
+  await page.click(button.x, button.y);
+  const field = await page.inUi(focusedField, 5000);
+  if (field !== 'note') throw new Error(`the editor did not open with the note focused (focus: ${field})`);
 }
