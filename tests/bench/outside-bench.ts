@@ -41,7 +41,8 @@ async function launch(withExtension: boolean): Promise<{ context: BrowserContext
   const args = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
   if (withExtension) args.push(`--disable-extensions-except=${CHROME_BUILD}`, `--load-extension=${CHROME_BUILD}`);
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args });
-  await context.route((url) => !url.href.startsWith('http://127.0.0.1:'), (route) => route.abort());
+  // Only the local server and the extension's own files load (saved pages name many outside resources).
+  await context.route((url) => !url.href.startsWith('http://127.0.0.1:') && !url.href.startsWith('chrome-extension:'), (route) => route.abort());
   if (withExtension) {
     if (!context.serviceWorkers()[0]) await context.waitForEvent('serviceworker');
     // The background writes the compiled dictionary on install: a first page waits for it.
