@@ -14,6 +14,9 @@
  *
  * - `settings` (since v5): the reader's name and id and the automatic-saving switch, written by
  *   the background alone at the request of extension pages (content scripts cannot reach it).
+ * - `entityCounts` (since v5): how many articles mention each entity, kept in the same transaction
+ *   as every article write, so a first related-coverage query after the worker started needs no
+ *   count over the index; checked against the article count on start and rebuilt when they differ.
  *
  * Related coverage is ranked from an in-memory entity → articles index, read once per background
  * lifetime from the multi-entry index's keys and kept current on every write; only the winners
@@ -80,7 +83,18 @@ export interface CoverageSchema extends DBSchema {
     key: string;
     value: { key: string; value: unknown };
   };
+  entityCounts: {
+    key: string;
+    value: EntityCount;
+  };
 }
+
+/** How many stored articles mention an entity; the row TOTAL_ROW holds how many articles there are. */
+export interface EntityCount {
+  entity: string;
+  n: number;
+}
+const TOTAL_ROW = '\u0000total';
 
 /** What proposals need of one stored article: its description and its candidates, encoded. */
 export interface CandidateRow {
@@ -114,7 +128,9 @@ type UpgradeTx = IDBPTransaction<CoverageSchema, StoreNames<CoverageSchema>[], '
 /** Opens (creating or upgrading) the database. */
 export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
   return openDB<CoverageSchema>(name, DB_VERSION, {
-    async upgrade(db, oldVersion, _newVersion, tx: UpgradeTx) {
+    async upgrade(db, version, _newVersion, tx: UpgradeTx) {
+      // A database another context opened without a version is an empty version 1: built from scratch.
+      const oldVersion = db.objectStoreNames.contains('articles') ? version : 0;
       if (oldVersion < 1) {
         const articles = db.createObjectStore('articles', { keyPath: 'id' });
         articles.createIndex('byEntity', 'entityIds', { multiEntry: true });
@@ -145,6 +161,8 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
       }
       if (oldVersion < 5) {
         db.createObjectStore('settings', { keyPath: 'key' });
+        // Counted from the articles on the next start (their total differs from the empty row's).
+        db.createObjectStore('entityCounts', { keyPath: 'entity' });
       }
     },
   });
@@ -172,22 +190,45 @@ const indexes = new WeakMap<CoverageDb, Promise<EntityIndex>>();
 function entityIndex(db: CoverageDb): Promise<EntityIndex> {
   let p = indexes.get(db);
   if (!p) {
-    p = db.count('articles').then((total) => ({ byEntity: new Map(), df: new Map(), total }));
+    p = (async () => {
+      const tx = db.transaction(['articles', 'entityCounts']);
+      const [total, kept] = await Promise.all([tx.objectStore('articles').count(), tx.objectStore('entityCounts').get(TOTAL_ROW)]);
+      await tx.done;
+      // Counts that do not add up to the articles stored (written by another version, or cut short): counted again.
+      if (kept?.n !== total) await recountEntities(db);
+      return { byEntity: new Map(), df: new Map(), total };
+    })();
     indexes.set(db, p);
+    p.catch(() => indexes.delete(db));
   }
   return p;
 }
 
-/** Counts, on the index, the stored articles mentioning each entity not counted yet (no keys are read). */
+/** Counts every entity's articles from the index (one key walk) and writes the counts in one transaction. */
+export async function recountEntities(db: CoverageDb): Promise<void> {
+  const tx = db.transaction(['articles', 'entityCounts'], 'readwrite');
+  const counts = new Map<string, number>();
+  let cursor = await tx.objectStore('articles').index('byEntity').openKeyCursor();
+  while (cursor) {
+    const e = cursor.key as string;
+    counts.set(e, (counts.get(e) ?? 0) + 1);
+    cursor = await cursor.continue();
+  }
+  const store = tx.objectStore('entityCounts');
+  const total = await tx.objectStore('articles').count();
+  await store.clear();
+  await Promise.all([...[...counts].map(([entity, n]) => store.put({ entity, n })), store.put({ entity: TOTAL_ROW, n: total }), tx.done]);
+}
+
+/** How many stored articles mention each entity not known yet, from the kept counts. */
 async function countMentioning(db: CoverageDb, idx: EntityIndex, entities: Iterable<string>): Promise<void> {
   const missing = [...entities].filter((e) => !idx.df.has(e));
   if (missing.length === 0) return;
-  const tx = db.transaction('articles');
-  const index = tx.store.index('byEntity');
-  const counts = await Promise.all(missing.map((e) => index.count(e)));
+  const tx = db.transaction('entityCounts');
+  const counts = await Promise.all(missing.map((e) => tx.store.get(e)));
   await tx.done;
   missing.forEach((e, i) => {
-    if (!idx.df.has(e)) idx.df.set(e, counts[i]);
+    if (!idx.df.has(e)) idx.df.set(e, counts[i]?.n ?? 0);
   });
 }
 
@@ -209,19 +250,30 @@ async function articlesMentioning(db: CoverageDb, idx: EntityIndex, entities: It
  */
 export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
   const rows = textChanged ? records.map(candidateRow) : [];
-  const tx = db.transaction(['articles', 'mentions', 'candidates'], 'readwrite');
+  const tx = db.transaction(['articles', 'mentions', 'candidates', 'entityCounts'], 'readwrite');
   const articles = tx.objectStore('articles');
   const mentions = tx.objectStore('mentions');
   const candidateOps = rows.map((row) => tx.objectStore('candidates').put(row));
   const previous = await Promise.all(records.map((r) => articles.get(r.id)));
   const ops: Promise<unknown>[] = [];
-  for (const old of previous) {
-    if (old) for (const row of mentionRows(old)) ops.push(mentions.delete([row.entity, row.published, row.id]));
-  }
+  // The entity counts change with the articles, in the same transaction.
+  const delta = new Map<string, number>();
+  const shift = (e: string, by: number) => delta.set(e, (delta.get(e) ?? 0) + by);
+  previous.forEach((old, i) => {
+    if (old) {
+      for (const row of mentionRows(old)) ops.push(mentions.delete([row.entity, row.published, row.id]));
+      for (const e of new Set(old.entityIds)) shift(e, -1);
+    } else shift(TOTAL_ROW, 1);
+    for (const e of new Set(records[i].entityIds)) shift(e, 1);
+  });
   for (const r of records) {
     ops.push(articles.put(r));
     for (const row of mentionRows(r)) ops.push(mentions.put(row));
   }
+  const counts = tx.objectStore('entityCounts');
+  const changed = [...delta].filter(([, by]) => by !== 0);
+  const before = await Promise.all(changed.map(([e]) => counts.get(e)));
+  changed.forEach(([entity, by], i) => ops.push(counts.put({ entity, n: Math.max(0, (before[i]?.n ?? 0) + by) })));
   await Promise.all([...ops, ...candidateOps, tx.done]);
   // Keep the in-memory index current (only once it exists; otherwise it is read when needed).
   const index = indexes.get(db);

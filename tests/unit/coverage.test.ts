@@ -96,6 +96,28 @@ describe('coverage database', () => {
     db.close();
   });
 
+  it('keeps each entity\'s article count with every write, and counts again a store whose counts do not add up', async () => {
+    const name = `counts-${Math.random()}`;
+    const db = await openCoverageDb(name);
+    await putArticles(db, seedRecords);
+    await putArticles(db, seedRecords);
+    const count = async (d: typeof db, e: string) => (await d.get('entityCounts', e))?.n;
+    expect(await count(db, 'sattar-hashemi')).toBe(3);
+    expect(await count(db, 'li-lecheng')).toBe(2);
+    expect(await count(db, '\u0000total')).toBe(5);
+    await putArticles(db, [{ ...s001, mentions: [], entityIds: [] }]);
+    expect(await count(db, 'li-lecheng')).toBe(1);
+    // Articles written around the counts (another version, a cut-short write): counted again on start.
+    await db.put('articles', { ...record({ url: 'https://elsewhere.example/x' }, 'Li Lecheng met Sattar Hashemi.'), id: 'direct' });
+    db.close();
+    const again = await openCoverageDb(name);
+    const related = await relatedCoverage(again, new Set(['li-lecheng']), 10);
+    expect(related.map((r) => r.article.id)).toContain('direct');
+    expect(await count(again, 'li-lecheng')).toBe(2);
+    expect(await count(again, '\u0000total')).toBe(6);
+    again.close();
+  });
+
   it('upgrades a version-1 database keeping every article and deriving the timeline rows', async () => {
     const name = `upgrade-${Math.random()}`;
     const v1 = await openOldCoverageDb(name, 1);
