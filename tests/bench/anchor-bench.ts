@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import type { SavedHighlight } from '../../src/core/highlights.ts';
 import { CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, haveNewsPages } from '../support/paths.ts';
 import { startServer } from '../support/server.ts';
+import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COUNT = Number(process.env.BENCH_HIGHLIGHTS ?? 200);
@@ -20,10 +21,6 @@ if (!haveNewsPages) {
   process.exit(0);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 type Api = {
   makeHighlights: (n: number) => SavedHighlight[];

@@ -20,14 +20,11 @@ import { CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, SEEDS_DIR, haveBuilds, haveChromiu
 import { startServer } from '../support/server.ts';
 import { seededRandom, until } from '../support/wait.ts';
 import { STEP_LIMIT_MS, step } from './step-limit.ts';
+import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PAGES = Number(process.env.BENCH_PAGES ?? 12);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 /** Names that do not occur in news text: syllables drawn at random, two or three words. */

@@ -18,6 +18,7 @@ import type { Catalogue } from '../../src/core/dictionary.ts';
 import { CHROME_BUILD, CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
 import { startServer } from '../support/server.ts';
 import { compileForBench, syntheticCatalogue } from './synthetic-dictionary.ts';
+import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MARK_RUNS = Number(process.env.BENCH_MARK_RUNS ?? 3);
@@ -30,10 +31,6 @@ if (!haveNewsPages) {
   process.exit(0);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 async function harnessSource(): Promise<string> {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { CHROME_BUILD, CHROMIUM_PATH, NEWS_PAGES_DIR, haveNewsPages } from '../support/paths.ts';
 import { startServer } from '../support/server.ts';
 import { step } from './step-limit.ts';
+import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PAGES = Number(process.env.BENCH_PAGES ?? 12);
@@ -22,10 +23,6 @@ if (!haveNewsPages) {
   process.exit(0);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Pages spread over every size: sorted by their HTML's length, one every n-th. */
 function pickPages(): string[] {

@@ -14,6 +14,7 @@ import { CHROME_BUILD, CHROMIUM_PATH, SEEDS_DIR } from '../support/paths.ts';
 import { seedPageHtml } from '../support/seed-pages.ts';
 import { startServer } from '../support/server.ts';
 import { step } from './step-limit.ts';
+import { median } from './figures.ts';
 
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -26,7 +27,6 @@ setInterval(() => {
 }, 62.5);
 </script>`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 async function scriptSeconds(context: BrowserContext, url: string, withExtension: boolean): Promise<number> {
   const page = await context.newPage();
