@@ -24,6 +24,8 @@ export interface TestPage {
   type(text: string): Promise<void>;
   /** Presses a key or a chord such as "Control+Enter". */
   press(keys: string): Promise<void>;
+  /** What the reader sees: the viewport as PNG bytes. */
+  screenshot(): Promise<Uint8Array>;
   /**
    * Runs `fn` on the extension's closed shadow root, as a reader's tools see the UI (the page's
    * own scripts cannot reach it): null when the UI host does not exist within `waitMs`. The
@@ -129,6 +131,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
       click: (x, y) => page.mouse.click(x, y),
       type: (text) => page.keyboard.type(text),
       press: (keys) => page.keyboard.press(keys),
+      screenshot: async () => new Uint8Array(await page.screenshot({ type: 'png' })),
       addInitScript: async (fn) => void (await page.addInitScript(fn)),
       inUi: (fn, arg, waitMs = 5000) => untilHost(waitMs, async () => {
         // DevTools sees closed shadow roots: find the host's, then call `fn` on it in the page.
@@ -236,6 +239,7 @@ export async function launchFirefox(build = FIREFOX_BUILD, { grantSites = true }
         await page.keyboard.press(key);
         for (const m of parts.reverse()) await page.keyboard.up(m);
       },
+      screenshot: async () => new Uint8Array(await page.screenshot({ type: 'png' })),
       addInitScript: async (fn) => void (await page.evaluateOnNewDocument(fn)),
       inUi: (fn, arg, waitMs = 5000) => untilHost(waitMs, async () => {
         // WebDriver BiDi serialises closed shadow roots when asked to: get the host's, then pass it back as an argument.
