@@ -59,10 +59,8 @@ export interface MessageMap {
     request: { id: string };
     response: { entity: EntityRecord; articles: SeedArticle[] } | null;
   };
-  /** Popup → background: stored articles sharing entities with a page, best first. */
+  /** Popup → background: stored articles sharing entities with a page, best first (asked only before the seeds are stored: pages read the database themselves). */
   'coverage/related': { request: { entities: string[]; url: string | null }; response: RelatedItem[] };
-  /** Popup → background: every stored article mentioning an entity, by date. */
-  'coverage/timeline': { request: { entity: string; limit?: number }; response: { items: TimelineItem[]; total: number } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
   /** Coverage page → background: one stored article, for reading it inside the extension. */
@@ -168,7 +166,7 @@ export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMess
 export const PAGE_BOUND: ReadonlySet<MessageType> = new Set(['highlights/page', 'highlights/save', 'dictionary/add', 'coverage/autosave']);
 
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
-  'coverage/related', 'coverage/timeline', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
+  'coverage/related', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
   'dictionary/changed', 'settings/get', 'settings/set',
 ]);
@@ -191,10 +189,6 @@ export function parseRequest(message: unknown): AnyRequest | string {
       }
       if (m.url !== null && typeof m.url !== 'string') return 'coverage/related needs a url or null';
       return { type: 'coverage/related', entities: m.entities, url: m.url };
-    case 'coverage/timeline':
-      if (!isId(m.entity)) return 'coverage/timeline needs an entity id';
-      if (m.limit !== undefined && (typeof m.limit !== 'number' || m.limit < 1 || m.limit > 100_000)) return 'coverage/timeline limit must be a positive number';
-      return { type: 'coverage/timeline', entity: m.entity, limit: m.limit as number | undefined };
     case 'coverage/article':
       if (!isId(m.id)) return 'coverage/article needs an article id';
       return { type: 'coverage/article', id: m.id };

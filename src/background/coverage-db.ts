@@ -113,7 +113,7 @@ export function candidateRow(a: ArticleRecord): CandidateRow {
 
 export type CoverageDb = IDBPDatabase<CoverageSchema>;
 
-const UNDATED = '9999';
+export const UNDATED = '9999';
 
 /** The timeline rows of one article. */
 export function mentionRows(a: ArticleRecord): MentionRow[] {

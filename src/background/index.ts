@@ -15,11 +15,11 @@ import { hash32 } from '../core/coverage.ts';
 import type { EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
-import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap, type TimelineItem } from '../messages.ts';
+import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
-import { entityTimeline, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
+import { highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { httpUrl } from '../core/urls.ts';
@@ -141,17 +141,19 @@ let dbReady: Promise<CoverageDb> | null = null;
 function coverageDb(): Promise<CoverageDb> {
   dbReady ??= (async () => {
     const db = await openCoverageDb();
-    const seedRecords = await Promise.all(articles.map((a) =>
-      toRecordWith(seedDictionary, {
-        id: seedArticleId(a.file), url: a.url, title: a.title, outlet: a.outlet, byline: null,
-        published: a.published, lang: a.lang, text: seedTexts[a.file] ?? '', savedAt: 0, origin: 'seed',
-      }),
-    ));
+    // Checked by key first: a worker's every start would otherwise scan the seed texts again.
     const tx = db.transaction('articles');
-    const present = await Promise.all(seedRecords.map((r) => tx.store.getKey(r.id)));
+    const present = await Promise.all(articles.map((a) => tx.store.getKey(seedArticleId(a.file))));
     await tx.done;
-    const missing = seedRecords.filter((_, i) => present[i] === undefined);
-    if (missing.length) await putArticles(db, missing);
+    const missing = articles.filter((_, i) => present[i] === undefined);
+    if (missing.length) {
+      await putArticles(db, missing.map((a) =>
+        toRecordWith(seedDictionary, {
+          id: seedArticleId(a.file), url: a.url, title: a.title, outlet: a.outlet, byline: null,
+          published: a.published, lang: a.lang, text: seedTexts[a.file] ?? '', savedAt: 0, origin: 'seed',
+        }),
+      ));
+    }
     return db;
   })();
   dbReady.catch(() => (dbReady = null));
@@ -312,16 +314,6 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
     }
     case 'coverage/related':
       return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
-    case 'coverage/timeline': {
-      const { rows, total } = await entityTimeline(await coverageDb(), request.entity, request.limit);
-      return {
-        total,
-        items: rows.map((r): TimelineItem => ({
-          id: r.id, url: r.url, title: r.title, outlet: r.outlet, published: r.published === '9999' ? null : r.published,
-          lang: r.lang, sentence: r.sentence,
-        })),
-      };
-    }
     case 'coverage/save':
       return saveTab(request.tabId);
     case 'coverage/article': {

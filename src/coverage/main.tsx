@@ -11,6 +11,7 @@ import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
 import { send } from '../platform/browser.ts';
 import { httpUrl } from '../core/urls.ts';
+import { timelineOf } from '../ui/coverage-reads.ts';
 
 const params = new URLSearchParams(location.search);
 
@@ -26,7 +27,7 @@ function Timeline({ entity }: { entity: string }) {
     void (async () => {
       const dict = await send({ type: 'dictionary/get' });
       setName(dict.entities.find((e) => e.id === entity)?.name ?? entity);
-      const t = await send({ type: 'coverage/timeline', entity, limit: 100_000 });
+      const t = await timelineOf(entity, 100_000);
       setItems(t.items);
       setTotal(t.total);
       ready();

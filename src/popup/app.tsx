@@ -12,6 +12,7 @@ import { PageHighlights } from './page-highlights.tsx';
 import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, readStoredDictionary, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
 import { httpUrl } from '../core/urls.ts';
+import { relatedTo, timelineOf } from '../ui/coverage-reads.ts';
 
 
 interface Target {
@@ -109,7 +110,7 @@ export function App() {
         setEntities(page.entities);
         setPageError(null);
         performance.mark('newsgloss:related-query-start');
-        const items = await send({ type: 'coverage/related', entities: page.entities.map((e) => e.id), url: page.url });
+        const items = await relatedTo(page.entities.map((e) => e.id), page.url);
         performance.measure('newsgloss:related-query', 'newsgloss:related-query-start');
         setRelated(items);
       } catch {
@@ -130,7 +131,7 @@ export function App() {
     setTimeline(null);
     if (target) void sendToTab(target.tabId, { type: 'page/reveal', entity: e.id }).catch(() => undefined);
     performance.mark('newsgloss:timeline-query-start');
-    const items = await send({ type: 'coverage/timeline', entity: e.id });
+    const items = await timelineOf(e.id);
     performance.measure('newsgloss:timeline-query', 'newsgloss:timeline-query-start');
     setTimeline(items.items);
     setTimelineTotal(items.total);

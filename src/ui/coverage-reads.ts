@@ -1,0 +1,37 @@
+/**
+ * Coverage read by the extension's pages straight from the database (the same origin as the
+ * background): opening the popup never waits for a stopped background to start, load its code
+ * and check the seeds before the first related item can show.
+ */
+import { UNDATED, entityTimeline, openCoverageDb, relatedCoverage, type CoverageDb } from '../background/coverage-db.ts';
+import type { RelatedItem } from '../core/coverage.ts';
+import type { TimelineItem } from '../messages.ts';
+import { send } from '../platform/browser.ts';
+
+let opened: Promise<CoverageDb> | null = null;
+
+function database(): Promise<CoverageDb> {
+  opened ??= openCoverageDb();
+  opened.catch(() => (opened = null));
+  return opened;
+}
+
+/** Stored articles sharing entities with a page, best first (the page's own article left out). */
+export async function relatedTo(entities: readonly string[], url: string | null): Promise<RelatedItem[]> {
+  const db = await database();
+  // A store the background has not filled yet (right after install): it stores the seeds first.
+  if ((await db.count('articles')) === 0) return send({ type: 'coverage/related', entities: [...entities], url });
+  return relatedCoverage(db, new Set(entities), 20, { url });
+}
+
+/** Up to `limit` stored articles mentioning `entity` by date, and how many there are. */
+export async function timelineOf(entity: string, limit?: number): Promise<{ items: TimelineItem[]; total: number }> {
+  const { rows, total } = await entityTimeline(await database(), entity, limit);
+  return {
+    total,
+    items: rows.map((r): TimelineItem => ({
+      id: r.id, url: r.url, title: r.title, outlet: r.outlet, published: r.published === UNDATED ? null : r.published,
+      lang: r.lang, sentence: r.sentence,
+    })),
+  };
+}
