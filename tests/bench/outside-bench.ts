@@ -16,7 +16,8 @@ import { step } from './step-limit.ts';
 import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const PAGES = Number(process.env.BENCH_PAGES ?? 12);
+/** How many saved pages, spread over every size (`all` for every one). */
+const PAGES = process.env.BENCH_PAGES === 'all' ? Infinity : Number(process.env.BENCH_PAGES ?? 12);
 
 if (!haveNewsPages) {
   console.log(`bench skipped: ${NEWS_PAGES_DIR} is absent`);
@@ -29,6 +30,7 @@ function pickPages(): string[] {
   const all = readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html'))
     .map((f) => ({ f, n: readFileSync(join(NEWS_PAGES_DIR, f)).length }))
     .sort((a, b) => a.n - b.n);
+  if (PAGES >= all.length) return all.map((p) => p.f);
   const step = all.length / PAGES;
   return Array.from({ length: Math.min(PAGES, all.length) }, (_, i) => all[Math.floor(i * step + step / 2)].f);
 }
@@ -47,9 +49,11 @@ async function launch(withExtension: boolean): Promise<{ context: BrowserContext
   return { context, profile };
 }
 
-/** Script time of one fresh load (ms), and for the run without the extension the TreeWalker floor. */
-async function load(context: BrowserContext, url: string, withExtension: boolean): Promise<{ script: number; floor: number; chars: number }> {
+/** Script time of one fresh load (ms), its longest task, and for the run without the extension the TreeWalker floor. */
+async function load(context: BrowserContext, url: string, withExtension: boolean): Promise<{ script: number; floor: number; chars: number; longest: number }> {
   const page = await context.newPage();
+  // Tasks over 50 ms, as the page itself can observe them (the page's own parsing included).
+  await page.addInitScript(`new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.__ngLongest = Math.max(globalThis.__ngLongest ?? 0, e.duration); }).observe({ type: 'longtask', buffered: true });`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(url, { waitUntil: 'load' });
@@ -58,6 +62,7 @@ async function load(context: BrowserContext, url: string, withExtension: boolean
   await page.waitForTimeout(300);
   const metrics = (await cdp.send('Performance.getMetrics')).metrics;
   const script = (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000;
+  const longest = (await page.evaluate('globalThis.__ngLongest ?? 0')) as number;
   let floor = 0;
   let chars = 0;
   if (!withExtension) {
@@ -72,13 +77,13 @@ async function load(context: BrowserContext, url: string, withExtension: boolean
   }
   await cdp.detach();
   await page.close();
-  return { script, floor, chars };
+  return { script, floor, chars, longest };
 }
 
 async function main(): Promise<void> {
   const server = await startServer();
   const pages = pickPages();
-  const rows: { file: string; chars: number; floor: number; without: number; with: number }[] = pages.map((file) => ({ file, chars: 0, floor: 0, without: 0, with: 0 }));
+  const rows: { file: string; chars: number; floor: number; without: number; with: number; longWithout: number; longWith: number }[] = pages.map((file) => ({ file, chars: 0, floor: 0, without: 0, with: 0, longWithout: 0, longWith: 0 }));
   for (const mode of ['without', 'with'] as const) {
     const { context, profile } = await step(`launch (${mode})`, () => launch(mode === 'with'));
     try {
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
           return out;
         });
         row[mode] = median(runs.map((r) => r.script));
+        row[mode === 'with' ? 'longWith' : 'longWithout'] = Math.max(...runs.map((r) => r.longest));
         if (mode === 'without') {
           row.floor = median(runs.map((r) => r.floor));
           row.chars = runs[0].chars;
@@ -105,9 +111,10 @@ async function main(): Promise<void> {
   const ratios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.floor));
   console.log([
     `medians of ${RUNS} fresh loads per page; ours = script time with the extension minus without; floor = one TreeWalker read of the text`,
-    `${'page'.padEnd(40)} ${'chars'.padStart(8)} ${'floor'.padStart(7)} ${'without'.padStart(8)} ${'with'.padStart(8)} ${'ours'.padStart(8)} ${'ratio'.padStart(7)}`,
-    ...rows.map((r, i) => `${r.file.slice(0, 40).padEnd(40)} ${String(r.chars).padStart(8)} ${r.floor.toFixed(2).padStart(7)} ${r.without.toFixed(1).padStart(8)} ${r.with.toFixed(1).padStart(8)} ${(r.with - r.without).toFixed(1).padStart(8)} ${ratios[i].toFixed(1).padStart(6)}×`),
+    `${'page'.padEnd(40)} ${'chars'.padStart(8)} ${'floor'.padStart(7)} ${'without'.padStart(8)} ${'with'.padStart(8)} ${'ours'.padStart(8)} ${'ratio'.padStart(7)} ${'long w/o'.padStart(9)} ${'long with'.padStart(9)}`,
+    ...rows.map((r, i) => `${r.file.slice(0, 40).padEnd(40)} ${String(r.chars).padStart(8)} ${r.floor.toFixed(2).padStart(7)} ${r.without.toFixed(1).padStart(8)} ${r.with.toFixed(1).padStart(8)} ${(r.with - r.without).toFixed(1).padStart(8)} ${ratios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(9)} ${r.longWith.toFixed(0).padStart(9)}`),
     `ours / floor: median ${median(ratios).toFixed(1)}×, worst ${Math.max(...ratios).toFixed(1)}× (targets ≤ 2×, ≤ 4×)`,
+    `longest task (over 50 ms, worst of the runs): ${rows.filter((r) => r.longWith > 0).length} pages with one when the extension runs, ${rows.filter((r) => r.longWithout > 0).length} without it; pages where it is longer with the extension: ${rows.filter((r) => r.longWith > r.longWithout).map((r) => `${r.file} (${r.longWithout.toFixed(0)} → ${r.longWith.toFixed(0)} ms)`).join(', ') || 'none'}`,
   ].join('\n'));
 }
 
