@@ -18,9 +18,9 @@
  *   as every article write, so a first related-coverage query after the worker started needs no
  *   count over the index; checked against the article count on start and rebuilt when they differ.
  *
- * Related coverage is ranked from an in-memory entity → articles index, read once per background
- * lifetime from the multi-entry index's keys and kept current on every write; only the winners
- * are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
+ * Related coverage is ranked from an in-memory entity → articles index, read per page that asks
+ * (the popup opens the database itself) from the multi-entry index's keys for the rarer entities
+ * and kept current on writes; only the winners are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
  * record and derives what the new version adds.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
@@ -182,26 +182,42 @@ interface EntityIndex {
 /**
  * Keys of articles read per related-coverage query, at most (beyond the rarest entity's): the
  * entities found in most stored articles weigh little, and reading their thousands of keys was
- * the cost of a first query on a large store. Their weight still counts in the final ranking.
+ * the cost of a query on a large store (about 20 µs a key; the popup reads them on every opening).
+ * Their weight still counts in the final ranking.
  */
-const POSTINGS_BUDGET = 5000;
+const POSTINGS_BUDGET = 1500;
 const indexes = new WeakMap<CoverageDb, Promise<EntityIndex>>();
 
 function entityIndex(db: CoverageDb): Promise<EntityIndex> {
   let p = indexes.get(db);
   if (!p) {
     p = (async () => {
-      const tx = db.transaction(['articles', 'entityCounts']);
-      const [total, kept] = await Promise.all([tx.objectStore('articles').count(), tx.objectStore('entityCounts').get(TOTAL_ROW)]);
-      await tx.done;
-      // Counts that do not add up to the articles stored (written by another version, or cut short): counted again.
-      if (kept?.n !== total) await recountEntities(db);
-      return { byEntity: new Map(), df: new Map(), total };
+      // The total row is written with every article write; none yet (a store from before v5): counted now.
+      let kept = await db.get('entityCounts', TOTAL_ROW);
+      if (!kept) {
+        await recountEntities(db);
+        kept = await db.get('entityCounts', TOTAL_ROW);
+      }
+      return { byEntity: new Map(), df: new Map(), total: kept?.n ?? 0 };
     })();
     indexes.set(db, p);
     p.catch(() => indexes.delete(db));
   }
   return p;
+}
+
+/**
+ * Counts the stored articles (a walk over every key, so not on a query's path) and counts every
+ * entity again when the kept total differs: the background does it once when it starts.
+ */
+export async function checkEntityCounts(db: CoverageDb): Promise<void> {
+  const tx = db.transaction(['articles', 'entityCounts']);
+  const [total, kept] = await Promise.all([tx.objectStore('articles').count(), tx.objectStore('entityCounts').get(TOTAL_ROW)]);
+  await tx.done;
+  if (kept?.n !== total) {
+    await recountEntities(db);
+    indexes.delete(db);
+  }
 }
 
 /** Counts every entity's articles from the index (one key walk) and writes the counts in one transaction. */

@@ -19,7 +19,7 @@ import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap }
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
-import { highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
+import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { httpUrl } from '../core/urls.ts';
@@ -154,6 +154,7 @@ function coverageDb(): Promise<CoverageDb> {
         }),
       ));
     }
+    await checkEntityCounts(db);
     return db;
   })();
   dbReady.catch(() => (dbReady = null));

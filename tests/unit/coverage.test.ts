@@ -7,7 +7,7 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import {
   articleId, canonicalUrl, seedArticleId, entityWeight, isDuplicate, rankRelated, signatureSimilarity, textSignature, type ArticleRecord,
 } from '../../src/core/coverage.ts';
-import { DB_VERSION, entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
+import { DB_VERSION, checkEntityCounts, entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 import { openOldCoverageDb } from '../support/old-databases.ts';
 
@@ -111,11 +111,19 @@ describe('coverage database', () => {
     await db.put('articles', { ...record({ url: 'https://elsewhere.example/x' }, 'Li Lecheng met Sattar Hashemi.'), id: 'direct' });
     db.close();
     const again = await openCoverageDb(name);
+    // The background's check on start (queries themselves never walk every key).
+    await checkEntityCounts(again);
     const related = await relatedCoverage(again, new Set(['li-lecheng']), 10);
     expect(related.map((r) => r.article.id)).toContain('direct');
     expect(await count(again, 'li-lecheng')).toBe(2);
     expect(await count(again, '\u0000total')).toBe(6);
+    // A store without counts at all (written before they were kept): counted at its first query.
+    await again.clear('entityCounts');
     again.close();
+    const third = await openCoverageDb(name);
+    expect((await relatedCoverage(third, new Set(['li-lecheng']), 10)).map((r) => r.article.id)).toContain('direct');
+    expect(await count(third, '\u0000total')).toBe(6);
+    third.close();
   });
 
   it('upgrades a version-1 database keeping every article and deriving the timeline rows', async () => {
