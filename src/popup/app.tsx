@@ -9,7 +9,7 @@ import { ENTITY_KINDS } from '../core/dictionary.ts';
 import { KIND_PLURAL, articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
-import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, readStoredDictionary, send, sendToTab } from '../platform/browser.ts';
+import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
 import { httpUrl } from '../core/urls.ts';
 import { relatedTo, timelineOf } from '../ui/coverage-reads.ts';
@@ -77,9 +77,11 @@ function markRelatedShown(el: HTMLElement | null): void {
 export function App() {
   const [target, setTarget] = useState<Target | null | undefined>(undefined);
   const [entities, setEntities] = useState<PageEntity[] | null>(null);
+  // A related item's shared entities are all on this page: their names come with the page's entities
+  // (the popup never reads the whole stored dictionary, which may hold 100,000 entities).
+  const names = new Map((entities ?? []).map((e) => [e.id, e.name]));
   const [pageError, setPageError] = useState<string | null>(null);
   const [related, setRelated] = useState<RelatedItem[] | null>(null);
-  const [names, setNames] = useState<Map<string, string>>(new Map());
   const [chosen, setChosen] = useState<PageEntity | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
   const [timelineTotal, setTimelineTotal] = useState(0);
@@ -94,9 +96,6 @@ export function App() {
       setSiteAccess(await browser.permissions.contains(SITE_ACCESS));
       const t = await findTarget();
       setTarget(t);
-      // The names from the dictionary the browser keeps in storage; the background only if it has written none yet.
-      const dict = (await readStoredDictionary())?.compiled ?? (await send({ type: 'dictionary/get' }));
-      setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
       if (t?.site) setPaused((await readPausedSites()).includes(t.site));
       setAutoSave((await readSettings()).autoSave);
     })();

@@ -88,6 +88,10 @@ for (const [name, launch, available] of [
       expect(ids[0]).toBe('seed:000_b59495321f63a4de.txt');
       expect(ids).toContain('seed:001_40d93fe09706aa0e.txt');
       expect(view.related.find((r) => r.id === 'seed:001_40d93fe09706aa0e.txt')!.text).toContain('Li Lecheng');
+      // Shared entities by their names (from the page's entities), never by their ids.
+      const shares = await popup.evaluate(() => document.querySelector('li[data-article="seed:001_40d93fe09706aa0e.txt"] .shared')?.textContent ?? '', null);
+      expect(shares).toContain('Li Lecheng');
+      expect(shares).not.toContain('li-lecheng');
       const jpost = view.related.filter((r) => r.id === 'seed:002_b228551385b2fdae.txt' || r.id === 'seed:004_4a5dc0fe6889a212.txt');
       expect(jpost).toHaveLength(1);
       expect(jpost[0].text).toContain('stored 2×');
