@@ -14,11 +14,15 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-/** Removes scripts, so a saved page is static and makes no requests of its own. */
+/** Removes scripts (inline event handlers too), so a saved page is static and makes no requests of its own. */
 export function stripScripts(html: string): string {
-  return html
-    .replace(/<script\b[\s\S]*?<\/script\s*>/gi, '')
-    .replace(/<script\b[^>]*\/>/gi, '')
+  let out = html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, '').replace(/<script\b[^>]*\/>/gi, '');
+  // One handler per tag goes in each pass.
+  for (let before = ''; before !== out;) {
+    before = out;
+    out = out.replace(/(<[a-z][^<>]*?)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi, '$1');
+  }
+  return out
     .replace(/<meta[^>]+http-equiv=["']?refresh[^>]*>/gi, '');
 }
 

@@ -1,0 +1,70 @@
+/**
+ * All the JavaScript a page's renderer main thread runs while `work` goes on, read from a
+ * DevTools trace: script evaluation and compilation, callbacks, microtasks, timers and garbage
+ * collection, the time of overlapping events counted once.
+ *
+ * Why not DevTools' ScriptDuration metric: it leaves out most of a content script's work. The
+ * script's first evaluation is in it, but not what runs after its first await (the callbacks of
+ * the extension API, where the scan happens), so it reported a page of 500,000 characters costing
+ * the extension no more than a page of 50.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+
+const SCRIPT_EVENTS = new Set([
+  'EvaluateScript', 'FunctionCall', 'RunMicrotasks', 'TimerFire', 'FireAnimationFrame', 'FireIdleCallback',
+  'v8.compile', 'v8.compileModule', 'v8.evaluateModule', 'v8.run', 'v8.callFunction',
+]);
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string; beginData?: { url?: string } };
+}
+
+/** Runs `work` (which loads `urlPart` in `page`) under a trace; returns its result and the main thread's script milliseconds. */
+export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T; scriptMs: number }> {
+  const cdp = await context.newCDPSession(page);
+  const complete = new Promise<string>((resolve) => cdp.on('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,v8,__metadata', transferMode: 'ReturnAsStream' });
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    await cdp.send('Tracing.end');
+  }
+  const stream = await complete;
+  let data = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    data += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  await cdp.detach();
+  const parsed = JSON.parse(data) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  return { result, scriptMs: scriptMs(events, urlPart) };
+}
+
+/** The union of script events' time on the main thread of the renderer that parsed `urlPart`. */
+function scriptMs(events: readonly TraceEvent[], urlPart: string): number {
+  const pids = new Set(events.filter((e) => e.name === 'ParseHTML' && (e.args?.beginData?.url ?? '').includes(urlPart)).map((e) => e.pid));
+  if (pids.size === 0) throw new Error(`the trace holds no renderer that parsed ${urlPart}`);
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
+  const spans = events
+    .filter((e) => e.ph === 'X' && e.dur !== undefined && SCRIPT_EVENTS.has(e.name) && mainThreads.has(`${e.pid}:${e.tid}`))
+    .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [from, to] of spans) {
+    if (from >= end) total += to - from;
+    else if (to > end) total += to - end;
+    end = Math.max(end, to);
+  }
+  return total / 1000;
+}
