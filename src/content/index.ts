@@ -13,8 +13,8 @@ import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dic
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { RescanScheduler } from '../page/rescan-scheduler.ts';
 import {
-  browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSaveHint, readPausedSites,
-  readStoredDictionary, send,
+  browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSaveHint, readPageStart,
+  readStoredDictionary, send, type Browser, type PageStart,
 } from '../platform/browser.ts';
 import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
@@ -86,7 +86,7 @@ class ContentSession {
       this.layer?.restoreRegistry();
     }, ORPHAN_CHECK_MS);
     signal.addEventListener('abort', () => clearInterval(orphanCheck));
-    const onMessage = (message: unknown, sender: browser.Runtime.MessageSender) => {
+    const onMessage = (message: unknown, sender: Browser.Runtime.MessageSender) => {
       // Only the extension's own pages ask a page about itself (an extension page open in a tab
       // has a sender.tab in Firefox, so the origin is what tells).
       if (sender.id !== browser.runtime.id || (sender.tab && !(sender.url ?? '').startsWith(extensionOrigin()))) return undefined;
@@ -101,14 +101,17 @@ class ContentSession {
     signal.addEventListener('abort', unsubscribe);
     // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
     signal.addEventListener('abort', onDictionaryChanged((d) => this.replaceDictionary(d.compiled)));
-    if ((await readPausedSites()).includes(site)) return;
-    await this.resume();
+    const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
+    if (first.pausedSites.includes(site)) return;
+    await this.resume(first);
   }
 
-  private async resume(): Promise<void> {
+  /** Starts highlighting; `first` is what the page read from storage when it loaded (null when the reader resumes a paused site). */
+  private async resume(first: PageStart | null = null): Promise<void> {
     if (this.stopped || this.highlighter) return;
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
-    const compiled = (await readStoredDictionary())?.compiled ?? (await send({ type: 'dictionary/get' }));
+    const stored = first ? first.dictionary : await readStoredDictionary();
+    const compiled = stored?.compiled ?? (await send({ type: 'dictionary/get' }));
     if (this.stopped || this.highlighter) return;
     this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ui.element);
     this.layer = new SavedHighlightLayer(document, () => this.ui.element);
@@ -117,14 +120,14 @@ class ContentSession {
       // Wake the background only when the reader turned automatic saving on and the page names
       // enough; the background checks the setting again and acts on the sender's tab only.
       if (matches > 0) {
-        void readAutoSaveHint()
+        void (first ? Promise.resolve(first.autoSaveHint) : readAutoSaveHint())
           .then((atLeast) => (atLeast > 0 && matches >= atLeast ? send({ type: 'coverage/autosave', mentions: matches }) : null))
           .catch(() => undefined);
       }
     }
     this.observe();
     this.listen();
-    await this.loadHighlights();
+    await this.loadHighlights(first?.hasHighlights);
   }
 
   /** Paints the page again with a changed dictionary. */
@@ -173,10 +176,10 @@ class ContentSession {
   }
 
   /** Reads this page's saved highlights and anchors them; opens one if the highlights page asked to. */
-  private async loadHighlights(): Promise<void> {
+  private async loadHighlights(known?: boolean): Promise<void> {
     // The page index in local storage answers for most pages, which have none, without waking the background.
     const key = pageKey(location.href, this.declaredCanonical());
-    if (key === null || !(await pageHasHighlights(key))) {
+    if (key === null || !(known ?? (await pageHasHighlights(key)))) {
       this.highlightSource = null;
       this.layer?.setAll([]);
       return;

@@ -79,6 +79,8 @@ export class SavedHighlightLayer {
   setAll(records: readonly SavedHighlight[]): AnchorStats {
     this.clearPaint();
     this.placed = new Map(records.map((r) => [r.id, { record: r, range: null }]));
+    // Most pages have none: reading and preparing the page's text for nothing would cost a page as much as scanning it.
+    if (this.placed.size === 0) return { highlights: 0, found: 0, textLength: 0, ms: 0 };
     return this.anchor([...this.placed.values()]);
   }
 

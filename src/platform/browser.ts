@@ -1,14 +1,21 @@
 /**
  * The one module that touches the WebExtension API. Everything else asks it, so the browser
- * differences and the polyfill stay in one place.
+ * differences stay in one place.
  */
-import browser from 'webextension-polyfill';
+import type Browser from 'webextension-polyfill';
 import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
 import type { CompiledDictionary } from '../core/dictionary.ts';
 import type { Settings } from '../background/settings-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 
-export { browser };
+/**
+ * The promise-based `browser` namespace, which Firefox and Chrome from 148 (the manifest's
+ * minimum) provide themselves. No polyfill: where the browser has the namespace the polyfill
+ * does nothing, and bundling it still cost every page its parsing plus a copy of the namespace's
+ * properties, which made Chrome set up every API binding on each page load.
+ */
+export const browser = (globalThis as unknown as { browser: Browser.Browser }).browser;
+export type { Browser };
 
 /** Sends one typed request to the background and returns its typed reply. */
 export async function send<K extends MessageType>(request: Request<K>): Promise<MessageMap[K]['response']> {
@@ -41,14 +48,16 @@ export function extensionAlive(): boolean {
 export const PAUSED_SITES_KEY = 'pausedSites';
 
 export async function readPausedSites(): Promise<string[]> {
-  const got = await browser.storage.local.get(PAUSED_SITES_KEY);
-  const list = got[PAUSED_SITES_KEY];
+  return pausedSitesOf((await browser.storage.local.get(PAUSED_SITES_KEY))[PAUSED_SITES_KEY]);
+}
+
+function pausedSitesOf(list: unknown): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
 }
 
 /** Calls `listener` whenever the paused-site list changes; returns the unsubscribe function. */
 export function onPausedSitesChanged(listener: (sites: string[]) => void): () => void {
-  const handler = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
+  const handler = (changes: Record<string, Browser.Storage.StorageChange>, area: string): void => {
     if (area !== 'local' || !(PAUSED_SITES_KEY in changes)) return;
     const v: unknown = changes[PAUSED_SITES_KEY].newValue;
     listener(Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
@@ -75,7 +84,10 @@ export async function readReader(): Promise<{ id: string; name: string }> {
 export const AUTO_SAVE_HINT_KEY = 'autoSaveAt';
 
 export async function readAutoSaveHint(): Promise<number> {
-  const v: unknown = (await browser.storage.local.get(AUTO_SAVE_HINT_KEY))[AUTO_SAVE_HINT_KEY];
+  return autoSaveHintOf((await browser.storage.local.get(AUTO_SAVE_HINT_KEY))[AUTO_SAVE_HINT_KEY]);
+}
+
+function autoSaveHintOf(v: unknown): number {
   return typeof v === 'number' && v > 0 ? v : 0;
 }
 
@@ -92,9 +104,14 @@ export interface PageIndex {
 }
 
 export async function pageHasHighlights(key: string): Promise<boolean> {
-  const v = (await browser.storage.local.get(PAGE_INDEX_KEY))[PAGE_INDEX_KEY] as PageIndex | undefined;
-  if (!v || typeof v.salt !== 'string' || typeof v.pages !== 'object' || v.pages === null) return false;
-  return Object.hasOwn(v.pages, pageIndexHash(v.salt, key));
+  return indexHasPage((await browser.storage.local.get(PAGE_INDEX_KEY))[PAGE_INDEX_KEY], key);
+}
+
+/** Whether a page index (as read from storage, unchecked) lists the page `key`. */
+function indexHasPage(v: unknown, key: string): boolean {
+  const index = v as PageIndex | undefined;
+  if (!index || typeof index.salt !== 'string' || typeof index.pages !== 'object' || index.pages === null) return false;
+  return Object.hasOwn(index.pages, pageIndexHash(index.salt, key));
 }
 
 /**
@@ -111,13 +128,36 @@ export interface StoredDictionary {
 }
 
 export async function readStoredDictionary(): Promise<StoredDictionary | null> {
-  const v = (await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY] as StoredDictionary | undefined;
+  return storedDictionaryOf((await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY]);
+}
+
+function storedDictionaryOf(value: unknown): StoredDictionary | null {
+  const v = value as StoredDictionary | undefined;
   return v && typeof v === 'object' && typeof v.stamp === 'string' && v.compiled?.format === 2 ? v : null;
+}
+
+/** What a page needs from storage to start, read in one round trip to the browser instead of four. */
+export interface PageStart {
+  pausedSites: string[];
+  dictionary: StoredDictionary | null;
+  autoSaveHint: number;
+  /** Whether the page index lists `key` (false for a null key). */
+  hasHighlights: boolean;
+}
+
+export async function readPageStart(key: string | null): Promise<PageStart> {
+  const got = await browser.storage.local.get([PAUSED_SITES_KEY, DICTIONARY_KEY, AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY]);
+  return {
+    pausedSites: pausedSitesOf(got[PAUSED_SITES_KEY]),
+    dictionary: storedDictionaryOf(got[DICTIONARY_KEY]),
+    autoSaveHint: autoSaveHintOf(got[AUTO_SAVE_HINT_KEY]),
+    hasHighlights: key !== null && indexHasPage(got[PAGE_INDEX_KEY], key),
+  };
 }
 
 /** Calls `listener` with the new dictionary whenever the background writes one. */
 export function onDictionaryChanged(listener: (d: StoredDictionary) => void): () => void {
-  const handler = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
+  const handler = (changes: Record<string, Browser.Storage.StorageChange>, area: string): void => {
     if (area !== 'local' || !(DICTIONARY_KEY in changes)) return;
     const v = changes[DICTIONARY_KEY].newValue as StoredDictionary | undefined;
     if (v && v.compiled?.format === 2) listener(v);
