@@ -14,7 +14,8 @@ import { contentScriptPlugin } from './src/build/vite-content-script-plugin.ts';
 export const GECKO_ID = 'newsgloss@newsgloss.app';
 
 function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
-  if (browser === 'chrome') return baseManifest as ManifestV3Export;
+  // Chrome from 148 has the promise-based `browser` namespace the extension uses without a polyfill.
+  if (browser === 'chrome') return { ...baseManifest, minimum_chrome_version: '148' } as ManifestV3Export;
   const { background, ...rest } = baseManifest;
   return {
     ...rest,

@@ -7,6 +7,7 @@ import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictio
 import {
   AUTO_SAVE_HINT_KEY, DICTIONARY_KEY, PAGE_INDEX_KEY, browser, extensionOrigin, readStoredDictionary, sendToTab,
   type PageIndex, type StoredDictionary,
+  type Browser,
 } from '../platform/browser.ts';
 import { enabledEntities, putEntity } from './dictionary-store.ts';
 import { compileTerms } from '../core/compile-terms.ts';
@@ -422,7 +423,7 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
   }
 }
 
-browser.runtime.onMessage.addListener((message: unknown, facts: browser.Runtime.MessageSender) => {
+browser.runtime.onMessage.addListener((message: unknown, facts: Browser.Runtime.MessageSender) => {
   if (facts.id !== browser.runtime.id) return undefined;
   const sender = classifySender(facts, { id: browser.runtime.id, origin: extensionOrigin() });
   if (typeof sender === 'string') return Promise.reject(new Error(sender));
@@ -458,7 +459,7 @@ async function tellTab(tabId: number | undefined, type: 'page/compose' | 'page/n
   if (id !== undefined) await sendToTab(id, { type }).catch(() => undefined);
 }
 
-browser.commands.onCommand.addListener((command: string, tab?: browser.Tabs.Tab) => {
+browser.commands.onCommand.addListener((command: string, tab?: Browser.Tabs.Tab) => {
   if (command === COMPOSE_COMMAND) void tellTab(tab?.id, 'page/compose');
   if (command === NEXT_COMMAND) void tellTab(tab?.id, 'page/next-highlight');
 });
