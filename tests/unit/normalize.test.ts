@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalize, normalizeText } from '../../src/core/normalize.ts';
+import { FOLDED, FOLD_FLAGS, generalFold, normalize, normalizeText } from '../../src/core/normalize.ts';
 
 describe('normalize', () => {
   it('folds accents and case', () => {
@@ -31,5 +31,8 @@ describe('normalize', () => {
     }
     expect(n.upper[0]).toBe(true);
     expect(n.upper[1]).toBe(false);
+  });
+  it('folds ASCII by its fast path exactly as the general path does', () => {
+    for (let c = 0; c < 128; c++) expect({ c, out: FOLDED[c], flags: FOLD_FLAGS[c] }).toEqual({ c, ...generalFold(c) });
   });
 });
