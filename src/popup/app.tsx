@@ -97,9 +97,16 @@ export function App() {
       const t = await findTarget();
       setTarget(t);
       if (t?.site) setPaused((await readPausedSites()).includes(t.site));
-      setAutoSave((await readSettings()).autoSave);
     })();
   }, []);
+
+  // The automatic-saving switch is kept by the background: asked for once related coverage is on
+  // screen (or there is none to show), so a stopped worker starting up does not compete with it.
+  const coverageSettled = related !== null || target === null;
+  useEffect(() => {
+    if (!coverageSettled) return;
+    void readSettings().then((s) => setAutoSave(s.autoSave)).catch(() => undefined);
+  }, [coverageSettled]);
 
   useEffect(() => {
     if (!target) return;

@@ -139,6 +139,11 @@ for (const [name, launch, available] of [
       await tab.goto(seedUrl);
       const popup = await popupFor(seedUrl);
       await until(popup, (v) => v.busy === 'false');
+      // The switch comes from the background once related coverage is on screen.
+      const switchDeadline = Date.now() + 10_000;
+      while (!(await popup.evaluate(() => document.querySelector('input[name="auto-save"]') !== null, null)) && Date.now() < switchDeadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const stored = () =>
         popup.evaluate(
           () =>
