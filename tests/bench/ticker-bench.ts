@@ -1,7 +1,7 @@
 /**
  * Ticker benchmark in real Chromium (figures, not a timed test): a seed article with a live
- * ticker that rewrites a line naming entities 16 times a second. Measured from outside, with
- * DevTools' ScriptDuration over WINDOW_S seconds, with the extension and without it (the page's
+ * ticker that rewrites a line naming entities 16 times a second. Measured from outside, with the
+ * main thread's script time from a DevTools trace (trace-script.ts) over WINDOW_S seconds, with the extension and without it (the page's
  * own ticker script runs in both): the difference is what following the ticker costs us, as a
  * share of one core. Target: at most 1%.
  */
@@ -14,6 +14,7 @@ import { CHROME_BUILD, CHROMIUM_PATH, SEEDS_DIR } from '../support/paths.ts';
 import { seedPageHtml } from '../support/seed-pages.ts';
 import { startServer } from '../support/server.ts';
 import { step } from './step-limit.ts';
+import { traceScript } from './trace-script.ts';
 import { median } from './figures.ts';
 
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
@@ -36,12 +37,7 @@ async function scriptSeconds(context: BrowserContext, url: string, withExtension
   }
   // Let the first scan and the backoff settle, then measure a steady window.
   await page.waitForTimeout(3000);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const read = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')!.value;
-  const before = await read();
-  await page.waitForTimeout(WINDOW_S * 1000);
-  const after = await read();
+  const { scriptMs } = await traceScript(context, page, url, () => page.waitForTimeout(WINDOW_S * 1000));
   if (withExtension) {
     // The ticker's line is highlighted: the extension followed it.
     // (Each rewrite replaces the line's text, so its paint lasts until the next: watch frames for it.)
@@ -57,9 +53,8 @@ async function scriptSeconds(context: BrowserContext, url: string, withExtension
     })`) as boolean;
     if (!painted) throw new Error('the ticker line was not highlighted: the measurement would not show the work');
   }
-  await cdp.detach();
   await page.close();
-  return after - before;
+  return scriptMs / 1000;
 }
 
 async function launch(withExtension: boolean): Promise<{ context: BrowserContext; profile: string }> {

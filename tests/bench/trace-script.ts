@@ -22,10 +22,10 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string; beginData?: { url?: string } };
+  args?: { name?: string; beginData?: { url?: string }; data?: { url?: string } };
 }
 
-/** Runs `work` (which loads `urlPart` in `page`) under a trace; returns its result and the main thread's script milliseconds. */
+/** Runs `work` (which loads `urlPart` in `page`, or waits while it runs) under a trace; returns its result and the main thread's script milliseconds. */
 export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T; scriptMs: number }> {
   const cdp = await context.newCDPSession(page);
   const complete = new Promise<string>((resolve) => cdp.on('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
@@ -50,10 +50,10 @@ export async function traceScript<T>(context: BrowserContext, page: Page, urlPar
   return { result, scriptMs: scriptMs(events, urlPart) };
 }
 
-/** The union of script events' time on the main thread of the renderer that parsed `urlPart`. */
+/** The union of script events' time on the main thread of the renderer that parsed `urlPart` or ran its script. */
 function scriptMs(events: readonly TraceEvent[], urlPart: string): number {
-  const pids = new Set(events.filter((e) => e.name === 'ParseHTML' && (e.args?.beginData?.url ?? '').includes(urlPart)).map((e) => e.pid));
-  if (pids.size === 0) throw new Error(`the trace holds no renderer that parsed ${urlPart}`);
+  const pids = new Set(events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(urlPart)).map((e) => e.pid));
+  if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${urlPart}`);
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
   const spans = events
     .filter((e) => e.ph === 'X' && e.dur !== undefined && SCRIPT_EVENTS.has(e.name) && mainThreads.has(`${e.pid}:${e.tid}`))
