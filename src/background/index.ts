@@ -23,7 +23,7 @@ import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleReco
 import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
-import { httpUrl } from '../core/urls.ts';
+import { coverageUrl, httpUrl } from '../core/urls.ts';
 import { EXTRACT_GLOBAL, EXTRACT_SCRIPT_FILE } from '../content/script-files.ts';
 import { classifySender, refusal, speaksFor, type Sender } from './senders.ts';
 
@@ -324,10 +324,12 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
       const { signature: _signature, ...article } = found;
       return article;
     }
-    case 'coverage/open':
-      if (!(await entityById(request.entity))) return { opened: false };
-      await browser.tabs.create({ url: browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(request.entity)}`) });
+    case 'coverage/open': {
+      const entity = await entityById(request.entity);
+      if (!entity) return { opened: false };
+      await browser.tabs.create({ url: browser.runtime.getURL(coverageUrl(entity.id, entity.name)) });
       return { opened: true };
+    }
     case 'coverage/autosave': {
       const setting = (await settings()).autoSave;
       if (!setting.enabled || request.mentions < setting.minMentions) return { saved: false };

@@ -29,3 +29,8 @@ export function sameOrigin(a: string, b: string): boolean {
   const oa = originOf(a);
   return oa !== null && oa === originOf(b);
 }
+
+/** The coverage page of an entity, relative to the extension's root; the name rides along so the page need not ask the background for it. */
+export function coverageUrl(entityId: string, name: string): string {
+  return `src/coverage/index.html?entity=${encodeURIComponent(entityId)}&name=${encodeURIComponent(name)}`;
+}

@@ -9,7 +9,7 @@ import { loadDictionary, type CompiledDictionary } from '../core/dictionary.ts';
 import type { TimelineItem } from '../messages.ts';
 import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
-import { send } from '../platform/browser.ts';
+import { readStoredDictionary, send } from '../platform/browser.ts';
 import { httpUrl } from '../core/urls.ts';
 import { timelineOf } from '../ui/coverage-reads.ts';
 
@@ -19,14 +19,14 @@ function ready(): void {
   document.getElementById('app')?.setAttribute('aria-busy', 'false');
 }
 
-function Timeline({ entity }: { entity: string }) {
-  const [name, setName] = useState(entity);
+function Timeline({ entity, knownName }: { entity: string; knownName: string | null }) {
+  const [name, setName] = useState(knownName ?? entity);
   const [items, setItems] = useState<TimelineItem[] | null>(null);
   const [total, setTotal] = useState(0);
   useEffect(() => {
     void (async () => {
-      const dict = await send({ type: 'dictionary/get' });
-      setName(dict.entities.find((e) => e.id === entity)?.name ?? entity);
+      // The name comes with the address; only an address without it asks the background for the one record.
+      if (!knownName) setName((await send({ type: 'entity/get', id: entity }).catch(() => null))?.entity.name ?? entity);
       const t = await timelineOf(entity, 100_000);
       setItems(t.items);
       setTotal(t.total);
@@ -85,14 +85,18 @@ function Reader({ id }: { id: string }) {
 }
 
 async function loadArticle(id: string) {
-  const [record, dict] = await Promise.all([send({ type: 'coverage/article', id }), send({ type: 'dictionary/get' })]);
+  // The compiled dictionary as pages read it, from storage; the background is asked only before it wrote one.
+  const [record, dict] = await Promise.all([
+    send({ type: 'coverage/article', id }),
+    readStoredDictionary().then((d) => d?.compiled ?? send({ type: 'dictionary/get' })),
+  ]);
   return record ? { record, dict: dict as CompiledDictionary } : null;
 }
 
 function Page() {
   const entity = params.get('entity');
   const article = params.get('article');
-  if (entity) return <Timeline entity={entity} />;
+  if (entity) return <Timeline entity={entity} knownName={params.get('name')} />;
   if (article) return <Reader id={article} />;
   return <p class="error">Nothing to show: this page needs an entity or an article.</p>;
 }

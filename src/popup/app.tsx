@@ -11,7 +11,7 @@ import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
 import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
-import { httpUrl } from '../core/urls.ts';
+import { coverageUrl, httpUrl } from '../core/urls.ts';
 import { relatedTo, timelineOf } from '../ui/coverage-reads.ts';
 
 
@@ -269,7 +269,7 @@ export function App() {
             ))}
           </ol>
           {timeline && timelineTotal > timeline.length && <p class="status">The {timeline.length} earliest of {timelineTotal} articles.</p>}
-          <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/coverage/index.html?entity=${encodeURIComponent(chosen.id)}`))}>
+          <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(coverageUrl(chosen.id, chosen.name)))}>
             All coverage of {chosen.name}
           </button>{' · '}
           <button type="button" class="link" onClick={() => openUrl(browser.runtime.getURL(`src/dictionary/index.html?entity=${encodeURIComponent(chosen.id)}`))}>

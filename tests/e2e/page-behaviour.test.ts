@@ -91,7 +91,7 @@ for (const [name, launch, available] of [
       expect(await page.inUi(readCardTitle, { expected: 'Li Lecheng', timeoutMs: 3000 })).toBe('Li Lecheng');
       const more = await page.inUi(shadowPoint, { selector: '.card button.more', timeoutMs: 2000 });
       await page.click(more!.x, more!.y);
-      const want = `${browser.extensionOrigin}/src/coverage/index.html?entity=li-lecheng`;
+      const want = `${browser.extensionOrigin}/src/coverage/index.html?entity=li-lecheng&name=Li%20Lecheng`;
       const deadline = Date.now() + 5000;
       while (!(await browser.tabUrls()).includes(want) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(await browser.tabUrls(), JSON.stringify(await browser.tabUrls())).toContain(want);
