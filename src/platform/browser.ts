@@ -59,8 +59,7 @@ function pausedSitesOf(list: unknown): string[] {
 export function onPausedSitesChanged(listener: (sites: string[]) => void): () => void {
   const handler = (changes: Record<string, Browser.Storage.StorageChange>, area: string): void => {
     if (area !== 'local' || !(PAUSED_SITES_KEY in changes)) return;
-    const v: unknown = changes[PAUSED_SITES_KEY].newValue;
-    listener(Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+    listener(pausedSitesOf(changes[PAUSED_SITES_KEY].newValue));
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
@@ -159,8 +158,8 @@ export async function readPageStart(key: string | null): Promise<PageStart> {
 export function onDictionaryChanged(listener: (d: StoredDictionary) => void): () => void {
   const handler = (changes: Record<string, Browser.Storage.StorageChange>, area: string): void => {
     if (area !== 'local' || !(DICTIONARY_KEY in changes)) return;
-    const v = changes[DICTIONARY_KEY].newValue as StoredDictionary | undefined;
-    if (v && v.compiled?.format === 2) listener(v);
+    const v = storedDictionaryOf(changes[DICTIONARY_KEY].newValue);
+    if (v) listener(v);
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
