@@ -61,6 +61,8 @@ export interface MessageMap {
   };
   /** Popup → background: stored articles sharing entities with a page, best first (asked only before the seeds are stored: pages read the database themselves). */
   'coverage/related': { request: { entities: string[]; url: string | null }; response: RelatedItem[] };
+  /** Extension page → background: answered once the seed articles are stored (pages then read the database themselves). */
+  'coverage/seeded': { request: Record<never, never>; response: { seeded: true } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
   /** Coverage page → background: one stored article, for reading it inside the extension. */
@@ -166,7 +168,7 @@ export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMess
 export const PAGE_BOUND: ReadonlySet<MessageType> = new Set(['highlights/page', 'highlights/save', 'dictionary/add', 'coverage/autosave']);
 
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
-  'coverage/related', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
+  'coverage/related', 'coverage/seeded', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
   'dictionary/changed', 'settings/get', 'settings/set',
 ]);
@@ -189,6 +191,8 @@ export function parseRequest(message: unknown): AnyRequest | string {
       }
       if (m.url !== null && typeof m.url !== 'string') return 'coverage/related needs a url or null';
       return { type: 'coverage/related', entities: m.entities, url: m.url };
+    case 'coverage/seeded':
+      return { type: 'coverage/seeded' };
     case 'coverage/article':
       if (!isId(m.id)) return 'coverage/article needs an article id';
       return { type: 'coverage/article', id: m.id };

@@ -316,6 +316,9 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
     }
     case 'coverage/related':
       return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
+    case 'coverage/seeded':
+      await coverageDb();
+      return { seeded: true };
     case 'coverage/save':
       return saveTab(request.tabId);
     case 'coverage/article': {

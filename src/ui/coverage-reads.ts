@@ -27,7 +27,10 @@ export async function relatedTo(entities: readonly string[], url: string | null)
 
 /** Up to `limit` stored articles mentioning `entity` by date, and how many there are. */
 export async function timelineOf(entity: string, limit?: number): Promise<{ items: TimelineItem[]; total: number }> {
-  const { rows, total } = await entityTimeline(await database(), entity, limit);
+  const db = await database();
+  // Right after install the background may not have stored the seeds yet: it answers once it has.
+  if ((await db.getAllKeys('articles', undefined, 1)).length === 0) await send({ type: 'coverage/seeded' });
+  const { rows, total } = await entityTimeline(db, entity, limit);
   return {
     total,
     items: rows.map((r): TimelineItem => ({
