@@ -41,7 +41,11 @@ export default defineConfig(({ mode }) => {
       preact(),
       crx({ manifest: manifestFor(browser), browser }),
       contentScriptPlugin(
-        { content: new URL('./src/content/index.ts', import.meta.url).pathname, extract: new URL('./src/content/extract-article.ts', import.meta.url).pathname },
+        {
+          content: new URL('./src/content/index.ts', import.meta.url).pathname,
+          pageUi: new URL('./src/content/page-ui.ts', import.meta.url).pathname,
+          extract: new URL('./src/content/extract-article.ts', import.meta.url).pathname,
+        },
         new URL(`./dist/${browser}/`, import.meta.url).pathname,
       ),
     ],

@@ -54,6 +54,11 @@ export interface TimelineItem {
 export interface MessageMap {
   /** Content script → background: the compiled dictionary to scan pages with. */
   'dictionary/get': { request: Record<never, never>; response: CompiledDictionary };
+  /**
+   * Content script → background: inject page-ui.js (card, note editor, saved-highlight layer) into
+   * the sender's frame; answered once it ran there.
+   */
+  'page-ui/load': { request: Record<never, never>; response: { loaded: true } };
   /** Content script → background: what a hover card shows about one entity, with its seed articles. */
   'entity/get': {
     request: { id: string };
@@ -182,6 +187,8 @@ export function parseRequest(message: unknown): AnyRequest | string {
   switch (m.type) {
     case 'dictionary/get':
       return { type: 'dictionary/get' };
+    case 'page-ui/load':
+      return { type: 'page-ui/load' };
     case 'entity/get':
       if (!isId(m.id)) return 'entity/get needs a string id';
       return { type: 'entity/get', id: m.id };

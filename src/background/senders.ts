@@ -18,7 +18,7 @@ export interface SenderFacts {
 export type Sender =
   | { kind: 'extension' }
   | { kind: 'page'; url: string; origin: string; tabId: number }
-  | { kind: 'frame' };
+  | { kind: 'frame'; tabId: number; frameId: number };
 
 /** This extension as the rules see it. */
 export interface Self {
@@ -36,7 +36,7 @@ export function classifySender(sender: SenderFacts, self: Self): Sender | string
   const origin = originOf(url);
   if (origin === null) return 'the sender is not an http(s) page';
   if (sender.tab?.id === undefined) return 'the sender is in no tab';
-  if (sender.frameId !== 0 && sender.frameId !== undefined) return { kind: 'frame' };
+  if (sender.frameId !== 0 && sender.frameId !== undefined) return { kind: 'frame', tabId: sender.tab.id, frameId: sender.frameId };
   return { kind: 'page', url, origin, tabId: sender.tab.id };
 }
 
@@ -45,6 +45,7 @@ export function refusal(sender: Sender, type: MessageType): string | null {
   if (PRIVILEGED.has(type) && sender.kind !== 'extension') return `${type} is only for the extension's own pages`;
   if (PAGE_BOUND.has(type) && sender.kind !== 'page') return `${type} is only for a page's top frame`;
   if (sender.kind === 'frame' && (type === 'highlights/update' || type === 'highlights/delete')) return `${type} is not for frames`;
+  if (type === 'page-ui/load' && sender.kind === 'extension') return `${type} is only for a page's content script`;
   return null;
 }
 

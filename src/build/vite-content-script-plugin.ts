@@ -1,14 +1,15 @@
 /**
- * Vite plugin: builds the content script and the article extractor as classic scripts and points
+ * Vite plugin: builds the content script, its reader-facing part and the article extractor as classic scripts and points
  * the built manifest at the content script. The bundler's own way (a loader that imports module
  * chunks) needs those chunks listed as web-accessible resources, which lets any page detect the
  * extension and its exact build by loading them; single classic files need nothing web-accessible
- * (the background injects the extractor with scripting.executeScript when a reader saves).
+ * (the background injects the extractor with scripting.executeScript when a reader saves, and the
+ * reader-facing part when the content script first needs it).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'vite';
-import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE } from '../content/script-files.ts';
+import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE } from '../content/script-files.ts';
 
 
 interface BuiltManifest {
@@ -16,13 +17,13 @@ interface BuiltManifest {
   web_accessible_resources?: { resources: string[] }[];
 }
 
-export function contentScriptPlugin(entries: { content: string; extract: string }, outDir: string): Plugin {
+export function contentScriptPlugin(entries: { content: string; pageUi: string; extract: string }, outDir: string): Plugin {
   return {
     name: 'newsgloss-content-script',
     apply: 'build',
     enforce: 'post',
     async closeBundle() {
-      for (const [entry, file] of [[entries.content, CONTENT_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]]) {
+      for (const [entry, file] of [[entries.content, CONTENT_SCRIPT_FILE], [entries.pageUi, PAGE_UI_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]]) {
         await build({
           configFile: false,
           logLevel: 'warn',

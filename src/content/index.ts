@@ -20,12 +20,13 @@ import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
-import { describeText, unitsToCodePoints } from '../core/anchoring.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
-import { SavedHighlightLayer, type PlacedHighlight } from '../page/saved-layer.ts';
-import { EntityCard } from './card.ts';
-import { NotePanel, type NoteDraft } from './note-panel.ts';
-import { UiHost } from './ui-host.ts';
+import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
+import type { EntityCard } from './card.ts';
+import type { NoteDraft, NotePanel } from './note-panel.ts';
+import type { PageUi } from './page-ui.ts';
+import { PAGE_UI_GLOBAL } from './script-files.ts';
+import type { UiHost } from './ui-host.ts';
 
 /**
  * How often an instance checks that its extension is still there (a property read, which wakes
@@ -44,13 +45,13 @@ const MAX_NAME_SELECTION = 120;
 class ContentSession {
   private readonly abort = new AbortController();
   private highlighter: PageHighlighter | null = null;
-  private readonly ui = new UiHost(document);
-  private readonly card = new EntityCard(
-    document, this.ui,
-    (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined),
-    (entity) => void send({ type: 'dictionary/open', entity }).catch(() => undefined),
-  );
-  private readonly notes = new NotePanel(document, this.ui);
+  /** page-ui.js, asked for on first need (see loadUi); until then no card, editor or layer exists. */
+  private uiLoading: Promise<PageUi> | null = null;
+  private uiParts: PageUi | null = null;
+  private host: UiHost | null = null;
+  private card: EntityCard | null = null;
+  private notes: NotePanel | null = null;
+  /** Made when the page has saved highlights or the reader saves one. */
   private layer: SavedHighlightLayer | null = null;
   private highlightSource: string | null = null;
   private retryTimer = 0;
@@ -65,7 +66,7 @@ class ContentSession {
     (roots) => this.highlighter?.scan(roots),
     () => this.beforeRescan(),
     (node) => {
-      const host = this.ui.element;
+      const host = this.ownElement();
       return host !== null && (node === host || host.contains(node));
     },
   );
@@ -76,6 +77,49 @@ class ContentSession {
   private stopped = false;
   /** The address the page's saved highlights and entity context were read for. */
   private pageUrl = location.href;
+
+  /** The extension's one element on the page, once its UI exists (the text walkers skip it). */
+  private ownElement(): HTMLElement | null {
+    return this.host?.element ?? null;
+  }
+
+  private get editing(): boolean {
+    return this.notes?.isEditing ?? false;
+  }
+
+  /**
+   * Has the background inject page-ui.js into this frame (once per page) and makes the card and
+   * the note panel. It runs in this script's isolated world, so the page never sees its classes.
+   */
+  private loadUi(): Promise<PageUi> {
+    this.uiLoading ??= (async () => {
+      await send({ type: 'page-ui/load' });
+      const parts = (globalThis as unknown as Record<string, PageUi | undefined>)[PAGE_UI_GLOBAL];
+      if (!parts) throw new Error('the page UI did not load');
+      if (!this.uiParts && !this.stopped) {
+        const host = new parts.UiHost(document);
+        this.card = new parts.EntityCard(
+          document, host,
+          (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined),
+          (entity) => void send({ type: 'dictionary/open', entity }).catch(() => undefined),
+        );
+        this.notes = new parts.NotePanel(document, host);
+        this.host = host;
+        this.uiParts = parts;
+      }
+      return parts;
+    })();
+    this.uiLoading.catch(() => (this.uiLoading = null));
+    return this.uiLoading;
+  }
+
+  /** The saved-highlight layer, made (with the UI) on first need. */
+  private async ensureLayer(): Promise<SavedHighlightLayer | null> {
+    const parts = await this.loadUi();
+    if (this.stopped || !this.highlighter) return null;
+    this.layer ??= new parts.SavedHighlightLayer(document, () => this.ownElement());
+    return this.layer;
+  }
 
   async start(): Promise<void> {
     const { signal } = this.abort;
@@ -113,8 +157,7 @@ class ContentSession {
     const stored = first ? first.dictionary : await readStoredDictionary();
     const compiled = stored?.compiled ?? (await send({ type: 'dictionary/get' }));
     if (this.stopped || this.highlighter) return;
-    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ui.element);
-    this.layer = new SavedHighlightLayer(document, () => this.ui.element);
+    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ownElement());
     if (document.body) {
       const { matches } = this.highlighter.scan();
       // Wake the background only when the reader turned automatic saving on and the page names
@@ -134,9 +177,9 @@ class ContentSession {
   private replaceDictionary(compiled: CompiledDictionary): void {
     if (this.stopped || !this.highlighter) return;
     this.highlighter.destroy();
-    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ui.element);
+    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ownElement());
     this.records.clear();
-    this.card.hide();
+    this.card?.hide();
     if (document.body) this.highlighter.scan();
   }
 
@@ -152,9 +195,11 @@ class ContentSession {
 
   /** Opens the "Add to dictionary" form for the selected name. */
   private composeEntity(range: Range): void {
+    const notes = this.notes;
+    if (!notes) return;
     const sentence = this.sentenceAround(range);
-    this.card.hide();
-    this.notes.addEntity(range.toString(), range.getBoundingClientRect(), async ({ name, kind }) => {
+    this.card?.hide();
+    notes.addEntity(range.toString(), range.getBoundingClientRect(), async ({ name, kind }) => {
       const meta = (selector: string) => document.querySelector<HTMLMetaElement>(selector)?.content?.trim() || null;
       const reply = await send({
         type: 'dictionary/add', name, kind: kind as EntityKind, sentence, title: document.title.slice(0, 2000),
@@ -184,11 +229,14 @@ class ContentSession {
       this.layer?.setAll([]);
       return;
     }
-    const { source, highlights, reveal } = await send({ type: 'highlights/page', canonical: this.declaredCanonical() });
-    if (this.stopped || !this.layer) return;
+    const [{ source, highlights, reveal }, layer] = await Promise.all([
+      send({ type: 'highlights/page', canonical: this.declaredCanonical() }),
+      this.ensureLayer(),
+    ]);
+    if (this.stopped || !layer || layer !== this.layer) return;
     this.highlightSource = source;
     this.retries = 0;
-    this.layer.setAll(highlights);
+    layer.setAll(highlights);
     if (reveal) this.revealHighlight(reveal);
   }
 
@@ -203,9 +251,11 @@ class ContentSession {
   }
 
   private openNote(placed: PlacedHighlight, focus: boolean): void {
-    if (!placed.range || this.notes.isEditing) return;
-    this.card.hide();
-    this.notes.view(placed.record, placed.range.getBoundingClientRect(), focus, {
+    // A placed highlight means the layer, and with it the UI, exists.
+    const notes = this.notes;
+    if (!placed.range || !notes || notes.isEditing) return;
+    this.card?.hide();
+    notes.view(placed.record, placed.range.getBoundingClientRect(), focus, {
       edit: () => this.editHighlight(placed),
       remove: async () => {
         const { deleted } = await send({ type: 'highlights/delete', id: placed.record.id });
@@ -216,7 +266,7 @@ class ContentSession {
 
   private editHighlight(placed: PlacedHighlight): void {
     if (!placed.range) return;
-    this.notes.edit(placed.record.quote.exact, placed.record, placed.range.getBoundingClientRect(), async (draft) => {
+    this.notes?.edit(placed.record.quote.exact, placed.record, placed.range.getBoundingClientRect(), async (draft) => {
       const updated = await send({ type: 'highlights/update', id: placed.record.id, edit: draft });
       if (!updated) throw new Error('this highlight is no longer stored');
       this.layer?.update(updated);
@@ -228,7 +278,7 @@ class ContentSession {
     const sel = document.getSelection();
     if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
     const range = sel.getRangeAt(0);
-    const host = this.ui.element;
+    const host = this.ownElement();
     const start = range.startContainer;
     if (host && (host === start || host.contains(start))) return null;
     const el = start.nodeType === Node.ELEMENT_NODE ? (start as Element) : start.parentElement;
@@ -238,16 +288,17 @@ class ContentSession {
   }
 
   /** Opens the editor for the selection (button, shortcut, context menu); on a saved highlight, its note. */
-  private compose(): boolean {
-    if (!this.layer) return false;
+  private async compose(): Promise<boolean> {
+    if (!this.highlighter) return false;
     const range = this.pageSelection()?.cloneRange();
     if (!range) {
       const sel = document.getSelection();
-      const placed = sel?.anchorNode ? this.layer.at(sel.anchorNode, sel.anchorOffset) : undefined;
+      const placed = sel?.anchorNode ? this.layer?.at(sel.anchorNode, sel.anchorOffset) : undefined;
       if (placed) this.openNote(placed, true);
       return placed !== undefined;
     }
-    this.card.hide();
+    if (!(await this.ensureLayer()) || !this.notes) return false;
+    this.card?.hide();
     this.notes.edit(range.toString(), null, range.getBoundingClientRect(), (draft) => this.saveSelection(range, draft));
     return true;
   }
@@ -255,7 +306,9 @@ class ContentSession {
   /** Saves a selection as a highlight: its selectors against the page text, its paragraph, the entities inside it. */
   private async saveSelection(range: Range, draft: NoteDraft): Promise<void> {
     const layer = this.layer;
-    if (!layer) throw new Error('Newsgloss is paused on this site');
+    const parts = this.uiParts;
+    if (!layer || !parts) throw new Error('Newsgloss is paused on this site');
+    const { describeText, unitsToCodePoints } = parts;
     const text = layer.readText();
     const at = text.offsetsOf(range);
     if (!at) throw new Error('the selection holds no text of the page');
@@ -290,17 +343,24 @@ class ContentSession {
   /** Shows or hides the "Save highlight" button as the selection changes (after it settles). */
   private checkSelection(): void {
     clearTimeout(this.selectionTimer);
-    this.selectionTimer = window.setTimeout(() => {
-      // Not while paused on this site (the listeners stay, the layer goes).
-      const range = this.layer ? this.pageSelection() : null;
-      if (!range || this.notes.isEditing) return this.notes.hideSaveButton();
-      const rects = range.getClientRects();
-      const last = rects[rects.length - 1] ?? range.getBoundingClientRect();
-      const name = range.toString().trim();
-      const kept = range.cloneRange();
-      const addEntity = name.length <= MAX_NAME_SELECTION && !/[\n\r]/.test(name) ? () => this.composeEntity(kept) : null;
-      this.notes.showSaveButton(last, () => this.compose(), addEntity);
-    }, 250);
+    this.selectionTimer = window.setTimeout(() => this.offerSelectionActions(), 250);
+  }
+
+  /** The "Save highlight" and "Add to dictionary" buttons for the settled selection (the UI loaded first if needed). */
+  private offerSelectionActions(): void {
+    // Not while paused on this site (the listeners stay, the highlighter goes).
+    const range = this.highlighter ? this.pageSelection() : null;
+    if (!range || this.editing) return this.notes?.hideSaveButton();
+    if (!this.notes) {
+      void this.loadUi().then(() => this.offerSelectionActions(), () => undefined);
+      return;
+    }
+    const rects = range.getClientRects();
+    const last = rects[rects.length - 1] ?? range.getBoundingClientRect();
+    const name = range.toString().trim();
+    const kept = range.cloneRange();
+    const addEntity = name.length <= MAX_NAME_SELECTION && !/[\n\r]/.test(name) ? () => this.composeEntity(kept) : null;
+    this.notes.showSaveButton(last, () => void this.compose(), addEntity);
   }
 
   private scheduleAnchorRetry(): void {
@@ -340,14 +400,14 @@ class ContentSession {
       case 'page/reveal-highlight':
         return { found: this.revealHighlight(request.id) };
       case 'page/compose':
-        return { opened: this.compose() };
+        return { opened: await this.compose() };
       case 'page/next-highlight': {
         const next = this.layer?.nextAfter(this.lastRevealed) ?? null;
         return { found: next !== null && this.revealHighlight(next) };
       }
       case 'page/highlights-changed':
-        if (this.layer) await this.loadHighlights();
-        return { ok: this.layer !== null };
+        if (this.highlighter) await this.loadHighlights();
+        return { ok: this.highlighter !== null };
     }
   }
 
@@ -359,9 +419,9 @@ class ContentSession {
     this.highlighter = null;
     this.layer?.destroy();
     this.layer = null;
-    this.card.hide();
-    this.notes.hide();
-    this.notes.hideSaveButton();
+    this.card?.hide();
+    this.notes?.hide();
+    this.notes?.hideSaveButton();
   }
 
   stop(): void {
@@ -374,15 +434,15 @@ class ContentSession {
     clearTimeout(this.retryTimer);
     clearTimeout(this.selectionTimer);
     cancelAnimationFrame(this.pointerFrame);
-    this.card.destroy();
-    this.notes.destroy();
-    this.ui.destroy();
+    this.card?.destroy();
+    this.notes?.destroy();
+    this.host?.destroy();
   }
 
   /** Watches for content that arrives later; the callback only queues nodes. */
   private observe(): void {
     this.observer = new MutationObserver((mutations) => {
-      const host = this.ui.element;
+      const host = this.ownElement();
       for (const m of mutations) {
         if (host && m.target === document.documentElement && [...m.addedNodes, ...m.removedNodes].every((n) => n === host)) continue;
         if (m.type === 'childList' && m.addedNodes.length) for (const n of m.addedNodes) this.later.add(n);
@@ -405,18 +465,18 @@ class ContentSession {
   private checkNavigation(): boolean {
     if (location.href === this.pageUrl || this.stopped) return false;
     this.pageUrl = location.href;
-    this.card.hide();
-    if (!this.notes.isEditing) this.notes.hide();
-    this.notes.hideSaveButton();
+    this.card?.hide();
+    if (!this.editing) this.notes?.hide();
+    this.notes?.hideSaveButton();
     if (this.highlighter) {
       const dict = this.highlighter.dict;
       this.highlighter.destroy();
-      this.highlighter = new PageHighlighter(dict, document, () => this.ui.element);
+      this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
       this.later.clear();
       if (document.body) this.highlighter.scan();
     }
     this.lastRevealed = null;
-    if (this.layer) void this.loadHighlights().catch(() => undefined);
+    if (this.highlighter) void this.loadHighlights().catch(() => undefined);
     return true;
   }
 
@@ -442,7 +502,7 @@ class ContentSession {
     document.addEventListener('pointermove', (e) => {
       // The page can fire pointer events of its own: only the reader's move opens a card or a note.
       if (!e.isTrusted) return;
-      if (this.ui.contains(e)) {
+      if (this.host?.contains(e)) {
         clearTimeout(this.hideTimer);
         return;
       }
@@ -455,13 +515,13 @@ class ContentSession {
     }, { signal });
     document.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
-      if (this.card.visibleEntity) this.card.hide();
-      if (this.notes.visibleId !== null) this.notes.hide();
-      this.notes.hideSaveButton();
+      if (this.card?.visibleEntity) this.card.hide();
+      if (this.notes && this.notes.visibleId !== null) this.notes.hide();
+      this.notes?.hideSaveButton();
     }, { signal, capture: true });
     window.addEventListener('scroll', () => {
-      this.card.hide();
-      if (!this.notes.isEditing) this.notes.hide();
+      this.card?.hide();
+      if (!this.editing) this.notes?.hide();
     }, opts);
   }
 
@@ -478,13 +538,13 @@ class ContentSession {
     } else if (match) {
       clearTimeout(this.hideTimer);
       this.hideTimer = 0;
-      if (!this.notes.isEditing) this.notes.hide();
+      if (!this.editing) this.notes?.hide();
       void this.openCard(match);
-    } else if ((this.card.visibleEntity || (this.notes.visibleId && !this.notes.isEditing)) && !this.hideTimer) {
+    } else if ((this.card?.visibleEntity || (this.notes?.visibleId && !this.editing)) && !this.hideTimer) {
       this.hideTimer = window.setTimeout(() => {
         this.hideTimer = 0;
-        this.card.hide();
-        if (!this.notes.isEditing) this.notes.hide();
+        this.card?.hide();
+        if (!this.editing) this.notes?.hide();
       }, 300);
     }
   }
@@ -527,8 +587,9 @@ class ContentSession {
       pending = send({ type: 'entity/get', id }).catch(() => null);
       this.records.set(id, pending);
     }
-    const found = await pending;
-    if (!found || this.stopped || !match.range.startContainer.isConnected) return;
+    // The card's code comes with the first hover, fetched beside the record.
+    const [found] = await Promise.all([pending, this.loadUi().catch(() => null)]);
+    if (!found || !this.card || this.stopped || !match.range.startContainer.isConnected) return;
     this.card.show(found.entity, found.articles, match.range.getBoundingClientRect());
   }
 }

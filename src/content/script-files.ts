@@ -11,3 +11,13 @@ export const EXTRACT_SCRIPT_FILE = 'extract.js';
 
 /** Where extract.js leaves its function: in the extension's own world of the page, never the page's. */
 export const EXTRACT_GLOBAL = 'newsglossExtractArticle';
+
+/**
+ * The content script's reader-facing part (hover card, note editor, saved-highlight layer and
+ * anchoring), injected into a frame only when its reader first hovers, selects or has saved
+ * highlights there: a page nobody interacts with never compiles it.
+ */
+export const PAGE_UI_SCRIPT_FILE = 'page-ui.js';
+
+/** Where page-ui.js leaves its parts: in the extension's own world of the page, never the page's. */
+export const PAGE_UI_GLOBAL = 'newsglossPageUi';

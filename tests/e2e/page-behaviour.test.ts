@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.ts';
-import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROME_BUILD, FIREFOX_BUILD, haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
+import { CONTENT_SCRIPT_FILE, PAGE_UI_GLOBAL, PAGE_UI_SCRIPT_FILE } from '../../src/content/script-files.ts';
 import { pointAtHighlight, readCardTitle, readHighlights, waitCardHidden } from '../support/page-probes.ts';
 import { shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -32,9 +35,9 @@ const EXPECTED_RULES = [
   'official: Hashemi',
 ];
 
-for (const [name, launch, available] of [
-  ['chromium', launchChromium, haveChromium],
-  ['firefox', launchFirefox, haveFirefox],
+for (const [name, launch, available, build] of [
+  ['chromium', launchChromium, haveChromium, CHROME_BUILD],
+  ['firefox', launchFirefox, haveFirefox, FIREFOX_BUILD],
 ] as const) {
   describe.skipIf(!available || !haveBuilds)(`the page as a guest house, in ${name}`, () => {
     let browser: TestBrowser;
@@ -95,6 +98,27 @@ for (const [name, launch, available] of [
       const deadline = Date.now() + 5000;
       while (!(await browser.tabUrls()).includes(want) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(await browser.tabUrls(), JSON.stringify(await browser.tabUrls())).toContain(want);
+      await page.close();
+    });
+
+    it('leaves the card and note editor out of the page until the reader first hovers an entity', async () => {
+      // What every page loads holds none of the reader-facing UI; page-ui.js holds it.
+      const content = readFileSync(join(build, CONTENT_SCRIPT_FILE), 'utf8');
+      const pageUi = readFileSync(join(build, PAGE_UI_SCRIPT_FILE), 'utf8');
+      for (const text of ['Save highlight', 'Add to dictionary', 'Delete for good?', '.card {']) {
+        expect(content, text).not.toContain(text);
+        expect(pageUi, text).toContain(text);
+      }
+      const page = await browser.newPage();
+      await page.goto(server.url('/rules.html'));
+      await page.evaluate(readHighlights, 10_000);
+      const loaded = `typeof globalThis[${JSON.stringify(PAGE_UI_GLOBAL)}]`;
+      // Scanned and painted, and the UI's code not in the page's extension world (Chromium shows that world).
+      if (page.inExtensionWorld) expect(await page.inExtensionWorld(loaded)).toBe('undefined');
+      const point = await page.evaluate(pointAtHighlight, 'Li Lecheng');
+      await page.mouseMove(point!.x, point!.y);
+      expect(await page.inUi(readCardTitle, { expected: 'Li Lecheng', timeoutMs: 5000 })).toBe('Li Lecheng');
+      if (page.inExtensionWorld) expect(await page.inExtensionWorld(loaded)).toBe('object');
       await page.close();
     });
 

@@ -34,6 +34,12 @@ export interface TestPage {
   inUi<R, A>(fn: (root: ShadowRoot, arg: A) => R | Promise<R>, arg: A, waitMs?: number): Promise<R | null>;
   /** Runs `fn` in every new document of this tab before the page's own scripts. */
   addInitScript(fn: () => void): Promise<void>;
+  /**
+   * Evaluates an expression in the extension's content-script world of the top frame, which the
+   * page cannot see. Chromium only (DevTools lists isolated worlds; Firefox's remote protocol
+   * does not reach an extension's content-script sandbox).
+   */
+  inExtensionWorld?(expression: string): Promise<unknown>;
   /** Errors thrown by scripts in the page, collected since it opened. */
   errors: string[];
   close(): Promise<void>;
@@ -133,6 +139,23 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
       press: (keys) => page.keyboard.press(keys),
       screenshot: async () => new Uint8Array(await page.screenshot({ type: 'png' })),
       addInitScript: async (fn) => void (await page.addInitScript(fn)),
+      inExtensionWorld: async (expression) => {
+        const cdp = await page.context().newCDPSession(page);
+        try {
+          const worlds: { id: number; origin: string; auxData?: { type?: string; isDefault?: boolean; frameId?: string } }[] = [];
+          cdp.on('Runtime.executionContextCreated', (e) => worlds.push(e.context));
+          // Enabling reports every existing context before it returns.
+          await cdp.send('Runtime.enable');
+          const tree = await cdp.send('Page.getFrameTree');
+          const world = worlds.find((w) => w.origin === extensionOrigin && w.auxData?.type === 'isolated' && w.auxData.frameId === tree.frameTree.frame.id);
+          if (!world) throw new Error('the page has no content-script world of the extension');
+          const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, returnByValue: true });
+          if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+          return result.value;
+        } finally {
+          await cdp.detach().catch(() => undefined);
+        }
+      },
       inUi: (fn, arg, waitMs = 5000) => untilHost(waitMs, async () => {
         // DevTools sees closed shadow roots: find the host's, then call `fn` on it in the page.
         const cdp = await page.context().newCDPSession(page);

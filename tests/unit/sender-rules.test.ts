@@ -62,7 +62,7 @@ describe('classifying senders', () => {
     expect(speaksFor(top, 'https://evil.news.example/other')).toBe(false);
     expect(speaksFor(top, 'javascript:alert(1)')).toBe(false);
     expect(speaksFor({ kind: 'extension' }, 'https://anything.example/')).toBe(true);
-    expect(speaksFor({ kind: 'frame' }, 'https://news.example/a')).toBe(false);
+    expect(speaksFor({ kind: 'frame', tabId: 7, frameId: 2 }, 'https://news.example/a')).toBe(false);
   });
 });
 
