@@ -140,9 +140,15 @@ export interface PageHighlight {
   found: boolean;
 }
 
+export type PageState = 'starting' | 'paused' | 'ready';
+
 export interface PageMessageMap {
-  /** The entities highlighted on the page, with counts. */
-  'page/entities': { request: Record<never, never>; response: { url: string; title: string; entities: PageEntity[] } };
+  /**
+   * The entities highlighted on the page, with counts, and where the page's content script is:
+   * still reading the page, paused on its site, or done (first scan, automatic-saving decision and
+   * saved highlights all settled).
+   */
+  'page/entities': { request: Record<never, never>; response: { url: string; title: string; entities: PageEntity[]; state: PageState } };
   /** Scroll to the next occurrence of an entity and flash it. */
   'page/reveal': { request: { entity: string }; response: { found: boolean } };
   /** The page's saved highlights, each found on the page or not. */

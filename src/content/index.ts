@@ -19,7 +19,7 @@ import {
 import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
 import { splitSentences } from '../core/sentences.ts';
-import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity } from '../messages.ts';
+import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState } from '../messages.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
 import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
 import type { EntityCard } from './card.ts';
@@ -75,6 +75,7 @@ class ContentSession {
   private hideTimer = 0;
   private readonly records = new Map<string, Promise<{ entity: EntityRecord; articles: SeedArticle[] } | null>>();
   private stopped = false;
+  private state: PageState = 'starting';
   /** The address the page's saved highlights and entity context were read for. */
   private pageUrl = location.href;
 
@@ -146,13 +147,17 @@ class ContentSession {
     // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
     signal.addEventListener('abort', onDictionaryChanged((d) => this.replaceDictionary(d.compiled)));
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
-    if (first.pausedSites.includes(site)) return;
+    if (first.pausedSites.includes(site)) {
+      this.state = 'paused';
+      return;
+    }
     await this.resume(first);
   }
 
   /** Starts highlighting; `first` is what the page read from storage when it loaded (null when the reader resumes a paused site). */
   private async resume(first: PageStart | null = null): Promise<void> {
     if (this.stopped || this.highlighter) return;
+    this.state = 'starting';
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
     const compiled = stored?.compiled ?? (await send({ type: 'dictionary/get' }));
@@ -171,6 +176,7 @@ class ContentSession {
     this.observe();
     this.listen();
     await this.loadHighlights(first?.hasHighlights);
+    if (this.highlighter) this.state = 'ready';
   }
 
   /** Paints the page again with a changed dictionary. */
@@ -388,6 +394,7 @@ class ContentSession {
           url: location.href,
           title: document.title,
           entities: [...counts].map(([e, count]): PageEntity => ({ ...entities[e], count })),
+          state: this.state,
         };
       }
       case 'page/reveal':
@@ -412,6 +419,7 @@ class ContentSession {
   }
 
   private pause(): void {
+    this.state = 'paused';
     this.observer?.disconnect();
     this.observer = null;
     this.later.clear();

@@ -69,6 +69,10 @@ async function saveWithRetry(tabId: number, attempts = 3): Promise<{ id: string;
   }
 }
 
+/** How often, and how far apart, the popup asks a page still being read for its entities (about 10 s in all). */
+const PAGE_START_ASKS = 50;
+const PAGE_START_WAIT_MS = 200;
+
 /** Marks, for the benchmark, when the first related item is on screen (User Timing, local only). */
 function markRelatedShown(el: HTMLElement | null): void {
   if (el && performance.getEntriesByName('newsgloss:related-shown').length === 0) performance.mark('newsgloss:related-shown');
@@ -90,6 +94,7 @@ export function App() {
   const [revision, setRevision] = useState(0);
   const [autoSave, setAutoSave] = useState<AutoSaveSetting | null>(null);
   const [siteAccess, setSiteAccess] = useState<boolean | null>(null);
+  const [reading, setReading] = useState(false);
 
   useEffect(() => {
     void (async () => {
@@ -112,7 +117,14 @@ export function App() {
     if (!target) return;
     void (async () => {
       try {
-        const page = await sendToTab(target.tabId, { type: 'page/entities' });
+        let page = await sendToTab(target.tabId, { type: 'page/entities' });
+        // A large page opened a moment ago may still be read: its entities are asked again, not shown as none.
+        for (let asked = 1; page.state === 'starting' && asked < PAGE_START_ASKS; asked++) {
+          setReading(true);
+          await new Promise((r) => setTimeout(r, PAGE_START_WAIT_MS));
+          page = await sendToTab(target.tabId, { type: 'page/entities' });
+        }
+        setReading(false);
         setEntities(page.entities);
         setPageError(null);
         performance.mark('newsgloss:related-query-start');
@@ -229,6 +241,7 @@ export function App() {
       <section aria-labelledby="on-page">
         <h2 id="on-page">On this page</h2>
         {pageError && <p class="error">{pageError}</p>}
+        {reading && <p class="status">Reading this page…</p>}
         {entities && !pageError && groups.length === 0 && <p class="status">{paused ? 'Highlighting is paused on this site.' : 'No known entity on this page.'}</p>}
         {groups.map((g) => (
           <div class={`group kind-${g.kind}`} key={g.kind}>

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROME_BUILD, FIREFOX_BUILD, haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
 import { CONTENT_SCRIPT_FILE, PAGE_UI_GLOBAL, PAGE_UI_SCRIPT_FILE } from '../../src/content/script-files.ts';
-import { pointAtHighlight, readCardTitle, readHighlights, waitCardHidden } from '../support/page-probes.ts';
+import { askTab, pointAtHighlight, readCardTitle, readHighlights, waitCardHidden } from '../support/page-probes.ts';
 import { shadowPoint } from '../support/highlight-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { until } from '../support/wait.ts';
@@ -170,10 +170,14 @@ describe.skipIf(!haveChromium || !haveBuilds)('pausing a site, in chromium', () 
     const count = () => page.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + h.size, 0), null);
     await browser.inBackground!((site: string) => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [site] }), '127.0.0.1');
     expect(await until(count, (n) => n === 0)).toBe(0);
-    // A paused site stays paused on reload.
+    // A paused site stays paused on reload: the page's content script says it has read the setting, and paints nothing.
     await page.goto(server.url('/rules.html'));
-    await new Promise((r) => setTimeout(r, 1000));
+    const ext = await browser.newPage();
+    await ext.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+    const state = () => ext.evaluate(askTab, { url: server.url('/rules.html'), message: { type: 'page/entities' } }) as Promise<{ state: string } | null>;
+    expect((await until(state, (s) => s?.state === 'paused'))?.state).toBe('paused');
     expect(await count()).toBe(0);
+    await ext.close();
     await browser.inBackground!(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [] }), null);
     expect(await until(count, (n) => n === EXPECTED_RULES.length)).toBe(EXPECTED_RULES.length);
     await page.close();

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
-import { waitScanned } from '../support/page-probes.ts';
+import { askTab, waitScanned } from '../support/page-probes.ts';
+import { until as waitFor } from '../support/wait.ts';
 import { loadSeedPages, seedPageHtml } from '../support/seed-pages.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
@@ -163,7 +164,9 @@ for (const [name, launch, available] of [
       const first = await browser.newPage();
       await first.goto(server.url('/auto-story.html'));
       expect(await first.evaluate(waitScanned, 10_000)).toBe(true);
-      await new Promise((r) => setTimeout(r, 1500));
+      // The page has made its automatic-saving decision (it is ready) before nothing stored is believed.
+      const state = () => popup.evaluate(askTab, { url: server.url('/auto-story.html'), message: { type: 'page/entities' } }) as Promise<{ state: string } | null>;
+      expect((await waitFor(state, (s) => s?.state === 'ready'))?.state).toBe('ready');
       expect(await stored()).not.toContain('Automatic story');
       await first.close();
 

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
-import { waitScanned } from '../support/page-probes.ts';
+import { askTab, readHighlights, waitScanned } from '../support/page-probes.ts';
 import { focusedField, panelButtons, panelNote, readSaved, savedPoint, shadowPoint } from '../support/highlight-probes.ts';
 import { openNoteEditor } from '../support/page-actions.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -201,9 +201,19 @@ for (const [name, launch, available] of [
       expect(await until(() => page.evaluate(readSaved, null), (v) => Object.keys(v).length === 0)).toEqual({});
       await page.goto(url);
       expect(await page.evaluate(waitScanned, 10_000)).toBe(true);
+      // The page is ready and no longer knows the deleted highlight, and the late paragraph has been scanned: nothing of it is painted as saved.
+      const ext = await browser.newPage();
+      await ext.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+      const ask = (type: string) => ext.evaluate(askTab, { url, message: { type } }) as Promise<Record<string, unknown> | null>;
+      expect((await until(() => ask('page/entities'), (s) => s?.state === 'ready'))?.state).toBe('ready');
+      // Only the other quote, saved on the same story and absent from this copy, is still known.
+      const known = (await ask('page/highlights'))?.items as { highlight: { quote: { exact: string } }; found: boolean }[];
+      expect(known.map((k) => [k.highlight.quote.exact, k.found])).toEqual([[QUOTE_2, false]]);
       await page.evaluate((html: string) => void (document.getElementById('slot')!.innerHTML = html), P2);
-      await new Promise((r) => setTimeout(r, 1500));
+      const painted = () => page.evaluate(readHighlights, 0).then((h) => h.map((x) => x.text));
+      expect(await until(painted, (t) => t.includes('Sattar Hashemi'))).toContain('Sattar Hashemi');
       expect(await page.evaluate(readSaved, null)).toEqual({});
+      await ext.close();
       expect(page.errors).toEqual([]);
       await page.close();
     });

@@ -87,3 +87,16 @@ export async function waitScanned(timeoutMs: number): Promise<boolean> {
   }
   return false;
 }
+
+/**
+ * Runs in an extension page: sends a page request to the content script of the tab at `url`, as
+ * the popup does; null while no content script there answers yet.
+ */
+export async function askTab(args: { url: string; message: { type: string } }): Promise<unknown> {
+  type Api = { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; sendMessage(id: number, m: unknown): Promise<unknown> } };
+  const g = globalThis as unknown as { browser?: Api; chrome: Api };
+  const api = g.browser ?? g.chrome;
+  const tab = (await api.tabs.query({})).find((t) => t.url === args.url);
+  if (tab?.id === undefined) return null;
+  return api.tabs.sendMessage(tab.id, args.message).catch(() => null);
+}
