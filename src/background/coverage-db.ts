@@ -176,7 +176,8 @@ interface EntityIndex {
   byEntity: Map<string, Set<string>>;
   /** How many stored articles mention each entity counted so far (kept current on writes). */
   df: Map<string, number>;
-  total: number;
+  /** Stored articles, from the kept total row; null until first read. */
+  total: number | null;
 }
 
 /**
@@ -186,24 +187,15 @@ interface EntityIndex {
  * Their weight still counts in the final ranking.
  */
 const POSTINGS_BUDGET = 1500;
-const indexes = new WeakMap<CoverageDb, Promise<EntityIndex>>();
+const indexes = new WeakMap<CoverageDb, EntityIndex>();
 
-function entityIndex(db: CoverageDb): Promise<EntityIndex> {
-  let p = indexes.get(db);
-  if (!p) {
-    p = (async () => {
-      // The total row is written with every article write; none yet (a store from before v5): counted now.
-      let kept = await db.get('entityCounts', TOTAL_ROW);
-      if (!kept) {
-        await recountEntities(db);
-        kept = await db.get('entityCounts', TOTAL_ROW);
-      }
-      return { byEntity: new Map(), df: new Map(), total: kept?.n ?? 0 };
-    })();
-    indexes.set(db, p);
-    p.catch(() => indexes.delete(db));
+function entityIndex(db: CoverageDb): EntityIndex {
+  let idx = indexes.get(db);
+  if (!idx) {
+    idx = { byEntity: new Map(), df: new Map(), total: null };
+    indexes.set(db, idx);
   }
-  return p;
+  return idx;
 }
 
 /**
@@ -234,30 +226,6 @@ export async function recountEntities(db: CoverageDb): Promise<void> {
   const total = await tx.objectStore('articles').count();
   await store.clear();
   await Promise.all([...[...counts].map(([entity, n]) => store.put({ entity, n })), store.put({ entity: TOTAL_ROW, n: total }), tx.done]);
-}
-
-/** How many stored articles mention each entity not known yet, from the kept counts. */
-async function countMentioning(db: CoverageDb, idx: EntityIndex, entities: Iterable<string>): Promise<void> {
-  const missing = [...entities].filter((e) => !idx.df.has(e));
-  if (missing.length === 0) return;
-  const tx = db.transaction('entityCounts');
-  const counts = await Promise.all(missing.map((e) => tx.store.get(e)));
-  await tx.done;
-  missing.forEach((e, i) => {
-    if (!idx.df.has(e)) idx.df.set(e, counts[i]?.n ?? 0);
-  });
-}
-
-async function articlesMentioning(db: CoverageDb, idx: EntityIndex, entities: Iterable<string>): Promise<void> {
-  const missing = [...entities].filter((e) => !idx.byEntity.has(e));
-  if (missing.length === 0) return;
-  const tx = db.transaction('articles');
-  const index = tx.store.index('byEntity');
-  const lists = await Promise.all(missing.map((e) => index.getAllKeys(e)));
-  await tx.done;
-  missing.forEach((e, i) => {
-    if (!idx.byEntity.has(e)) idx.byEntity.set(e, new Set(lists[i]));
-  });
 }
 
 /**
@@ -292,9 +260,8 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
   changed.forEach(([entity, by], i) => ops.push(counts.put({ entity, n: Math.max(0, (before[i]?.n ?? 0) + by) })));
   await Promise.all([...ops, ...candidateOps, tx.done]);
   // Keep the in-memory index current (only once it exists; otherwise it is read when needed).
-  const index = indexes.get(db);
-  if (index) {
-    const idx = await index;
+  const idx = indexes.get(db);
+  if (idx) {
     records.forEach((r, i) => {
       const old = previous[i];
       if (old) {
@@ -303,7 +270,7 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
           const n = idx.df.get(e);
           if (n !== undefined) idx.df.set(e, Math.max(0, n - 1));
         }
-      } else idx.total++;
+      } else if (idx.total !== null) idx.total++;
       // Entities not loaded yet will be read from the index, which already has this write.
       for (const e of r.entityIds) {
         idx.byEntity.get(e)?.add(r.id);
@@ -326,10 +293,41 @@ export async function relatedCoverage(
   limit = 20,
   exclude: { id?: string; url?: string | null } = {},
 ): Promise<RelatedItem[]> {
-  if (pageEntities.size === 0) return [];
-  const idx = await entityIndex(db);
-  await countMentioning(db, idx, pageEntities);
-  const { total } = idx;
+  const found = await relatedIfCounted(db, pageEntities, limit, exclude);
+  if (found) return found;
+  // No kept total (a store from before v5): every entity is counted once, now.
+  await recountEntities(db);
+  indexes.delete(db);
+  return (await relatedIfCounted(db, pageEntities, limit, exclude)) ?? [];
+}
+
+/**
+ * relatedCoverage in one read-only transaction (each transaction costs a round trip to the
+ * browser's database process, the larger part of a query on a cold popup), or null when the store
+ * keeps no counts yet: nothing stored, or stored by a version before them.
+ */
+export async function relatedIfCounted(
+  db: CoverageDb,
+  pageEntities: ReadonlySet<string>,
+  limit = 20,
+  exclude: { id?: string; url?: string | null } = {},
+): Promise<RelatedItem[] | null> {
+  const idx = entityIndex(db);
+  const tx = db.transaction(['entityCounts', 'articles']);
+  const counts = tx.objectStore('entityCounts');
+  const uncounted = [...pageEntities].filter((e) => !idx.df.has(e));
+  const [totalRow, ...rows] = await Promise.all([idx.total === null ? counts.get(TOTAL_ROW) : null, ...uncounted.map((e) => counts.get(e))]);
+  if (idx.total === null) {
+    if (!totalRow) {
+      await tx.done;
+      return null;
+    }
+    idx.total = totalRow.n;
+  }
+  uncounted.forEach((e, i) => {
+    if (!idx.df.has(e)) idx.df.set(e, rows[i]?.n ?? 0);
+  });
+  const total = idx.total;
   const df = new Map([...pageEntities].map((e) => [e, idx.df.get(e) ?? 0] as const).filter(([, n]) => n > 0));
   // Candidates come from the rarer entities' articles, within the budget (the rarest always).
   const rarest = [...df].sort((a, b) => a[1] - b[1]);
@@ -340,15 +338,19 @@ export async function relatedCoverage(
     read.push(e);
     keys += n;
   }
-  await articlesMentioning(db, idx, read);
+  const articles = tx.objectStore('articles');
+  const unlisted = read.filter((e) => !idx.byEntity.has(e));
+  const lists = await Promise.all(unlisted.map((e) => articles.index('byEntity').getAllKeys(e)));
+  unlisted.forEach((e, i) => {
+    if (!idx.byEntity.has(e)) idx.byEntity.set(e, new Set(lists[i]));
+  });
   const scores = new Map<string, number>();
   for (const e of read) {
     const w = entityWeight(df.get(e)!, total);
     for (const id of idx.byEntity.get(e) ?? []) scores.set(id, (scores.get(id) ?? 0) + w);
   }
   const best = [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit * 2 + 2).map(([id]) => id);
-  const tx = db.transaction('articles');
-  const records = (await Promise.all(best.map((id) => tx.store.get(id)))).filter((r): r is ArticleRecord => r !== undefined);
+  const records = (await Promise.all(best.map((id) => articles.get(id)))).filter((r): r is ArticleRecord => r !== undefined);
   await tx.done;
   return rankRelated(pageEntities, records, df, total, exclude).slice(0, limit);
 }

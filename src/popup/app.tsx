@@ -12,7 +12,7 @@ import { PageHighlights } from './page-highlights.tsx';
 import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
-import { relatedTo, timelineOf } from '../ui/coverage-reads.ts';
+import { relatedTo, timelineOf, warmCoverageReads } from '../ui/coverage-reads.ts';
 
 
 interface Target {
@@ -78,6 +78,19 @@ function markRelatedShown(el: HTMLElement | null): void {
   if (el && performance.getEntriesByName('newsgloss:related-shown').length === 0) performance.mark('newsgloss:related-shown');
 }
 
+/**
+ * Started as the popup's script runs, before the first render: effects wait for the frame after
+ * it, and the tab, its page's entities and the database do not depend on anything drawn.
+ */
+const early = (() => {
+  warmCoverageReads();
+  const target = findTarget();
+  const page = target.then((t) => (t ? sendToTab(t.tabId, { type: 'page/entities' }) : null));
+  // Failures are met (and explained) where these are awaited.
+  page.catch(() => undefined);
+  return { target, page };
+})();
+
 export function App() {
   const [target, setTarget] = useState<Target | null | undefined>(undefined);
   const [entities, setEntities] = useState<PageEntity[] | null>(null);
@@ -97,9 +110,9 @@ export function App() {
   const [reading, setReading] = useState(false);
 
   useEffect(() => {
+    void browser.permissions.contains(SITE_ACCESS).then(setSiteAccess);
     void (async () => {
-      setSiteAccess(await browser.permissions.contains(SITE_ACCESS));
-      const t = await findTarget();
+      const t = await early.target;
       setTarget(t);
       if (t?.site) setPaused((await readPausedSites()).includes(t.site));
     })();
@@ -117,7 +130,8 @@ export function App() {
     if (!target) return;
     void (async () => {
       try {
-        let page = await sendToTab(target.tabId, { type: 'page/entities' });
+        // The first answer was asked for as the popup loaded; a later revision (site paused or resumed) asks again.
+        let page = await (revision === 0 ? early.page : null) ?? (await sendToTab(target.tabId, { type: 'page/entities' }));
         // A large page opened a moment ago may still be read: its entities are asked again, not shown as none.
         for (let asked = 1; page.state === 'starting' && asked < PAGE_START_ASKS; asked++) {
           setReading(true);

@@ -3,7 +3,7 @@
  * background): opening the popup never waits for a stopped background to start, load its code
  * and check the seeds before the first related item can show.
  */
-import { UNDATED, entityTimeline, openCoverageDb, relatedCoverage, type CoverageDb } from '../background/coverage-db.ts';
+import { UNDATED, entityTimeline, openCoverageDb, relatedIfCounted, type CoverageDb } from '../background/coverage-db.ts';
 import type { RelatedItem } from '../core/coverage.ts';
 import type { TimelineItem } from '../messages.ts';
 import { send } from '../platform/browser.ts';
@@ -16,13 +16,17 @@ function database(): Promise<CoverageDb> {
   return opened;
 }
 
+/** Opens the database ahead of the first read (a cold open is tens of milliseconds), while other work goes on. */
+export function warmCoverageReads(): void {
+  database().catch(() => undefined);
+}
+
 /** Stored articles sharing entities with a page, best first (the page's own article left out). */
 export async function relatedTo(entities: readonly string[], url: string | null): Promise<RelatedItem[]> {
   const db = await database();
-  // A store the background has not filled yet (right after install): it stores the seeds first.
-  // (One key, not a count: counting walks every key.)
-  if ((await db.getAllKeys('articles', undefined, 1)).length === 0) return send({ type: 'coverage/related', entities: [...entities], url });
-  return relatedCoverage(db, new Set(entities), 20, { url });
+  // A store the background has not filled yet (right after install: it stores the seeds first), or
+  // one an older version filled without counts (it counts them): asked of the background.
+  return (await relatedIfCounted(db, new Set(entities), 20, { url })) ?? send({ type: 'coverage/related', entities: [...entities], url });
 }
 
 /** Up to `limit` stored articles mentioning `entity` by date, and how many there are. */

@@ -1,7 +1,7 @@
 /**
  * Coverage benchmark in real Chromium with the built extension (figures, not a timed test).
  *
- * Fills the extension's own database with 1,000 and then 10,000 generated articles made from the
+ * Fills the extension's own database with 1,000, 10,000 and then 100,000 generated articles (BENCH_SIZES) made from the
  * seeds' sentences (so they mention the seeds' entities in realistic mixes), then opens the popup
  * on a page made from seed 000 several times and reports medians of: the time from the popup's
  * navigation to its first related item on screen, the related-coverage query (message round trip
@@ -25,6 +25,8 @@ import { step } from './step-limit.ts';
 import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Stored-article counts to measure at (beyond the seeds), comma-separated. */
+const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000,100000').split(',').map(Number);
 const OUTLETS = ['Wire One', 'Daily Tech', 'Le Quotidien', 'Gulf Observer', 'Asia Desk', 'Policy Review'];
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -192,9 +194,9 @@ async function measureAt(size: number, generated: ArticleRecord[], server: Await
 async function main(): Promise<void> {
   const server = await startServer();
   server.route('/seed.html', seedPageHtml(seeds[0]));
-  const generated = generate(0, 10_000);
+  const generated = await step('generate articles', async () => generate(0, Math.max(...SIZES)));
   const lines = [`medians of ${RUNS} popup openings after a first one, on a page made from seed 000 (in brackets the first opening, with the service worker stopped)`];
-  for (const size of [0, 1000, 10_000]) lines.push(await measureAt(size, generated, server));
+  for (const size of SIZES) lines.push(await measureAt(size, generated, server));
   console.log(lines.join('\n'));
   await server.close();
 }
