@@ -1,7 +1,7 @@
 /**
  * Coverage benchmark in real Chromium with the built extension (figures, not a timed test).
  *
- * Fills the extension's own database with 1,000, 10,000 and then 100,000 generated articles (BENCH_SIZES) made from the
+ * Fills the extension's own database with 1,000 and then 10,000 generated articles (BENCH_SIZES for others) made from the
  * seeds' sentences (so they mention the seeds' entities in realistic mixes), then opens the popup
  * on a page made from seed 000 several times and reports medians of: the time from the popup's
  * navigation to its first related item on screen, the related-coverage query (message round trip
@@ -25,8 +25,8 @@ import { step } from './step-limit.ts';
 import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-/** Stored-article counts to measure at (beyond the seeds), comma-separated. */
-const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000,100000').split(',').map(Number);
+/** Stored-article counts to measure at (beyond the seeds), comma-separated; 100000 is worth adding (about 15 minutes more). */
+const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
 const OUTLETS = ['Wire One', 'Daily Tech', 'Le Quotidien', 'Gulf Observer', 'Asia Desk', 'Policy Review'];
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -158,7 +158,8 @@ async function measureAt(size: number, generated: ArticleRecord[], server: Await
     await step('seeds stored', async () => {
       while ((await worker.evaluate(storedCount)) < 5) await new Promise((r) => setTimeout(r, 100));
     }, 60_000);
-    await step(`store ${size} articles`, () => insert(worker, generated.slice(0, size)));
+    // Storing is not measured: its limit grows with the count (about 2 ms an article here).
+    await step(`store ${size} articles`, () => insert(worker, generated.slice(0, size)), Math.max(240_000, size * 8));
     const tab = await context.newPage();
     const pageUrl = server.url('/seed.html');
     await step('open the page', () => tab.goto(pageUrl));
@@ -195,9 +196,8 @@ async function main(): Promise<void> {
   const server = await startServer();
   server.route('/seed.html', seedPageHtml(seeds[0]));
   const generated = await step('generate articles', async () => generate(0, Math.max(...SIZES)));
-  const lines = [`medians of ${RUNS} popup openings after a first one, on a page made from seed 000 (in brackets the first opening, with the service worker stopped)`];
-  for (const size of SIZES) lines.push(await measureAt(size, generated, server));
-  console.log(lines.join('\n'));
+  console.log(`medians of ${RUNS} popup openings after a first one, on a page made from seed 000 (in brackets the first opening, with the service worker stopped)`);
+  for (const size of SIZES) console.log(await measureAt(size, generated, server));
   await server.close();
 }
 
