@@ -9,7 +9,7 @@
  *   background ────PageMessageMap──► content script (shortcut and menu: save the selection)
  */
 import type { CompiledDictionary, EntityKind, EntityRecord, SeedArticle } from './core/dictionary.ts';
-import type { ArticleRecord, RelatedItem } from './core/coverage.ts';
+import type { ArticleRecord } from './core/coverage.ts';
 import type { ExportFormat, FileError } from './core/annotation-file.ts';
 import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
 import type { SkippedAlias } from './core/compile-terms.ts';
@@ -64,9 +64,10 @@ export interface MessageMap {
     request: { id: string };
     response: { entity: EntityRecord; articles: SeedArticle[] } | null;
   };
-  /** Popup → background: stored articles sharing entities with a page, best first (asked only before the seeds are stored: pages read the database themselves). */
-  'coverage/related': { request: { entities: string[]; url: string | null }; response: RelatedItem[] };
-  /** Extension page → background: answered once the seed articles are stored (pages then read the database themselves). */
+  /**
+   * Extension page → background: answered once the seed articles are stored and the kept counts
+   * checked (pages read the database themselves; they ask this only of a store not filled yet).
+   */
   'coverage/seeded': { request: Record<never, never>; response: { seeded: true } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
@@ -179,7 +180,7 @@ export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMess
 export const PAGE_BOUND: ReadonlySet<MessageType> = new Set(['highlights/page', 'highlights/save', 'dictionary/add', 'coverage/autosave']);
 
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
-  'coverage/related', 'coverage/seeded', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
+  'coverage/seeded', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
   'dictionary/changed', 'settings/get', 'settings/set',
 ]);
@@ -198,12 +199,6 @@ export function parseRequest(message: unknown): AnyRequest | string {
     case 'entity/get':
       if (!isId(m.id)) return 'entity/get needs a string id';
       return { type: 'entity/get', id: m.id };
-    case 'coverage/related':
-      if (!Array.isArray(m.entities) || m.entities.length > 5000 || !m.entities.every(isId)) {
-        return 'coverage/related needs a list of entity ids';
-      }
-      if (m.url !== null && typeof m.url !== 'string') return 'coverage/related needs a url or null';
-      return { type: 'coverage/related', entities: m.entities, url: m.url };
     case 'coverage/seeded':
       return { type: 'coverage/seeded' };
     case 'coverage/article':

@@ -20,7 +20,7 @@ import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap }
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
-import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, relatedCoverage, type CoverageDb } from './coverage-db.ts';
+import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, type CoverageDb } from './coverage-db.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
@@ -321,8 +321,6 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
       await browser.tabs.create({ url: browser.runtime.getURL(`src/dictionary/index.html${query}`) });
       return { opened: true };
     }
-    case 'coverage/related':
-      return relatedCoverage(await coverageDb(), new Set(request.entities), 20, { url: request.url });
     case 'coverage/seeded':
       await coverageDb();
       return { seeded: true };

@@ -24,9 +24,13 @@ export function warmCoverageReads(): void {
 /** Stored articles sharing entities with a page, best first (the page's own article left out). */
 export async function relatedTo(entities: readonly string[], url: string | null): Promise<RelatedItem[]> {
   const db = await database();
+  const pageEntities = new Set(entities);
+  const found = await relatedIfCounted(db, pageEntities, 20, { url });
+  if (found) return found;
   // A store the background has not filled yet (right after install: it stores the seeds first), or
-  // one an older version filled without counts (it counts them): asked of the background.
-  return (await relatedIfCounted(db, new Set(entities), 20, { url })) ?? send({ type: 'coverage/related', entities: [...entities], url });
+  // one an older version filled without counts (it counts them): read once it answers.
+  await send({ type: 'coverage/seeded' });
+  return (await relatedIfCounted(db, pageEntities, 20, { url })) ?? [];
 }
 
 /** Up to `limit` stored articles mentioning `entity` by date, and how many there are. */
