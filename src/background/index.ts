@@ -13,7 +13,8 @@ import { enabledEntities, putEntity } from './dictionary-store.ts';
 import { compileTerms } from '../core/compile-terms.ts';
 import { LOCAL_AUTHOR_ID, MINE_PACK_ID, readEntity } from '../core/user-entities.ts';
 import { hash32 } from '../core/coverage.ts';
-import type { EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
+import type { CompiledDictionary, EntityRecord, RuntimeDictionary } from '../core/dictionary.ts';
+import { packDictionary, unpackDictionary } from '../core/stored-dictionary.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
 import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap } from '../messages.ts';
@@ -33,9 +34,10 @@ const seedIds: ReadonlySet<string> = new Set(recordById.keys());
 /** Identifies this build's seed pack: a dictionary compiled from another build is compiled again. */
 const SEED_STAMP = hash32(`${compiled.automaton.edgeChar}|${compiled.termFlags.join(',')}|${records.map((r) => r.id).join(',')}`).toString(36);
 
-/** The dictionary of every enabled pack, unpacked, with each entity's normalised aliases. */
+/** The dictionary of every enabled pack: its stamp, its compiled form (for extension pages) and unpacked. */
 interface LiveDictionary {
-  stored: StoredDictionary;
+  stamp: string;
+  compiled: CompiledDictionary;
   runtime: RuntimeDictionary;
 }
 let live: Promise<LiveDictionary> | null = null;
@@ -48,9 +50,9 @@ async function compileAndStore(): Promise<{ live: LiveDictionary; entities: numb
   const { packs, entities } = await enabledEntities(await coverageDb(), records);
   const result = compileTerms(entities);
   const stamp = `${SEED_STAMP}:${hash32(packs.map((p) => `${p.id}=${p.enabled}`).join('|') + result.compiled.automaton.edgeChar.length + result.compiled.termEntity.length).toString(36)}:${Date.now().toString(36)}`;
-  const stored: StoredDictionary = { stamp, compiled: result.compiled };
+  const stored: StoredDictionary = { stamp, packed: packDictionary(result.compiled) };
   await browser.storage.local.set({ [DICTIONARY_KEY]: stored });
-  return { live: { stored, runtime: loadDictionary(result.compiled) }, entities: entities.length, skipped: result.skipped };
+  return { live: { stamp, compiled: result.compiled, runtime: loadDictionary(result.compiled) }, entities: entities.length, skipped: result.skipped };
 }
 
 let compiling: Promise<unknown> = Promise.resolve();
@@ -76,7 +78,7 @@ let reindexing: string | null = null;
  * next start (the stamp is written only at the end, and rewriting an article is idempotent).
  */
 async function reindexCoverage(dict: LiveDictionary): Promise<void> {
-  const stamp = dict.stored.stamp;
+  const stamp = dict.stamp;
   if (reindexing === stamp) return;
   if ((await browser.storage.local.get(INDEXED_WITH_KEY))[INDEXED_WITH_KEY] === stamp) return;
   reindexing = stamp;
@@ -109,7 +111,8 @@ function liveDictionary(): Promise<LiveDictionary> {
   live ??= (async () => {
     const stored = await readStoredDictionary();
     if (!stored || !stored.stamp.startsWith(`${SEED_STAMP}:`)) return (await recompile()).live;
-    const loaded = { stored, runtime: loadDictionary(stored.compiled) };
+    const compiled = unpackDictionary(stored.packed);
+    const loaded = { stamp: stored.stamp, compiled, runtime: loadDictionary(compiled) };
     void reindexCoverage(loaded).catch(() => undefined);
     return loaded;
   })();
@@ -273,7 +276,7 @@ async function tellTabsHighlightsChanged(): Promise<void> {
 async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
     case 'dictionary/get':
-      return (await liveDictionary()).stored.compiled;
+      return (await liveDictionary()).compiled;
     case 'page-ui/load': {
       if (sender.kind === 'extension') throw new Error('page-ui/load is only for content scripts');
       const frameId = sender.kind === 'frame' ? sender.frameId : 0;
@@ -307,7 +310,7 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
     }
     case 'dictionary/changed': {
       const { live: now, entities, skipped } = await recompile();
-      return { entities, terms: now.stored.compiled.termEntity.length, skipped: skipped.filter((k) => k.reason === 'taken').slice(0, 200) };
+      return { entities, terms: now.compiled.termEntity.length, skipped: skipped.filter((k) => k.reason === 'taken').slice(0, 200) };
     }
     case 'settings/get':
       return settings();

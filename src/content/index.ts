@@ -16,8 +16,9 @@ import {
   browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSaveHint, readPageStart,
   readStoredDictionary, send, type Browser, type PageStart,
 } from '../platform/browser.ts';
-import type { CompiledDictionary, EntityKind } from '../core/dictionary.ts';
+import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
+import { loadPackedDictionary } from '../core/stored-dictionary.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState } from '../messages.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
@@ -145,7 +146,7 @@ class ContentSession {
     const unsubscribe = onPausedSitesChanged((sites) => (sites.includes(site) ? this.pause() : void this.resume()));
     signal.addEventListener('abort', unsubscribe);
     // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
-    signal.addEventListener('abort', onDictionaryChanged((d) => this.replaceDictionary(d.compiled)));
+    signal.addEventListener('abort', onDictionaryChanged((d) => this.replaceDictionary(loadPackedDictionary(d.packed))));
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
     if (first.pausedSites.includes(site)) {
       this.state = 'paused';
@@ -160,9 +161,9 @@ class ContentSession {
     this.state = 'starting';
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
-    const compiled = stored?.compiled ?? (await send({ type: 'dictionary/get' }));
+    const dict = stored ? loadPackedDictionary(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
     if (this.stopped || this.highlighter) return;
-    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ownElement());
+    this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
     if (document.body) {
       const { matches } = this.highlighter.scan();
       // Wake the background only when the reader turned automatic saving on and the page names
@@ -180,10 +181,10 @@ class ContentSession {
   }
 
   /** Paints the page again with a changed dictionary. */
-  private replaceDictionary(compiled: CompiledDictionary): void {
+  private replaceDictionary(dict: RuntimeDictionary): void {
     if (this.stopped || !this.highlighter) return;
     this.highlighter.destroy();
-    this.highlighter = new PageHighlighter(loadDictionary(compiled), document, () => this.ownElement());
+    this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
     this.records.clear();
     this.card?.hide();
     if (document.body) this.highlighter.scan();

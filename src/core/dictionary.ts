@@ -193,6 +193,23 @@ export interface RuntimeDictionary {
 /** Unpacks a compiled dictionary, refusing one whose parts do not fit together. */
 export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
   if (d.format !== 2) throw new Error(`dictionary format ${String(d.format)} is not supported`);
+  return runtimeDictionary({
+    ...d,
+    termEntity: Int32Array.from(d.termEntity),
+    termLength: Int32Array.from(d.termLength),
+    termFlags: Uint8Array.from(d.termFlags),
+  });
+}
+
+/** The compiled dictionary's parts with the term tables already typed (as storage's packed form gives them). */
+export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'termEntity' | 'termLength' | 'termFlags'> & {
+  termEntity: Int32Array;
+  termLength: Int32Array;
+  termFlags: Uint8Array;
+};
+
+/** The runtime dictionary from typed parts, refusing parts that do not fit together. */
+export function runtimeDictionary(d: TypedDictionaryParts): RuntimeDictionary {
   const n = d.termEntity.length;
   if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
   const termCase: (string | undefined)[] = new Array<string | undefined>(n);
@@ -200,9 +217,9 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
   return {
     entities: d.entities,
     automaton: new Automaton(deserializeAutomaton(d.automaton)),
-    termEntity: Int32Array.from(d.termEntity),
-    termLength: Int32Array.from(d.termLength),
-    termFlags: Uint8Array.from(d.termFlags),
+    termEntity: d.termEntity,
+    termLength: d.termLength,
+    termFlags: d.termFlags,
     termCase,
     entityContext: d.entityContext,
     patterns: d.patterns ?? [],

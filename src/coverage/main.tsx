@@ -10,6 +10,7 @@ import type { TimelineItem } from '../messages.ts';
 import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
 import { readStoredDictionary, send } from '../platform/browser.ts';
+import { unpackDictionary } from '../core/stored-dictionary.ts';
 import { httpUrl } from '../core/urls.ts';
 import { timelineOf } from '../ui/coverage-reads.ts';
 
@@ -88,7 +89,7 @@ async function loadArticle(id: string) {
   // The compiled dictionary as pages read it, from storage; the background is asked only before it wrote one.
   const [record, dict] = await Promise.all([
     send({ type: 'coverage/article', id }),
-    readStoredDictionary().then((d) => d?.compiled ?? send({ type: 'dictionary/get' })),
+    readStoredDictionary().then((d) => (d ? unpackDictionary(d.packed) : send({ type: 'dictionary/get' }))),
   ]);
   return record ? { record, dict: dict as CompiledDictionary } : null;
 }

@@ -4,7 +4,7 @@
  */
 import type Browser from 'webextension-polyfill';
 import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
-import type { CompiledDictionary } from '../core/dictionary.ts';
+import { isPackedDictionary, type PackedDictionary } from '../core/stored-dictionary.ts';
 import type { Settings } from '../background/settings-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 
@@ -123,7 +123,8 @@ export const DICTIONARY_KEY = 'dictionary';
 export interface StoredDictionary {
   /** Which seed pack build and which pack contents it was compiled from. */
   stamp: string;
-  compiled: CompiledDictionary;
+  /** Packed into a few strings, which storage hands to a page far faster (see stored-dictionary.ts). */
+  packed: PackedDictionary;
 }
 
 export async function readStoredDictionary(): Promise<StoredDictionary | null> {
@@ -132,7 +133,7 @@ export async function readStoredDictionary(): Promise<StoredDictionary | null> {
 
 function storedDictionaryOf(value: unknown): StoredDictionary | null {
   const v = value as StoredDictionary | undefined;
-  return v && typeof v === 'object' && typeof v.stamp === 'string' && v.compiled?.format === 2 ? v : null;
+  return v && typeof v === 'object' && typeof v.stamp === 'string' && isPackedDictionary(v.packed) ? v : null;
 }
 
 /** What a page needs from storage to start, read in one round trip to the browser instead of four. */

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { compileDictionary } from '../../src/build/compile-dictionary.ts';
+import { readSeedFolder } from '../../src/build/seed-files.ts';
+import { compileTerms } from '../../src/core/compile-terms.ts';
+import { findMentions } from '../../src/core/article-mentions.ts';
+import { loadDictionary } from '../../src/core/dictionary.ts';
+import { isPackedDictionary, loadPackedDictionary, packDictionary, unpackDictionary } from '../../src/core/stored-dictionary.ts';
+import { SEEDS_DIR } from '../support/paths.ts';
+
+const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
+const seedPack = compileDictionary(catalogue, seeds);
+
+describe('the dictionary as kept in storage', () => {
+  it('gives back the compiled seed pack exactly, patterns, cased terms and contexts included', () => {
+    const compiled = seedPack.compiled;
+    expect(compiled.patterns?.length).toBeGreaterThan(0);
+    expect(Object.keys(compiled.termCase).length).toBeGreaterThan(0);
+    const stored = JSON.parse(JSON.stringify(packDictionary(compiled))) as unknown;
+    expect(isPackedDictionary(stored)).toBe(true);
+    expect(unpackDictionary(stored as ReturnType<typeof packDictionary>)).toEqual(compiled);
+  });
+
+  it('keeps names with quotes, line breaks and other scripts, and finds the same mentions', () => {
+    const { compiled } = compileTerms([
+      ...seedPack.records,
+      { id: 'u-1', kind: 'organisation', name: 'Sharif "Tech"\nFund', aliases: [{ text: 'Sharif Tech Fund' }] },
+      { id: 'u-2', kind: 'person', name: 'Иван Петров', aliases: [{ text: 'Иван Петров' }, { text: '王小明' }] },
+    ]);
+    const stored = JSON.parse(JSON.stringify(packDictionary(compiled))) as ReturnType<typeof packDictionary>;
+    expect(unpackDictionary(stored)).toEqual(compiled);
+    // What a page does: straight from the packed form to the scanner's.
+    const text = `${seeds[0].text.slice(0, 2000)} The Sharif Tech Fund met Иван Петров (王小明).`;
+    const mentions = findMentions(loadPackedDictionary(stored), text);
+    expect(mentions).toEqual(findMentions(loadDictionary(compiled), text));
+    expect(mentions.map((m) => m.entity)).toEqual(expect.arrayContaining(['u-1', 'u-2', 'china']));
+  });
+
+  it('refuses the previous format and damaged parts instead of highlighting with them', () => {
+    expect(isPackedDictionary({ format: 2, entities: [] })).toBe(false);
+    expect(isPackedDictionary(null)).toBe(false);
+    const packed = packDictionary(seedPack.compiled);
+    expect(() => unpackDictionary({ ...packed, entityKinds: packed.entityKinds.slice(1) })).toThrow(/differ in length/);
+    expect(() => unpackDictionary({ ...packed, entityKinds: `9${packed.entityKinds.slice(1)}` })).toThrow(/entity 0 is damaged/);
+    expect(() => unpackDictionary({ ...packed, termEntity: 'AAA=' })).toThrow(/termEntity has the wrong size/);
+    expect(() => loadPackedDictionary({ ...packed, termFlags: 'AAAA' })).toThrow(/term tables differ in length/);
+  });
+});
