@@ -14,11 +14,11 @@ import { chromium } from 'playwright-core';
 import { compileTerms, type TermSource } from '../../src/core/compile-terms.ts';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
-import { ENTITY_KINDS } from '../../src/core/dictionary.ts';
 import { launchChromium } from '../support/browsers.ts';
 import { CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, SEEDS_DIR, haveBuilds, haveChromium, haveNewsPages } from '../support/paths.ts';
 import { startServer } from '../support/server.ts';
-import { seededRandom, until } from '../support/wait.ts';
+import { until } from '../support/wait.ts';
+import { names, userEntities } from './synthetic-dictionary.ts';
 import { STEP_LIMIT_MS, step } from './step-limit.ts';
 import { median } from './figures.ts';
 
@@ -26,36 +26,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PAGES = Number(process.env.BENCH_PAGES ?? 12);
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-
-/** Names that do not occur in news text: syllables drawn at random, two or three words. */
-function names(count: number, seed: number): string[] {
-  const rand = seededRandom(seed);
-  const syl = ['ka', 'ro', 'mi', 'zu', 'bel', 'tor', 'vash', 'qin', 'dar', 'lek', 'sul', 'ym', 'or', 'than', 'gri', 'po'];
-  const word = () => {
-    const n = 2 + Math.floor(rand() * 3);
-    let w = '';
-    for (let i = 0; i < n; i++) w += syl[Math.floor(rand() * syl.length)];
-    return w[0].toUpperCase() + w.slice(1);
-  };
-  const seen = new Set<string>();
-  const out: string[] = [];
-  while (out.length < count) {
-    const n = [word(), word(), ...(rand() < 0.3 ? [word()] : [])].join(' ');
-    if (!seen.has(n)) {
-      seen.add(n);
-      out.push(n);
-    }
-  }
-  return out;
-}
-
-function userEntities(count: number): TermSource[] {
-  const all = names(count * 2, count);
-  return Array.from({ length: count }, (_, i) => ({
-    id: `u-${i}`, kind: ENTITY_KINDS[i % ENTITY_KINDS.length], name: all[2 * i],
-    aliases: [{ text: all[2 * i] }, { text: all[2 * i + 1] }, { text: all[2 * i].split(' ').pop()!, ambiguous: true }],
-  }));
-}
 
 function compileFigures(seedEntities: TermSource[]): Map<number, string> {
   const out = new Map<number, string>();

@@ -1,11 +1,14 @@
 /**
- * A 10,000-term dictionary for scaling figures: the seed catalogue's aliases plus phrases made from
- * the seeds' own vocabulary (real word pairs of the seeds, then random pairs and triples).
+ * Dictionaries for scaling figures: a 10,000-term one from the seed catalogue's aliases plus phrases
+ * made from the seeds' own vocabulary (real word pairs of the seeds, then random pairs and triples),
+ * and readers' entity lists of any size made of names that do not occur in news text.
  */
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { ENTITY_KINDS, type Catalogue, type CatalogueEntity } from '../../src/core/dictionary.ts';
 import { normalize } from '../../src/core/normalize.ts';
+import type { TermSource } from '../../src/core/compile-terms.ts';
+import { seededRandom } from '../support/wait.ts';
 
 export function syntheticCatalogue(seedDir: string, size: number): Catalogue {
   const { catalogue, seeds } = readSeedFolder(seedDir);
@@ -51,4 +54,35 @@ export function compileForBench(catalogue: Catalogue, seedDir: string) {
   const errors = report.errors.filter((e) => !e.includes('occurs in no seed article'));
   if (errors.length) throw new Error(errors.slice(0, 3).join('; '));
   return compiled;
+}
+
+/** Names that do not occur in news text: syllables drawn at random, two or three words. */
+export function names(count: number, seed: number): string[] {
+  const rand = seededRandom(seed);
+  const syl = ['ka', 'ro', 'mi', 'zu', 'bel', 'tor', 'vash', 'qin', 'dar', 'lek', 'sul', 'ym', 'or', 'than', 'gri', 'po'];
+  const word = () => {
+    const n = 2 + Math.floor(rand() * 3);
+    let w = '';
+    for (let i = 0; i < n; i++) w += syl[Math.floor(rand() * syl.length)];
+    return w[0].toUpperCase() + w.slice(1);
+  };
+  const seen = new Set<string>();
+  const out: string[] = [];
+  while (out.length < count) {
+    const n = [word(), word(), ...(rand() < 0.3 ? [word()] : [])].join(' ');
+    if (!seen.has(n)) {
+      seen.add(n);
+      out.push(n);
+    }
+  }
+  return out;
+}
+
+/** `count` reader entities, each with its name, a second alias and its last word as an ambiguous alias. */
+export function userEntities(count: number): TermSource[] {
+  const all = names(count * 2, count);
+  return Array.from({ length: count }, (_, i) => ({
+    id: `u-${i}`, kind: ENTITY_KINDS[i % ENTITY_KINDS.length], name: all[2 * i],
+    aliases: [{ text: all[2 * i] }, { text: all[2 * i + 1] }, { text: all[2 * i].split(' ').pop()!, ambiguous: true }],
+  }));
 }
