@@ -21,20 +21,28 @@ export interface AutomatonTables {
 }
 
 /**
- * The tables as base64 strings, for JSON transport between build, background and page. Term and
- * output links are sparse (most states end no term), so they travel as (state, value) pairs.
+ * The tables as base64 strings, for JSON transport between build, background and page, and for
+ * extension storage, which every page reads on load: what can be rebuilt in one pass is left out.
+ * Edge offsets travel as each state's child count (one byte, not four); output links not at all,
+ * because states are numbered breadth first, so a state's failure state comes before it and its
+ * output link follows from the failure state's. Term ends are sparse (most states end no term), so
+ * they travel as (state, term) pairs.
  */
 export interface SerializedAutomaton {
   states: number;
   edges: number;
-  edgeOffset: string;
+  /** One byte per state: its number of children, or 255 when that number is in `wideCounts`. */
+  childCounts: string;
+  /** Pairs (state, children) for the states with 255 children or more. */
+  wideCounts: string;
   edgeChar: string;
   fail: string;
   /** Pairs (state, term) for the states where a term ends. */
   terms: string;
-  /** Pairs (state, output state) for the states with an output link. */
-  outputs: string;
 }
+
+/** A child count of a state with this many children or more is kept apart (see SerializedAutomaton). */
+const WIDE = 255;
 
 /**
  * Builds the automaton for `patterns` (already normalised, unique, non-empty).
@@ -207,39 +215,63 @@ function sparse(table: Int32Array): Int32Array {
 
 /** Packs the tables for JSON. */
 export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
+  const states = t.fail.length;
+  const counts = new Uint8Array(states);
+  const wide: number[] = [];
+  for (let s = 0; s < states; s++) {
+    const n = t.edgeOffset[s + 1] - t.edgeOffset[s];
+    if (n >= WIDE) wide.push(s, n);
+    counts[s] = Math.min(n, WIDE);
+  }
   return {
-    states: t.fail.length,
+    states,
     edges: t.edgeChar.length,
-    edgeOffset: encode(t.edgeOffset),
+    childCounts: bytesToBase64(counts),
+    wideCounts: encode(Int32Array.from(wide)),
     edgeChar: encode(t.edgeChar),
     fail: encode(t.fail),
     terms: encode(sparse(t.termAt)),
-    outputs: encode(sparse(t.outLink)),
   };
 }
 
-/** Unpacks tables from JSON, checking their sizes so a damaged dictionary fails loudly here. */
+/** Unpacks tables from JSON, checking their sizes and order so a damaged dictionary fails loudly here. */
 export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
   const i32 = (b64: string, len: number | null, name: string): Int32Array => {
     const bytes = base64ToBytes(b64);
     if ((len !== null && bytes.length !== len * 4) || (len === null && bytes.length % 8 !== 0)) throw new Error(`dictionary automaton: ${name} has the wrong size`);
     return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   };
+  const states = s.states;
   const chars = base64ToBytes(s.edgeChar);
-  if (chars.length !== s.edges * 2 || s.edges !== s.states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
-  const dense = (pairs: Int32Array, name: string): Int32Array => {
-    const table = new Int32Array(s.states).fill(-1);
-    for (let k = 0; k < pairs.length; k += 2) {
-      if (pairs[k] < 0 || pairs[k] >= s.states) throw new Error(`dictionary automaton: ${name} names a state that does not exist`);
-      table[pairs[k]] = pairs[k + 1];
+  if (chars.length !== s.edges * 2 || s.edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  const counts = base64ToBytes(s.childCounts);
+  if (counts.length !== states) throw new Error('dictionary automaton: childCounts has the wrong size');
+  const wide = i32(s.wideCounts, null, 'wideCounts');
+  const edgeOffset = new Int32Array(states + 1);
+  for (let q = 0, w = 0; q < states; q++) {
+    let n = counts[q];
+    if (n === WIDE) {
+      if (wide[w] !== q) throw new Error('dictionary automaton: wideCounts does not match childCounts');
+      n = wide[w + 1];
+      w += 2;
     }
-    return table;
-  };
-  return {
-    edgeOffset: i32(s.edgeOffset, s.states + 1, 'edgeOffset'),
-    edgeChar: new Uint16Array(chars.buffer, chars.byteOffset, s.edges),
-    fail: i32(s.fail, s.states, 'fail'),
-    termAt: dense(i32(s.terms, null, 'terms'), 'terms'),
-    outLink: dense(i32(s.outputs, null, 'outputs'), 'outputs'),
-  };
+    edgeOffset[q + 1] = edgeOffset[q] + n;
+  }
+  if (edgeOffset[states] !== s.edges) throw new Error('dictionary automaton: childCounts does not add up to the edges');
+  const fail = i32(s.fail, states, 'fail');
+  const termAt = new Int32Array(states).fill(-1);
+  const pairs = i32(s.terms, null, 'terms');
+  for (let k = 0; k < pairs.length; k += 2) {
+    if (pairs[k] < 0 || pairs[k] >= states) throw new Error('dictionary automaton: terms names a state that does not exist');
+    termAt[pairs[k]] = pairs[k + 1];
+  }
+  // Breadth-first numbering puts each failure state before its state: one pass in order rebuilds the output links.
+  const outLink = new Int32Array(states);
+  outLink[0] = -1;
+  for (let q = 1; q < states; q++) {
+    const f = fail[q];
+    if (f < 0 || f >= q) throw new Error('dictionary automaton: a failure link does not lead back');
+    outLink[q] = termAt[f] >= 0 ? f : outLink[f];
+  }
+  return { edgeOffset, edgeChar: new Uint16Array(chars.buffer, chars.byteOffset, s.edges), fail, termAt, outLink };
 }

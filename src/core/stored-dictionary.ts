@@ -99,7 +99,7 @@ export function isPackedDictionary(v: unknown): v is PackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
   return typeof p === 'object' && p !== null && p.format === 3 && typeof p.entityIds === 'string' && typeof p.entityNames === 'string' &&
     typeof p.entityKinds === 'string' && typeof p.termEntity === 'string' && typeof p.termLength === 'string' &&
-    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null;
+    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string';
 }
 
 function bytesOf(a: Int32Array): string {

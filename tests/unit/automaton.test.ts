@@ -35,10 +35,28 @@ describe('automaton', () => {
     expect(allOccurrences(a, patterns, text)).toEqual(naive.sort());
   });
 
+  it('keeps states with 255 children or more (a root of 600 Han characters) through its stored form', () => {
+    const han = Array.from({ length: 600 }, (_, i) => String.fromCharCode(0x4e00 + i));
+    const patterns = [...han, ...han.slice(0, 300).map((c, i) => `${c}${han[(i * 7) % 600]}`)];
+    const stored = serializeAutomaton(buildAutomaton(patterns));
+    expect(stored.wideCounts).not.toBe('');
+    const a = new Automaton(deserializeAutomaton(JSON.parse(JSON.stringify(stored)) as typeof stored));
+    const text = han.slice(250, 320).join('') + han[5] + han[35];
+    const naive: string[] = [];
+    patterns.forEach((p, t) => {
+      for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1)) naive.push(`${i}:${t}`);
+    });
+    expect(allOccurrences(a, patterns, text)).toEqual(naive.sort());
+  });
+
   it('refuses duplicate and empty terms, and damaged tables', () => {
     expect(() => buildAutomaton(['ab', 'ab'])).toThrow(/same text/);
     expect(() => buildAutomaton([''])).toThrow(/empty/);
     const s = serializeAutomaton(buildAutomaton(['ab']));
     expect(() => deserializeAutomaton({ ...s, fail: s.fail.slice(0, 4) })).toThrow(/wrong size/);
+    const tables = buildAutomaton(['ab', 'b']);
+    const forward = serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 1 ? 2 : f)) });
+    expect(() => deserializeAutomaton(forward)).toThrow(/does not lead back/);
+    expect(() => deserializeAutomaton({ ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') })).toThrow(/childCounts|wideCounts/);
   });
 });
