@@ -18,7 +18,8 @@ import {
 } from '../platform/browser.ts';
 import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
-import { loadPackedDictionary } from '../core/stored-dictionary.ts';
+import { packedDictionarySteps, type PackedDictionary } from '../core/stored-dictionary.ts';
+import { runSteps, runStepsPausing } from '../core/steps.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState } from '../messages.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
@@ -42,6 +43,21 @@ const MAX_ANCHOR_RETRIES = 40;
 const CONTEXT_KEPT = 1000;
 /** Selections longer than this are passages, not names: no "Add to dictionary" for them. */
 const MAX_NAME_SELECTION = 120;
+
+/**
+ * Automaton states above which a dictionary is unpacked with pauses: a reader's list of 100,000
+ * entities (about two million states) takes tens of milliseconds, which the page should not feel
+ * as one long task; the seed pack (a few thousand states) is unpacked at once.
+ */
+const UNPACK_IN_STEPS_STATES = 200_000;
+
+/** The stored dictionary in the scanner's form, giving the page its turn between steps when it is large. */
+function unpackForPage(packed: PackedDictionary): Promise<RuntimeDictionary> {
+  const steps = packedDictionarySteps(packed);
+  if (packed.automaton.states <= UNPACK_IN_STEPS_STATES) return Promise.resolve(runSteps(steps));
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
+}
 
 class ContentSession {
   private readonly abort = new AbortController();
@@ -146,7 +162,12 @@ class ContentSession {
     const unsubscribe = onPausedSitesChanged((sites) => (sites.includes(site) ? this.pause() : void this.resume()));
     signal.addEventListener('abort', unsubscribe);
     // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
-    signal.addEventListener('abort', onDictionaryChanged((d) => this.replaceDictionary(loadPackedDictionary(d.packed))));
+    // Unpacking may pause, so only the latest change is applied.
+    let changes = 0;
+    signal.addEventListener('abort', onDictionaryChanged((d) => {
+      const change = ++changes;
+      void unpackForPage(d.packed).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
+    }));
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
     if (first.pausedSites.includes(site)) {
       this.state = 'paused';
@@ -161,7 +182,7 @@ class ContentSession {
     this.state = 'starting';
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
-    const dict = stored ? loadPackedDictionary(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
+    const dict = stored ? await unpackForPage(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
     if (this.stopped || this.highlighter) return;
     this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
     if (document.body) {

@@ -3,6 +3,8 @@
  * as flat typed arrays, so a page is scanned in one pass whatever the number of terms.
  */
 
+import { runSteps, type Steps } from './steps.ts';
+
 /** The automaton's tables. State 0 is the root. */
 export interface AutomatonTables {
   /**
@@ -236,6 +238,11 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
 
 /** Unpacks tables from JSON, checking their sizes and order so a damaged dictionary fails loudly here. */
 export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
+  return runSteps(deserializeAutomatonSteps(s));
+}
+
+/** deserializeAutomaton in steps, pausing after each pass over the states. */
+export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<AutomatonTables> {
   const i32 = (b64: string, len: number | null, name: string): Int32Array => {
     const bytes = base64ToBytes(b64);
     if ((len !== null && bytes.length !== len * 4) || (len === null && bytes.length % 8 !== 0)) throw new Error(`dictionary automaton: ${name} has the wrong size`);
@@ -258,6 +265,7 @@ export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
     edgeOffset[q + 1] = edgeOffset[q] + n;
   }
   if (edgeOffset[states] !== s.edges) throw new Error('dictionary automaton: childCounts does not add up to the edges');
+  yield;
   const fail = i32(s.fail, states, 'fail');
   const termAt = new Int32Array(states).fill(-1);
   const pairs = i32(s.terms, null, 'terms');
@@ -265,6 +273,7 @@ export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
     if (pairs[k] < 0 || pairs[k] >= states) throw new Error('dictionary automaton: terms names a state that does not exist');
     termAt[pairs[k]] = pairs[k + 1];
   }
+  yield;
   // Breadth-first numbering puts each failure state before its state: one pass in order rebuilds the output links.
   const outLink = new Int32Array(states);
   outLink[0] = -1;

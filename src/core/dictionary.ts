@@ -2,7 +2,8 @@
  * Types of the entity dictionary: the curated catalogue (input of the build), the compiled
  * dictionary (what the content script scans with) and the entity records (what a card shows).
  */
-import { Automaton, deserializeAutomaton, type SerializedAutomaton } from './automaton.ts';
+import { Automaton, deserializeAutomatonSteps, type SerializedAutomaton } from './automaton.ts';
+import { runSteps, type Steps } from './steps.ts';
 
 export const ENTITY_KINDS = ['official', 'person', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
@@ -210,13 +211,19 @@ export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'termEnti
 
 /** The runtime dictionary from typed parts, refusing parts that do not fit together. */
 export function runtimeDictionary(d: TypedDictionaryParts): RuntimeDictionary {
+  return runSteps(runtimeDictionarySteps(d));
+}
+
+/** runtimeDictionary in steps (see steps.ts). */
+export function* runtimeDictionarySteps(d: TypedDictionaryParts): Steps<RuntimeDictionary> {
   const n = d.termEntity.length;
   if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
   const termCase: (string | undefined)[] = new Array<string | undefined>(n);
   for (const [k, v] of Object.entries(d.termCase)) termCase[Number(k)] = v;
+  const tables = yield* deserializeAutomatonSteps(d.automaton);
   return {
     entities: d.entities,
-    automaton: new Automaton(deserializeAutomaton(d.automaton)),
+    automaton: new Automaton(tables),
     termEntity: d.termEntity,
     termLength: d.termLength,
     termFlags: d.termFlags,

@@ -9,7 +9,8 @@
  * already is (base64 tables).
  */
 import { base64ToBytes, bytesToBase64, type SerializedAutomaton } from './automaton.ts';
-import { ENTITY_KINDS, runtimeDictionary, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
+import { ENTITY_KINDS, runtimeDictionarySteps, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
+import { runSteps, type Steps } from './steps.ts';
 
 export interface PackedDictionary {
   format: 3;
@@ -65,7 +66,14 @@ export function unpackDictionary(p: PackedDictionary): CompiledDictionary {
 
 /** Straight to the scanner's form, with no lists in between: what a page does on every load. */
 export function loadPackedDictionary(p: PackedDictionary): RuntimeDictionary {
-  return runtimeDictionary(typedParts(p));
+  return runSteps(packedDictionarySteps(p));
+}
+
+/** loadPackedDictionary in steps (see steps.ts): the entities, then each pass over the automaton. */
+export function* packedDictionarySteps(p: PackedDictionary): Steps<RuntimeDictionary> {
+  const parts = typedParts(p);
+  yield;
+  return yield* runtimeDictionarySteps(parts);
 }
 
 function typedParts(p: PackedDictionary): TypedDictionaryParts {

@@ -128,9 +128,9 @@ async function launch(mode: Mode, readerExtension: string, dictionary: { packed:
 async function load(context: BrowserContext, url: string, mode: Mode): Promise<{ script: number; floor: number; chars: number; longest: number }> {
   const mark = DONE_MARK[mode];
   const page = await context.newPage();
-  // Tasks over 50 ms, as the page itself can observe them (the page's own parsing included).
-  await page.addInitScript(`new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.__ngLongest = Math.max(globalThis.__ngLongest ?? 0, e.duration); }).observe({ type: 'longtask', buffered: true });`);
-  const { scriptMs: script } = await traceScript(context, page, url, async () => {
+  // The longest task from the trace: the page's own long-task observer misses tasks that run
+  // extension messages (a storage read's reply, where the content script starts).
+  const { scriptMs: script, longestTaskMs: longest } = await traceScript(context, page, url, async () => {
     await page.goto(url, { waitUntil: 'load' });
     // Asked from outside, a one-line evaluation every 20 ms (waitForFunction's polling would run more of its own script in the page).
     // The run without the extension asks once too: the first evaluation sets up the driver's own
@@ -142,7 +142,6 @@ async function load(context: BrowserContext, url: string, mode: Mode): Promise<{
     // Work the content script schedules after its first pass (idle-time rescans) settles too.
     await page.waitForTimeout(300);
   });
-  const longest = (await page.evaluate('globalThis.__ngLongest ?? 0')) as number;
   let floor = 0;
   let chars = 0;
   if (mode === 'without') {
@@ -199,7 +198,7 @@ async function main(): Promise<void> {
     ...rows.map((r, i) => `${r.file.slice(0, 40).padEnd(40)} ${String(r.chars).padStart(8)} ${r.floor.toFixed(2).padStart(7)} ${(r.reader - r.without).toFixed(1).padStart(7)} ${r.without.toFixed(1).padStart(8)} ${r.with.toFixed(1).padStart(8)} ${(r.with - r.without).toFixed(1).padStart(8)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(9)} ${r.longWith.toFixed(0).padStart(9)}`),
     `ours / floor: median ${median(ratios).toFixed(1)}×, worst ${Math.max(...ratios).toFixed(1)}× (targets ≤ 2×, ≤ 4×)`,
     `ours / reader floor: median ${median(readerRatios).toFixed(1)}×, worst ${Math.max(...readerRatios).toFixed(1)}×`,
-    `longest task (over 50 ms, worst of the runs): ${rows.filter((r) => r.longWith > 0).length} pages with one when the extension runs, ${rows.filter((r) => r.longWithout > 0).length} without it; pages where it is longer with the extension: ${rows.filter((r) => r.longWith > r.longWithout).map((r) => `${r.file} (${r.longWithout.toFixed(0)} → ${r.longWith.toFixed(0)} ms)`).join(', ') || 'none'}`,
+    `longest main-thread task (from the trace, worst of the runs): over 50 ms on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it; pages where the extension makes one over 50 ms: ${rows.filter((r) => r.longWith > 50 && r.longWith > r.longWithout).map((r) => `${r.file} (${r.longWithout.toFixed(0)} → ${r.longWith.toFixed(0)} ms)`).join(', ') || 'none'}`,
   ].join('\n'));
 }
 

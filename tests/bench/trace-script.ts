@@ -18,6 +18,7 @@ const SCRIPT_EVENTS = new Set([
 interface TraceEvent {
   ph: string;
   name: string;
+  cat?: string;
   pid: number;
   tid: number;
   ts: number;
@@ -25,11 +26,15 @@ interface TraceEvent {
   args?: { name?: string; beginData?: { url?: string }; data?: { url?: string } };
 }
 
-/** Runs `work` (which loads `urlPart` in `page`, or waits while it runs) under a trace; returns its result and the main thread's script milliseconds. */
-export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T; scriptMs: number }> {
+/**
+ * Runs `work` (which loads `urlPart` in `page`, or waits while it runs) under a trace; returns its
+ * result, the main thread's script milliseconds and its longest task (any task the thread ran,
+ * those of extension messages included, which a page's own long-task observer does not see).
+ */
+export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T; scriptMs: number; longestTaskMs: number }> {
   const cdp = await context.newCDPSession(page);
   const complete = new Promise<string>((resolve) => cdp.on('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,v8,__metadata', transferMode: 'ReturnAsStream' });
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,v8.execute,v8,__metadata', transferMode: 'ReturnAsStream' });
   let result: T;
   try {
     result = await work();
@@ -47,16 +52,19 @@ export async function traceScript<T>(context: BrowserContext, page: Page, urlPar
   await cdp.detach();
   const parsed = JSON.parse(data) as TraceEvent[] | { traceEvents: TraceEvent[] };
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-  return { result, scriptMs: scriptMs(events, urlPart) };
+  return { result, ...mainThreadFigures(events, urlPart) };
 }
 
-/** The union of script events' time on the main thread of the renderer that parsed `urlPart` or ran its script. */
-function scriptMs(events: readonly TraceEvent[], urlPart: string): number {
+/** On the main thread of the renderer that parsed `urlPart` or ran its script: the union of script events' time, and the longest task. */
+function mainThreadFigures(events: readonly TraceEvent[], urlPart: string): { scriptMs: number; longestTaskMs: number } {
   const pids = new Set(events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(urlPart)).map((e) => e.pid));
   if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${urlPart}`);
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
-  const spans = events
-    .filter((e) => e.ph === 'X' && e.dur !== undefined && SCRIPT_EVENTS.has(e.name) && mainThreads.has(`${e.pid}:${e.tid}`))
+  const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`));
+  // Every top-level unit of work (a task, a message from the browser and what runs in it): nested ones are shorter than their parent.
+  const longestTaskMs = Math.max(0, ...onMain.filter((e) => (e.cat ?? '').split(',').includes('toplevel')).map((e) => (e.dur ?? 0) / 1000));
+  const spans = onMain
+    .filter((e) => SCRIPT_EVENTS.has(e.name))
     .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
     .sort((a, b) => a[0] - b[0]);
   let total = 0;
@@ -66,5 +74,5 @@ function scriptMs(events: readonly TraceEvent[], urlPart: string): number {
     else if (to > end) total += to - end;
     end = Math.max(end, to);
   }
-  return total / 1000;
+  return { scriptMs: total / 1000, longestTaskMs };
 }

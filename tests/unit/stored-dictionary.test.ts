@@ -4,7 +4,8 @@ import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
 import { loadDictionary } from '../../src/core/dictionary.ts';
-import { isPackedDictionary, loadPackedDictionary, packDictionary, unpackDictionary } from '../../src/core/stored-dictionary.ts';
+import { isPackedDictionary, loadPackedDictionary, packDictionary, packedDictionarySteps, unpackDictionary } from '../../src/core/stored-dictionary.ts';
+import { runStepsPausing } from '../../src/core/steps.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -33,6 +34,19 @@ describe('the dictionary as kept in storage', () => {
     const mentions = findMentions(loadPackedDictionary(stored), text);
     expect(mentions).toEqual(findMentions(loadDictionary(compiled), text));
     expect(mentions.map((m) => m.entity)).toEqual(expect.arrayContaining(['u-1', 'u-2', 'china']));
+  });
+
+  it('unpacks in steps, giving the page its turn between them, to the same dictionary', async () => {
+    const packed = packDictionary(seedPack.compiled);
+    let pauses = 0;
+    const dict = await runStepsPausing(packedDictionarySteps(packed), async () => {
+      pauses++;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(pauses).toBeGreaterThanOrEqual(3);
+    const text = seeds[1].text;
+    expect(findMentions(dict, text)).toEqual(findMentions(loadPackedDictionary(packed), text));
+    expect(findMentions(dict, text).length).toBeGreaterThan(5);
   });
 
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
