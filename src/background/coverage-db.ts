@@ -23,7 +23,7 @@
  * and kept current on writes; only the winners are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
  * record and derives what the new version adds.
  */
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
 import type { SavedHighlight } from '../core/highlights.ts';
 import { MINE_PACK_ID, type DictionaryPack, type UserEntity } from '../core/user-entities.ts';
@@ -181,10 +181,12 @@ interface EntityIndex {
 }
 
 /**
- * Keys of articles read per related-coverage query, at most (beyond the rarest entity's): the
- * entities found in most stored articles weigh little, and reading their thousands of keys was
- * the cost of a query on a large store (about 20 µs a key; the popup reads them on every opening).
- * Their weight still counts in the final ranking.
+ * Keys of articles read per related-coverage query, at most: the entities found in most stored
+ * articles weigh little, and reading their thousands of keys was the cost of a query on a large
+ * store (about 20 µs a key; the popup reads them on every opening). Their weight still counts in
+ * the final ranking. When even the page's rarest entity is in more articles than this, its newest
+ * articles are the candidates, as a reader of the news expects (and the query's cost stays the
+ * same at 100,000 stored articles as at 10,000).
  */
 const POSTINGS_BUDGET = 1500;
 const indexes = new WeakMap<CoverageDb, EntityIndex>();
@@ -313,7 +315,7 @@ export async function relatedIfCounted(
   exclude: { id?: string; url?: string | null } = {},
 ): Promise<RelatedItem[] | null> {
   const idx = entityIndex(db);
-  const tx = db.transaction(['entityCounts', 'articles']);
+  const tx = db.transaction(['entityCounts', 'articles', 'mentions']);
   const counts = tx.objectStore('entityCounts');
   const uncounted = [...pageEntities].filter((e) => !idx.df.has(e));
   const [totalRow, ...rows] = await Promise.all([idx.total === null ? counts.get(TOTAL_ROW) : null, ...uncounted.map((e) => counts.get(e))]);
@@ -340,7 +342,9 @@ export async function relatedIfCounted(
   }
   const articles = tx.objectStore('articles');
   const unlisted = read.filter((e) => !idx.byEntity.has(e));
-  const lists = await Promise.all(unlisted.map((e) => articles.index('byEntity').getAllKeys(e)));
+  const lists = await Promise.all(unlisted.map((e) => (df.get(e)! > POSTINGS_BUDGET
+    ? newestMentioning(tx.objectStore('mentions'), e, POSTINGS_BUDGET)
+    : articles.index('byEntity').getAllKeys(e))));
   unlisted.forEach((e, i) => {
     if (!idx.byEntity.has(e)) idx.byEntity.set(e, new Set(lists[i]));
   });
@@ -353,6 +357,32 @@ export async function relatedIfCounted(
   const records = (await Promise.all(best.map((id) => articles.get(id)))).filter((r): r is ArticleRecord => r !== undefined);
   await tx.done;
   return rankRelated(pageEntities, records, df, total, exclude).slice(0, limit);
+}
+
+/**
+ * The ids of the `limit` newest articles mentioning `entity` (undated ones after the dated), from
+ * the mentions store, whose keys run by entity and date. Where the browser reads keys backwards in
+ * one request (getAllKeys with a direction) it does; elsewhere a key cursor walks back.
+ */
+async function newestMentioning(
+  mentions: IDBPObjectStore<CoverageSchema, ('entityCounts' | 'articles' | 'mentions')[], 'mentions'>,
+  entity: string,
+  limit: number,
+): Promise<string[]> {
+  /** getAllKeys as browsers with getAllRecords also take it: one options argument, with a direction. */
+  const backwards = mentions as unknown as { getAllKeys(options: { query: IDBKeyRange; count: number; direction: IDBCursorDirection }): Promise<CoverageSchema['mentions']['key'][]> };
+  const ids: string[] = [];
+  for (const range of [IDBKeyRange.bound([entity], [entity, UNDATED], false, true), IDBKeyRange.bound([entity, UNDATED], [entity, UNDATED, []])]) {
+    const want = limit - ids.length;
+    if (want <= 0) break;
+    if ('getAllRecords' in IDBObjectStore.prototype) {
+      const keys = await backwards.getAllKeys({ query: range, count: want, direction: 'prev' });
+      for (const key of keys) ids.push(key[2]);
+      continue;
+    }
+    for (let cursor = await mentions.openKeyCursor(range, 'prev'); cursor && ids.length < limit; cursor = await cursor.continue()) ids.push(cursor.primaryKey[2]);
+  }
+  return ids;
 }
 
 /** Up to `limit` stored articles mentioning `entity`, oldest first (undated last), and how many there are. */

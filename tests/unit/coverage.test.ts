@@ -126,6 +126,34 @@ describe('coverage database', () => {
     third.close();
   });
 
+  it('draws related coverage from the newest articles when even the rarest entity is in more than 1,500', async () => {
+    const db = await openCoverageDb(`newest-${Math.random()}`);
+    const day = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    // Different stories (not folded as duplicates): words drawn at random around the one name.
+    const words = Array.from({ length: 300 }, (_, k) => `word${k.toString(36)}`);
+    let x = 7;
+    const pick = () => words[(x = (Math.imul(x, 1103515245) + 12345) >>> 0) % words.length];
+    const story = () => `Li Lecheng ${Array.from({ length: 40 }, pick).join(' ')}.`;
+    const many = Array.from({ length: 1700 }, (_, i) => record({ id: `a${String(i).padStart(4, '0')}`, url: `https://wire.example/${i}`, published: day(i) }, story()));
+    await putArticles(db, many);
+    expect((await db.get('entityCounts', 'li-lecheng'))?.n).toBe(1700);
+    const related = await relatedCoverage(db, new Set(['li-lecheng']), 10);
+    expect(related).toHaveLength(10);
+    // Only the newest 1,500 were candidates: none of the oldest 200.
+    for (const r of related) expect(Number(r.article.id.slice(1))).toBeGreaterThanOrEqual(200);
+    db.close();
+    // A browser without getAll's direction (Firefox ESR) walks a key cursor back to the same answer.
+    const withDirection = Object.getOwnPropertyDescriptor(IDBObjectStore.prototype, 'getAllRecords')!;
+    delete (IDBObjectStore.prototype as { getAllRecords?: unknown }).getAllRecords;
+    try {
+      const again = await openCoverageDb(db.name);
+      expect((await relatedCoverage(again, new Set(['li-lecheng']), 10)).map((r) => r.article.id)).toEqual(related.map((r) => r.article.id));
+      again.close();
+    } finally {
+      Object.defineProperty(IDBObjectStore.prototype, 'getAllRecords', withDirection);
+    }
+  });
+
   it('upgrades a version-1 database keeping every article and deriving the timeline rows', async () => {
     const name = `upgrade-${Math.random()}`;
     const v1 = await openOldCoverageDb(name, 1);
