@@ -385,11 +385,17 @@ async function newestMentioning(
   return ids;
 }
 
-/** Up to `limit` stored articles mentioning `entity`, oldest first (undated last), and how many there are. */
+/**
+ * Up to `limit` stored articles mentioning `entity`, oldest first (undated last), and how many
+ * there are: the entity's kept article count (one timeline row per article), counted from the rows
+ * only where no count is kept, since counting 80,000 rows took most of a timeline's time.
+ */
 export async function entityTimeline(db: CoverageDb, entity: string, limit = 200): Promise<{ rows: MentionRow[]; total: number }> {
   const range = IDBKeyRange.bound([entity], [entity, []]);
-  const tx = db.transaction('mentions');
-  const [rows, total] = await Promise.all([tx.store.getAll(range, limit), tx.store.count(range)]);
+  const tx = db.transaction(['mentions', 'entityCounts']);
+  const mentions = tx.objectStore('mentions');
+  const [rows, kept] = await Promise.all([mentions.getAll(range, limit), tx.objectStore('entityCounts').get(entity)]);
+  const total = kept && kept.n >= rows.length ? kept.n : await mentions.count(range);
   await tx.done;
   return { rows, total };
 }
