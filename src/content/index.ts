@@ -52,9 +52,9 @@ const MAX_NAME_SELECTION = 120;
 const UNPACK_IN_STEPS_STATES = 200_000;
 
 /** The stored dictionary in the scanner's form, giving the page its turn between steps when it is large. */
-function unpackForPage(packed: PackedDictionary): Promise<RuntimeDictionary> {
+async function unpackForPage(packed: PackedDictionary): Promise<RuntimeDictionary> {
   const steps = packedDictionarySteps(packed);
-  if (packed.automaton.states <= UNPACK_IN_STEPS_STATES) return Promise.resolve(runSteps(steps));
+  if (packed.automaton.states <= UNPACK_IN_STEPS_STATES) return runSteps(steps);
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
 }
@@ -92,6 +92,8 @@ class ContentSession {
   private hideTimer = 0;
   private readonly records = new Map<string, Promise<{ entity: EntityRecord; articles: SeedArticle[] } | null>>();
   private stopped = false;
+  /** A changed dictionary that arrived before the page was first painted. */
+  private newerDictionary: RuntimeDictionary | null = null;
   private state: PageState = 'starting';
   /** The address the page's saved highlights and entity context were read for. */
   private pageUrl = location.href;
@@ -182,8 +184,11 @@ class ContentSession {
     this.state = 'starting';
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
-    const dict = stored ? await unpackForPage(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
+    const loaded = stored ? await unpackForPage(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
     if (this.stopped || this.highlighter) return;
+    // A dictionary that changed while this one was read and unpacked is the one to paint.
+    const dict = this.newerDictionary ?? loaded;
+    this.newerDictionary = null;
     this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
     if (document.body) {
       const { matches } = this.highlighter.scan();
@@ -201,9 +206,13 @@ class ContentSession {
     if (this.highlighter) this.state = 'ready';
   }
 
-  /** Paints the page again with a changed dictionary. */
+  /** Paints the page again with a changed dictionary (kept for resume when nothing is painted yet). */
   private replaceDictionary(dict: RuntimeDictionary): void {
-    if (this.stopped || !this.highlighter) return;
+    if (this.stopped) return;
+    if (!this.highlighter) {
+      this.newerDictionary = dict;
+      return;
+    }
     this.highlighter.destroy();
     this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
     this.records.clear();
