@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
 import { compileTerms, type TermSource } from '../../src/core/compile-terms.ts';
+import { packDictionary } from '../../src/core/stored-dictionary.ts';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { launchChromium } from '../support/browsers.ts';
@@ -38,7 +39,7 @@ function compileFigures(seedEntities: TermSource[]): Map<number, string> {
     const { compiled } = compileTerms(entities);
     const ms = performance.now() - t0;
     const heap = process.memoryUsage().heapUsed - heap0;
-    const json = JSON.stringify(compiled);
+    const json = JSON.stringify(packDictionary(compiled));
     out.set(n, json);
     console.log(`   ${n.toLocaleString('en')} entities, ${compiled.termEntity.length.toLocaleString('en')} terms, ${compiled.automaton.states.toLocaleString('en')} states: ${fmt(ms, 0)} ms, heap +${fmt(heap / 1e6)} MB after compiling, ${fmt(json.length / 1e6)} MB stored`);
   }
@@ -208,7 +209,7 @@ async function inExtension(): Promise<void> {
 async function main(): Promise<void> {
   const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
   const { compiled, records } = compileDictionary(catalogue, seeds);
-  const seedJson = JSON.stringify(compiled);
+  const seedJson = JSON.stringify(packDictionary(compiled));
   const compiledBy = await step('compile', async () => compileFigures(records));
   await step('page cost', () => pageCost(seedJson, compiledBy.get(100_000)!));
   await inExtension();
