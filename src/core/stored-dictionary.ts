@@ -5,8 +5,8 @@
  * dictionary of 100,000 reader entities, reading the entity list took 360 ms as objects and 67 ms
  * as one string, the term tables 164 ms as lists and 21 ms as one string (Chromium 156, in the
  * background). So every list travels as one string: JSON text for the entities' ids and names and
- * for the parts that are rarely large, base64 for the numeric term tables, and the automaton as it
- * already is (base64 tables).
+ * for the parts that are rarely large, base64 for the numeric term tables, and the automaton in its
+ * own compact form (see SerializedAutomaton).
  */
 import { base64ToBytes, bytesToBase64, type SerializedAutomaton } from './automaton.ts';
 import { ENTITY_KINDS, runtimeDictionarySteps, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
@@ -43,7 +43,11 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
     format: 3,
     entityIds: JSON.stringify(c.entities.map((e) => e.id)),
     entityNames: JSON.stringify(c.entities.map((e) => e.name)),
-    entityKinds: c.entities.map((e) => KIND_CODE.get(e.kind) ?? '').join(''),
+    entityKinds: c.entities.map((e) => {
+      const code = KIND_CODE.get(e.kind);
+      if (code === undefined) throw new Error(`entity ${e.id} has an unknown kind: ${String(e.kind)}`);
+      return code;
+    }).join(''),
     termEntity: bytesOf(Int32Array.from(c.termEntity)),
     termLength: bytesOf(Int32Array.from(c.termLength)),
     termFlags: bytesToBase64(Uint8Array.from(c.termFlags)),
