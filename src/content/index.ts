@@ -47,9 +47,10 @@ const MAX_NAME_SELECTION = 120;
 /**
  * Automaton states above which a dictionary is unpacked with pauses: a reader's list of 100,000
  * entities (about two million states) takes tens of milliseconds, which the page should not feel
- * as one long task; the seed pack (a few thousand states) is unpacked at once.
+ * as one long task. From a list of about 10,000 entities on, it is done in steps; the seed pack (a
+ * few thousand states) is unpacked at once.
  */
-const UNPACK_IN_STEPS_STATES = 200_000;
+const UNPACK_IN_STEPS_STATES = 100_000;
 
 /** The stored dictionary in the scanner's form, giving the page its turn between steps when it is large. */
 async function unpackForPage(packed: PackedDictionary): Promise<RuntimeDictionary> {

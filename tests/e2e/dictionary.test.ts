@@ -262,6 +262,7 @@ for (const [name, launch, available] of [
       await until(() => dict.evaluate(bodyText, null), (t) => t.includes('entities in use'), 60_000);
       await dict.close();
 
+      // The compiled list is large enough (over 100,000 automaton states) for pages to unpack it in steps.
       server.route('/sanctions.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sanctions</title></head><body>
         <p id="a">Officials named Arslan Abdrakhmanova in the filing; Bakhyt Gafurovz was not listed.</p>
         <p id="b">Bakhyt Chorshanbieva Mining Holdings denied it; Jamshidj Juraevj declined to comment.</p>
