@@ -5,12 +5,12 @@
  */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { loadDictionary, type CompiledDictionary } from '../core/dictionary.ts';
+import { loadDictionary } from '../core/dictionary.ts';
 import type { TimelineItem } from '../messages.ts';
 import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
 import { readStoredDictionary, send } from '../platform/browser.ts';
-import { unpackDictionary } from '../core/stored-dictionary.ts';
+import { loadPackedDictionary } from '../core/stored-dictionary.ts';
 import { httpUrl } from '../core/urls.ts';
 import { timelineOf } from '../ui/coverage-reads.ts';
 
@@ -68,7 +68,7 @@ function Reader({ id }: { id: string }) {
   useEffect(() => {
     if (!article || !body.current) return;
     document.title = `${article.record.title ?? 'Article'} · Newsgloss`;
-    new PageHighlighter(loadDictionary(article.dict), document).scan([body.current]);
+    new PageHighlighter(article.dict, document).scan([body.current]);
     ready();
   }, [article]);
   if (article === undefined) return <p class="meta">Loading…</p>;
@@ -86,12 +86,12 @@ function Reader({ id }: { id: string }) {
 }
 
 async function loadArticle(id: string) {
-  // The compiled dictionary as pages read it, from storage; the background is asked only before it wrote one.
+  // The dictionary as pages read it, straight from storage's packed form; the background is asked only before it wrote one.
   const [record, dict] = await Promise.all([
     send({ type: 'coverage/article', id }),
-    readStoredDictionary().then((d) => (d ? unpackDictionary(d.packed) : send({ type: 'dictionary/get' }))),
+    readStoredDictionary().then(async (d) => (d ? loadPackedDictionary(d.packed) : loadDictionary(await send({ type: 'dictionary/get' })))),
   ]);
-  return record ? { record, dict: dict as CompiledDictionary } : null;
+  return record ? { record, dict } : null;
 }
 
 function Page() {
