@@ -9,6 +9,7 @@ import { defineConfig } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
 import { dictionaryPlugin } from './src/build/vite-dictionary-plugin.ts';
 import { contentScriptPlugin } from './src/build/vite-content-script-plugin.ts';
+import { watPlugin } from './src/build/vite-wat-plugin.ts';
 
 /** The Firefox add-on id; tests pin its internal UUID through it. */
 export const GECKO_ID = 'newsgloss@newsgloss.app';
@@ -38,6 +39,7 @@ export default defineConfig(({ mode }) => {
     worker: { format: 'es', plugins: () => [dictionaryPlugin(seedDir)] },
     plugins: [
       dictionaryPlugin(seedDir),
+      watPlugin(),
       preact(),
       crx({ manifest: manifestFor(browser), browser }),
       contentScriptPlugin(

@@ -142,6 +142,8 @@ export interface PageHighlight {
 }
 
 export type PageState = 'starting' | 'paused' | 'ready';
+/** Which scanner reads the page: WebAssembly, or JavaScript where the page's policy or the browser refuses it. */
+export type ScannerEngine = 'webassembly' | 'javascript';
 
 export interface PageMessageMap {
   /**
@@ -149,7 +151,7 @@ export interface PageMessageMap {
    * still reading the page, paused on its site, or done (first scan, automatic-saving decision and
    * saved highlights all settled).
    */
-  'page/entities': { request: Record<never, never>; response: { url: string; title: string; entities: PageEntity[]; state: PageState } };
+  'page/entities': { request: Record<never, never>; response: { url: string; title: string; entities: PageEntity[]; state: PageState; scanner: ScannerEngine | null } };
   /** Scroll to the next occurrence of an entity and flash it. */
   'page/reveal': { request: { entity: string }; response: { found: boolean } };
   /** The page's saved highlights, each found on the page or not. */

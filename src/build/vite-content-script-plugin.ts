@@ -9,6 +9,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'vite';
+import { watPlugin } from './vite-wat-plugin.ts';
 import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE } from '../content/script-files.ts';
 
 
@@ -27,6 +28,7 @@ export function contentScriptPlugin(entries: { content: string; pageUi: string; 
         await build({
           configFile: false,
           logLevel: 'warn',
+          plugins: [watPlugin()],
           build: {
             outDir,
             emptyOutDir: false,

@@ -20,6 +20,7 @@ import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
 import { packedDictionarySteps, type PackedDictionary } from '../core/stored-dictionary.ts';
 import { runSteps, runStepsPausing } from '../core/steps.ts';
+import { prepareScanModule } from '../core/wasm-scanner.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState } from '../messages.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
@@ -171,6 +172,8 @@ class ContentSession {
       const change = ++changes;
       void unpackForPage(d.packed).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
     }));
+    // The scanner's WebAssembly compiles off the main thread while storage hands over the dictionary.
+    void prepareScanModule();
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
     if (first.pausedSites.includes(site)) {
       this.state = 'paused';
@@ -186,6 +189,7 @@ class ContentSession {
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
     const loaded = stored ? await unpackForPage(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
+    await prepareScanModule();
     if (this.stopped || this.highlighter) return;
     // A dictionary that changed while this one was read and unpacked is the one to paint.
     const dict = this.newerDictionary ?? loaded;
@@ -427,6 +431,7 @@ class ContentSession {
           title: document.title,
           entities: [...counts].map(([e, count]): PageEntity => ({ ...entities[e], count })),
           state: this.state,
+          scanner: this.highlighter?.engine ?? null,
         };
       }
       case 'page/reveal':

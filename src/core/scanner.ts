@@ -98,16 +98,21 @@ function patternSpan(norm: Uint16Array, len: number, start: number, end: number,
   return null;
 }
 
+/**
+ * The scanner in JavaScript. `feed` is the per-character loop; wasm-scanner.ts runs the same loop
+ * in WebAssembly over the same buffers, and everything else here is shared.
+ */
 export class Scanner {
-  private norm = new Uint16Array(4096);
-  private src = new Int32Array(4096);
+  protected norm = new Uint16Array(4096);
+  protected src = new Int32Array(4096);
   /** Per normalised unit, the source letter's FLAG_UPPER and FLAG_TEH_MARBUTA. */
-  private upper = new Uint8Array(4096);
-  private len = 0;
-  private raw = 0;
-  private state = 0;
-  /** Pairs (normalised end index, term). */
-  private candidates: number[] = [];
+  protected upper = new Uint8Array(4096);
+  protected len = 0;
+  protected raw = 0;
+  protected state = 0;
+  /** Pairs (normalised end index, term): the first `candidateCount` entries count. */
+  protected candidates: number[] | Int32Array = [];
+  protected candidateCount = 0;
 
   constructor(readonly dict: RuntimeDictionary) {}
 
@@ -116,7 +121,8 @@ export class Scanner {
     this.len = 0;
     this.raw = 0;
     this.state = 0;
-    this.candidates.length = 0;
+    this.candidateCount = 0;
+    if (Array.isArray(this.candidates)) this.candidates.length = 0;
   }
 
   /** Raw length fed so far. */
@@ -124,7 +130,8 @@ export class Scanner {
     return this.raw;
   }
 
-  private grow(min: number): void {
+  /** Makes room for at least `min` normalised units, keeping those already written. */
+  protected grow(min: number): void {
     let size = this.norm.length;
     while (size < min) size *= 2;
     const norm = new Uint16Array(size);
@@ -142,7 +149,8 @@ export class Scanner {
   feed(text: string): void {
     const n = text.length;
     if (this.len + n + 1 > this.norm.length) this.grow(this.len + n + 1);
-    const { norm, src, upper, candidates } = this;
+    const { norm, src, upper } = this;
+    const candidates = this.candidates as number[];
     const { automaton } = this.dict;
     const { termAt, outLink, edgeOffset, edgeChar, fail } = automaton.t;
     const rootNext = automaton.rootNext;
@@ -195,6 +203,7 @@ export class Scanner {
     this.len = len;
     this.state = state;
     this.raw = base + n;
+    this.candidateCount = candidates.length;
   }
 
   /** Marks a block boundary: no match spans it. */
@@ -219,11 +228,11 @@ export class Scanner {
    * rather than dropped, because in a page that letter may be in another block.
    */
   finish<A = undefined>(present: Set<number> = new Set(), place?: PlaceCheck<A>): Match<A>[] {
-    const { norm, src, upper, len, candidates } = this;
+    const { norm, src, upper, len, candidates, candidateCount } = this;
     const { termLength, termFlags, termEntity, termCase, entityContext } = this.dict;
     // Per kept candidate: start, end (normalised, inclusive), term, open sides (1 left, 2 right).
     const kept: number[] = [];
-    for (let k = 0; k < candidates.length; k += 2) {
+    for (let k = 0; k < candidateCount; k += 2) {
       let end = candidates[k];
       const term = candidates[k + 1];
       let start = end - termLength[term] + 1;

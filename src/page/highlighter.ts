@@ -3,7 +3,9 @@
  * page's DOM is never changed, the ranges live in the document's highlight registry.
  */
 import { ENTITY_KINDS, type EntityKind, type RuntimeDictionary } from '../core/dictionary.ts';
-import { Scanner, type Match } from '../core/scanner.ts';
+import type { Match, Scanner } from '../core/scanner.ts';
+import { WasmScanner, makeScanner } from '../core/wasm-scanner.ts';
+import type { ScannerEngine } from '../messages.ts';
 import { scanSubtree, type TextAnchor } from './text-scan.ts';
 
 /** Registry name of the highlight for one entity kind (also used by the stylesheet). */
@@ -36,8 +38,14 @@ export class PageHighlighter {
     readonly dict: RuntimeDictionary,
     private readonly doc: Document,
     private readonly ownHost: () => Element | null = () => null,
+    scanner: Scanner = makeScanner(dict),
   ) {
-    this.scanner = new Scanner(dict);
+    this.scanner = scanner;
+  }
+
+  /** Which scanner reads the page. */
+  get engine(): ScannerEngine {
+    return this.scanner instanceof WasmScanner ? 'webassembly' : 'javascript';
   }
 
   /** All painted matches, in no particular order. */

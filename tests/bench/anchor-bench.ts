@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { build } from 'vite';
+import { watPlugin } from '../../src/build/vite-wat-plugin.ts';
 import { chromium } from 'playwright-core';
 import type { SavedHighlight } from '../../src/core/highlights.ts';
 import { CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, haveNewsPages } from '../support/paths.ts';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const out = `${ROOT}.bench`;
   await build({
     configFile: false,
+    plugins: [watPlugin()],
     logLevel: 'warn',
     build: {
       outDir: out, emptyOutDir: false, minify: true,

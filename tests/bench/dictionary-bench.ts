@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { build } from 'vite';
+import { watPlugin } from '../../src/build/vite-wat-plugin.ts';
 import { chromium } from 'playwright-core';
 import { compileTerms, type TermSource } from '../../src/core/compile-terms.ts';
 import { packDictionary } from '../../src/core/stored-dictionary.ts';
@@ -50,7 +51,8 @@ async function pageCost(seedJson: string, bigJson: string): Promise<void> {
   console.log(`\n2. A page's cost over the text-read floor (Chromium, ${PAGES} saved pages, median of ${RUNS} fresh loads)`);
   if (!haveNewsPages) return console.log(`   skipped: ${NEWS_PAGES_DIR} is absent`);
   await build({
-    configFile: false, logLevel: 'warn',
+    configFile: false,
+    plugins: [watPlugin()], logLevel: 'warn',
     build: { outDir: `${ROOT}.bench`, emptyOutDir: false, lib: { entry: `${ROOT}tests/bench/page-harness.ts`, formats: ['iife'], name: 'NgBenchHarness', fileName: () => 'harness.js' }, minify: true },
   });
   const harness = readFileSync(`${ROOT}.bench/harness.js`, 'utf8');

@@ -3,14 +3,16 @@
  *
  * Each page is freshly loaded for every measurement (scripts stripped, no extension), and medians
  * over BENCH_RUNS loads (default 5) are kept for: the floor (reading the page's text once with a
- * TreeWalker), our whole highlighting pass with the seed dictionary and with 10,000 terms, and
- * mark.js doing the same job with the same terms. Prints per-page figures, ratios (median and
+ * TreeWalker), our whole highlighting pass with the seed dictionary and with 10,000 terms, the
+ * same pass with the JavaScript scanner in place of the WebAssembly one, the per-character work
+ * alone with each, and mark.js doing the same job with the same terms. Prints per-page figures, ratios (median and
  * worst), dictionary load times, the content script's gzipped size and the longest pass.
  */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { build } from 'vite';
+import { watPlugin } from '../../src/build/vite-wat-plugin.ts';
 import { chromium, type Page } from 'playwright-core';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
@@ -38,6 +40,7 @@ async function harnessSource(): Promise<string> {
   const out = `${ROOT}.bench`;
   await build({
     configFile: false,
+    plugins: [watPlugin()],
     logLevel: 'warn',
     build: {
       outDir: out,
@@ -107,18 +110,19 @@ async function main(): Promise<void> {
     await page.evaluate(harness);
     return page.evaluate(() => (globalThis as never as { __ngBench: { floor: () => { ms: number; chars: number } } }).__ngBench.floor());
   }
-  async function ours(file: string, json: string) {
+  type Engine = 'chosen' | 'js';
+  async function ours(file: string, json: string, engine: Engine = 'chosen') {
     await fresh(file);
     await page.evaluate(harness);
     return page.evaluate(
-      (j) => (globalThis as never as { __ngBench: { ours: (j: string) => { loadMs: number; passMs: number; matches: number; chars: number } } }).__ngBench.ours(j),
-      json,
+      ([j, e]) => (globalThis as never as { __ngBench: { ours: (j: string, e: Engine) => { loadMs: number; passMs: number; matches: number; chars: number; engine: string } } }).__ngBench.ours(j, e),
+      [json, engine] as const,
     );
   }
-  async function scanOnly(file: string, json: string) {
+  async function scanOnly(file: string, json: string, engine: Engine) {
     await fresh(file);
     await page.evaluate(harness);
-    return page.evaluate((j) => (globalThis as never as { __ngBench: { scanOnly: (j: string) => { scanMs: number } } }).__ngBench.scanOnly(j), json);
+    return page.evaluate(([j, e]) => (globalThis as never as { __ngBench: { scanOnly: (j: string, e: Engine) => { scanMs: number } } }).__ngBench.scanOnly(j, e), [json, engine] as const);
   }
   async function markjs(file: string, words: string[]): Promise<number> {
     await fresh(file);
@@ -144,11 +148,13 @@ async function main(): Promise<void> {
     return ms;
   }
 
-  const files = readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html')).sort();
-  type Row = { file: string; chars: number; floor: number; seed: number; scan: number; big: number; mark: number; mark10k?: number; matches: number; seedLoad: number; bigLoad: number };
+  const files = readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html') && (!process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(',').includes(f))).sort();
+  type Row = { file: string; chars: number; floor: number; seed: number; seedJs: number; scan: number; scanJs: number; big: number; mark: number; mark10k?: number; matches: number; seedLoad: number; bigLoad: number };
   const rows: Row[] = [];
   console.log(`${files.length} pages, ${RUNS} fresh loads per figure; seed dictionary ${seedTerms.length} terms, big dictionary ${bigTerms.length} terms\n`);
-  console.log('page                                         chars   floor ms  ours ms  scan ms  10k ms  mark.js ms  ours/floor  10k/floor  mark/ours');
+  console.log('(ours: the whole pass; js: the same with the JavaScript scanner; scan: the per-character work alone, WebAssembly / JavaScript)');
+  console.log('page                                         chars   floor ms  ours ms    js ms  scan ms  scan js  10k ms  mark.js ms  ours/floor  10k/floor  mark/ours');
+  const engines = new Set<string>();
   for (const [k, file] of files.entries()) {
     const f: number[] = [];
     const s: number[] = [];
@@ -156,6 +162,8 @@ async function main(): Promise<void> {
     const sl: number[] = [];
     const bl: number[] = [];
     const sc: number[] = [];
+    const sj: number[] = [];
+    const scj: number[] = [];
     let chars = 0;
     let matches = 0;
     for (let r = 0; r < RUNS; r++) {
@@ -166,20 +174,25 @@ async function main(): Promise<void> {
       s.push(o.passMs);
       sl.push(o.loadMs);
       matches = o.matches;
+      engines.add(o.engine);
+      const oj = await ours(file, seedJson, 'js');
+      if (oj.matches !== o.matches) throw new Error(`${file}: the JavaScript scanner found ${oj.matches} matches, the WebAssembly one ${o.matches}`);
+      sj.push(oj.passMs);
       const ob = await ours(file, bigJson);
       b.push(ob.passMs);
       bl.push(ob.loadMs);
-      sc.push((await scanOnly(file, seedJson)).scanMs);
+      sc.push((await scanOnly(file, seedJson, 'chosen')).scanMs);
+      scj.push((await scanOnly(file, seedJson, 'js')).scanMs);
     }
     const m: number[] = [];
     for (let r = 0; r < MARK_RUNS; r++) m.push(await markjs(file, seedTerms));
-    const row: Row = { file, chars, floor: median(f), seed: median(s), scan: median(sc), big: median(b), mark: median(m), matches, seedLoad: median(sl), bigLoad: median(bl) };
+    const row: Row = { file, chars, floor: median(f), seed: median(s), seedJs: median(sj), scan: median(sc), scanJs: median(scj), big: median(b), mark: median(m), matches, seedLoad: median(sl), bigLoad: median(bl) };
     if (k % Math.max(1, Math.floor(files.length / MARK_10K_PAGES)) === 0 && rows.filter((x) => x.mark10k !== undefined).length < MARK_10K_PAGES) {
       row.mark10k = await markjs(file, bigTerms);
     }
     rows.push(row);
     console.log(
-      `${file.slice(0, 42).padEnd(42)} ${String(chars).padStart(8)} ${fmt(row.floor).padStart(9)} ${fmt(row.seed).padStart(8)} ${fmt(row.scan).padStart(8)} ${fmt(row.big).padStart(7)} ${fmt(row.mark).padStart(11)} ${fmt(row.seed / row.floor).padStart(11)} ${fmt(row.big / row.floor).padStart(10)} ${fmt(row.mark / row.seed, 0).padStart(10)}`,
+      `${file.slice(0, 42).padEnd(42)} ${String(chars).padStart(8)} ${fmt(row.floor).padStart(9)} ${fmt(row.seed).padStart(8)} ${fmt(row.seedJs).padStart(8)} ${fmt(row.scan).padStart(8)} ${fmt(row.scanJs).padStart(8)} ${fmt(row.big).padStart(7)} ${fmt(row.mark).padStart(11)} ${fmt(row.seed / row.floor).padStart(11)} ${fmt(row.big / row.floor).padStart(10)} ${fmt(row.mark / row.seed, 0).padStart(10)}`,
     );
   }
   await browser.close();
@@ -188,13 +201,16 @@ async function main(): Promise<void> {
   const ratio = (xs: number[]) => `median ${fmt(median(xs))}×, worst ${fmt(Math.max(...xs))}×`;
   const size = existsSync(`${CHROME_BUILD}/manifest.json`) ? contentScriptGzip() : null;
   const m10 = rows.filter((r) => r.mark10k !== undefined);
+  const largest = rows.reduce((a, r) => (r.chars > a.chars ? r : a));
   const summary = [
     '',
     `floor (TreeWalker read) median ${fmt(median(rows.map((r) => r.floor)), 3)} ms; our pass median ${fmt(median(rows.map((r) => r.seed)), 3)} ms (seed), ${fmt(median(rows.map((r) => r.big)), 3)} ms (10k)`,
     `ours / floor, seed dictionary (${seedTerms.length} terms): ${ratio(rows.map((r) => r.seed / r.floor))}`,
     `ours / floor, 10,000 terms: ${ratio(rows.map((r) => r.big / r.floor))}`,
     `10k pass / seed pass: ${ratio(rows.map((r) => r.big / r.seed))}`,
-    `per-character work (normaliser and automaton over the text, first run on a fresh page, no DOM work): median ${fmt(median(rows.map((r) => r.scan)), 3)} ms, ${fmt(median(rows.map((r) => r.scan / r.seed)) * 100, 0)}% of our pass; largest page ${fmt(rows.reduce((a, r) => (r.chars > a.chars ? r : a)).scan)} ms for ${rows.reduce((a, r) => (r.chars > a.chars ? r : a)).chars} characters (the most a faster scanner could save)`,
+    `scanner chosen in the page: ${[...engines].join(', ')}`,
+    `our pass with the JavaScript scanner instead: median ${fmt(median(rows.map((r) => r.seedJs)), 3)} ms, ${ratio(rows.map((r) => r.seedJs / r.floor))} the floor; WebAssembly pass / JavaScript pass: ${ratio(rows.map((r) => r.seed / r.seedJs))}`,
+    `per-character work (normaliser and automaton over the text, first run on a fresh page, no DOM work): WebAssembly median ${fmt(median(rows.map((r) => r.scan)), 3)} ms, JavaScript ${fmt(median(rows.map((r) => r.scanJs)), 3)} ms (JavaScript / WebAssembly ${ratio(rows.map((r) => r.scanJs / r.scan))}); largest page (${largest.chars} characters) ${fmt(largest.scan)} ms and ${fmt(largest.scanJs)} ms`,
     `mark.js / ours, seed terms: median ${fmt(median(rows.map((r) => r.mark / r.seed)), 0)}×, least ${fmt(Math.min(...rows.map((r) => r.mark / r.seed)), 0)}×`,
     `mark.js with 10,000 terms (${m10.length} pages, capped at ${MARK_CAP_MS / 1000} s): ${m10.map((r) => `${r.file} ${Number.isFinite(r.mark10k!) ? `${fmt(r.mark10k!, 0)} ms (${fmt(r.mark10k! / r.big, 0)}× ours)` : 'did not finish'}`).join('; ')}`,
     `dictionary load in the page: seed median ${fmt(median(rows.map((r) => r.seedLoad)))} ms, 10k median ${fmt(median(rows.map((r) => r.bigLoad)))} ms (${(bigJson.length / 1e6).toFixed(1)} MB as stored)`,

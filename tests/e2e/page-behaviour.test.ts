@@ -45,6 +45,7 @@ for (const [name, launch, available, build] of [
     beforeAll(async () => {
       server = await startServer();
       server.route('/rules.html', RULES_PAGE);
+      server.route('/rules-no-wasm.html', RULES_PAGE, "default-src 'none'; style-src 'unsafe-inline'");
       browser = await launch();
     });
     afterAll(async () => {
@@ -58,6 +59,34 @@ for (const [name, launch, available, build] of [
       const seen = await page.evaluate(readHighlights, 10_000);
       expect(seen.map((h) => `${h.kind}: ${h.text}`)).toEqual(EXPECTED_RULES);
       await page.close();
+    });
+
+    it('reads pages with the WebAssembly scanner, and where a page’s policy refuses it in Chromium, finds the same with the JavaScript one', async () => {
+      const ext = await browser.newPage();
+      await ext.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+      const found: Record<string, unknown> = {};
+      for (const path of ['/rules.html', '/rules-no-wasm.html']) {
+        const page = await browser.newPage();
+        await page.goto(server.url(path));
+        const seen = await page.evaluate(readHighlights, 10_000);
+        const pageMayCompile = await page.evaluate((header: number[]) => {
+          try {
+            return new WebAssembly.Module(new Uint8Array(header)) instanceof WebAssembly.Module;
+          } catch {
+            return false;
+          }
+        }, [0, 97, 115, 109, 1, 0, 0, 0]);
+        const ask = () => ext.evaluate(askTab, { url: server.url(path), message: { type: 'page/entities' } }) as Promise<{ state: string; scanner: string | null } | null>;
+        const ready = await until(ask, (s) => s?.state === 'ready');
+        found[path] = { pageMayCompile, scanner: ready?.scanner, highlights: seen.map((h) => `${h.kind}: ${h.text}`) };
+        await page.close();
+      }
+      await ext.close();
+      expect(found).toEqual({
+        '/rules.html': { pageMayCompile: true, scanner: 'webassembly', highlights: EXPECTED_RULES },
+        // Firefox does not hold content scripts to the page's policy.
+        '/rules-no-wasm.html': { pageMayCompile: false, scanner: name === 'chromium' ? 'javascript' : 'webassembly', highlights: EXPECTED_RULES },
+      });
     });
 
     it('leaves the page’s DOM as parsed, but for its one host element', async () => {

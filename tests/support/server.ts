@@ -46,7 +46,9 @@ export async function startServer(): Promise<TestServer> {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // The pages are static: nothing they could load is wanted, and no request may leave the machine.
-      'content-security-policy': policies.get(path) ?? "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+      // Compiling WebAssembly stays allowed, as on most news sites (Chromium holds a content script
+      // to the page's policy there); a test that wants it refused gives its own policy.
+      'content-security-policy': policies.get(path) ?? "default-src 'none'; script-src 'wasm-unsafe-eval'; style-src 'unsafe-inline'; img-src 'self' data:",
     }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { loadDictionary, type Catalogue, type CatalogueEntity } from '../../src/core/dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
+import { WasmScanner, scanModule } from '../../src/core/wasm-scanner.ts';
 
 const entity = (id: string, aliases: CatalogueEntity['aliases'], extra: Partial<CatalogueEntity> = {}): CatalogueEntity => ({
   id, kind: 'official', name: id, description: `${id} description`, aliases, source: 'test', ...extra,
@@ -28,16 +29,21 @@ const dict = loadDictionary(compiled);
 
 /** Scans `pieces` (a string is one text node; null is a block boundary) and lists what matched. */
 function scan(...pieces: (string | null)[]): string[] {
-  const s = new Scanner(dict);
-  let all = '';
-  for (const p of pieces) {
-    if (p === null) s.boundary();
-    else {
-      s.feed(p);
-      all += p;
+  const run = (s: Scanner): string[] => {
+    let all = '';
+    for (const p of pieces) {
+      if (p === null) s.boundary();
+      else {
+        s.feed(p);
+        all += p;
+      }
     }
-  }
-  return s.finish().map((m) => `${compiled.entities[m.entity].id}:${all.slice(m.start, m.end)}`);
+    return s.finish().map((m) => `${compiled.entities[m.entity].id}:${all.slice(m.start, m.end)}`);
+  };
+  const found = run(new Scanner(dict));
+  // The WebAssembly scanner must find exactly the same, case by case.
+  expect(run(new WasmScanner(dict, scanModule()!))).toEqual(found);
+  return found;
 }
 
 describe('scanner', () => {

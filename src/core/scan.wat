@@ -1,0 +1,151 @@
+;; The scanner's per-character loop (scanner.ts `Scanner.feed`) in WebAssembly: on a fresh page the
+;; JavaScript loop runs mostly unoptimised, while this is compiled before its first character.
+;;
+;; Input is the page text as UTF-8 (what `TextEncoder.encodeInto` writes without a JavaScript loop),
+;; decoded here back to UTF-16 code units, so folding, offsets and the automaton are exactly the
+;; JavaScript scanner's. wasm-scanner.ts lays out the memory and keeps the header in step:
+;;
+;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16, 0 = not yet folded
+;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
+;;                                 8 edge offsets   12 edge chars (u16)   16 failure links
+;;                                20 term ends      24 output links
+;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
+;;                                40 source offsets (i32)   44 candidates (i32 pairs): to the end of memory
+;;                                48 normalised length   52 automaton state   56 raw offset of the input's start
+;;                                60 candidates written (i32 count)
+(module
+  ;; Folds one unit the JavaScript way (normalize.ts `foldCode`): called once per distinct unit.
+  (import "scan" "fold" (func $fold (param i32) (result i32)))
+  (memory (export "memory") 1)
+
+  (func $emit (param $at i32) (param $term i32)
+    (local $n i32) (local $p i32)
+    (local.set $n (i32.load (i32.const 60)))
+    (local.set $p (i32.add (i32.load (i32.const 44)) (i32.shl (local.get $n) (i32.const 2))))
+    ;; The candidate area runs to the end of memory: grow it by a quarter when full.
+    (if (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (i32.shl (memory.size) (i32.const 16)))
+      (then
+        (if (i32.lt_s (memory.grow (i32.add (i32.shr_u (memory.size) (i32.const 2)) (i32.const 1))) (i32.const 0))
+          (then unreachable))))
+    (i32.store (local.get $p) (local.get $at))
+    (i32.store offset=4 (local.get $p) (local.get $term))
+    (i32.store (i32.const 60) (i32.add (local.get $n) (i32.const 2))))
+
+  ;; Reads `byteLength` bytes of UTF-8 at the input pointer as the text that continues what was fed.
+  (func (export "feed") (param $byteLength i32)
+    (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
+    (local $b i32) (local $v i32) (local $f i32) (local $len i32) (local $state i32)
+    (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32) (local $failT i32)
+    (local $termT i32) (local $outT i32) (local $norm i32) (local $upper i32) (local $src i32)
+    (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
+    (local.set $foldT (i32.load (i32.const 0)))
+    (local.set $rootT (i32.load (i32.const 4)))
+    (local.set $edgeOffset (i32.load (i32.const 8)))
+    (local.set $edgeChar (i32.load (i32.const 12)))
+    (local.set $failT (i32.load (i32.const 16)))
+    (local.set $termT (i32.load (i32.const 20)))
+    (local.set $outT (i32.load (i32.const 24)))
+    (local.set $p (i32.load (i32.const 28)))
+    (local.set $norm (i32.load (i32.const 32)))
+    (local.set $upper (i32.load (i32.const 36)))
+    (local.set $src (i32.load (i32.const 40)))
+    (local.set $len (i32.load (i32.const 48)))
+    (local.set $state (i32.load (i32.const 52)))
+    (local.set $raw (i32.load (i32.const 56)))
+    (local.set $end (i32.add (local.get $p) (local.get $byteLength)))
+    (block $done
+      (loop $next
+        ;; One UTF-16 unit: the low half of a pair decoded last time round, or the next character.
+        (if (local.get $pending)
+          (then
+            (local.set $code (local.get $pending))
+            (local.set $pending (i32.const 0)))
+          (else
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $b (i32.load8_u (local.get $p)))
+            (if (i32.lt_u (local.get $b) (i32.const 0x80))
+              (then
+                (local.set $code (local.get $b))
+                (local.set $p (i32.add (local.get $p) (i32.const 1))))
+              (else (if (i32.lt_u (local.get $b) (i32.const 0xe0))
+                (then
+                  (local.set $code (i32.or
+                    (i32.shl (i32.and (local.get $b) (i32.const 0x1f)) (i32.const 6))
+                    (i32.and (i32.load8_u offset=1 (local.get $p)) (i32.const 0x3f))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 2))))
+                (else (if (i32.lt_u (local.get $b) (i32.const 0xf0))
+                  (then
+                    (local.set $code (i32.or (i32.or
+                      (i32.shl (i32.and (local.get $b) (i32.const 0x0f)) (i32.const 12))
+                      (i32.shl (i32.and (i32.load8_u offset=1 (local.get $p)) (i32.const 0x3f)) (i32.const 6)))
+                      (i32.and (i32.load8_u offset=2 (local.get $p)) (i32.const 0x3f))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 3))))
+                  (else
+                    ;; Four bytes: a character beyond the BMP, two UTF-16 units as the page has it.
+                    (local.set $code (i32.sub (i32.or (i32.or (i32.or
+                      (i32.shl (i32.and (local.get $b) (i32.const 0x07)) (i32.const 18))
+                      (i32.shl (i32.and (i32.load8_u offset=1 (local.get $p)) (i32.const 0x3f)) (i32.const 12)))
+                      (i32.shl (i32.and (i32.load8_u offset=2 (local.get $p)) (i32.const 0x3f)) (i32.const 6)))
+                      (i32.and (i32.load8_u offset=3 (local.get $p)) (i32.const 0x3f)))
+                      (i32.const 0x10000)))
+                    (local.set $pending (i32.or (i32.const 0xdc00) (i32.and (local.get $code) (i32.const 0x3ff))))
+                    (local.set $code (i32.or (i32.const 0xd800) (i32.shr_u (local.get $code) (i32.const 10))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 4)))))))))))
+        (block $skip
+          (local.set $v (i32.load (i32.add (local.get $foldT) (i32.shl (local.get $code) (i32.const 2)))))
+          (if (i32.eqz (local.get $v))
+            (then
+              (local.set $v (call $fold (local.get $code)))
+              (i32.store (i32.add (local.get $foldT) (i32.shl (local.get $code) (i32.const 2))) (local.get $v))))
+          (local.set $f (i32.and (local.get $v) (i32.const 0xffff)))
+          (br_if $skip (i32.eq (local.get $f) (i32.const 0xffff)))
+          ;; Runs of spaces collapse to one; none at the start or after a block boundary.
+          (if (i32.eq (local.get $f) (i32.const 0x20))
+            (then
+              (br_if $skip (i32.eqz (local.get $len)))
+              (local.set $b (i32.load16_u (i32.add (local.get $norm) (i32.shl (i32.sub (local.get $len) (i32.const 1)) (i32.const 1)))))
+              (br_if $skip (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.eq (local.get $b) (i32.const 0x0a))))))
+          (i32.store16 (i32.add (local.get $norm) (i32.shl (local.get $len) (i32.const 1))) (local.get $f))
+          (i32.store (i32.add (local.get $src) (i32.shl (local.get $len) (i32.const 2))) (local.get $raw))
+          ;; FLAG_UPPER | FLAG_TEH_MARBUTA
+          (i32.store8 (i32.add (local.get $upper) (local.get $len)) (i32.and (i32.shr_u (local.get $v) (i32.const 16)) (i32.const 10)))
+          ;; The automaton: follow failure links until an edge reads f, or the root.
+          (block $stepped
+            (loop $follow
+              (br_if $stepped (i32.eqz (local.get $state)))
+              (local.set $lo (i32.load (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 2)))))
+              (local.set $hi (i32.sub (i32.load offset=4 (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 2)))) (i32.const 1)))
+              (block $notFound
+                (loop $search
+                  (br_if $notFound (i32.gt_s (local.get $lo) (local.get $hi)))
+                  (local.set $mid (i32.shr_s (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
+                  (local.set $mc (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $mid) (i32.const 1)))))
+                  (if (i32.eq (local.get $mc) (local.get $f))
+                    (then
+                      (local.set $state (i32.add (local.get $mid) (i32.const 1)))
+                      (br $stepped)))
+                  (if (i32.lt_u (local.get $mc) (local.get $f))
+                    (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
+                    (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
+                  (br $search)))
+              (local.set $state (i32.load (i32.add (local.get $failT) (i32.shl (local.get $state) (i32.const 2)))))
+              (br $follow)))
+          (if (i32.eqz (local.get $state))
+            (then (local.set $state (i32.load (i32.add (local.get $rootT) (i32.shl (local.get $f) (i32.const 2)))))))
+          (if (local.get $state)
+            (then
+              (local.set $t (i32.load (i32.add (local.get $termT) (i32.shl (local.get $state) (i32.const 2)))))
+              (if (i32.ge_s (local.get $t) (i32.const 0)) (then (call $emit (local.get $len) (local.get $t))))
+              (local.set $t (i32.load (i32.add (local.get $outT) (i32.shl (local.get $state) (i32.const 2)))))
+              (block $outDone
+                (loop $out
+                  (br_if $outDone (i32.lt_s (local.get $t) (i32.const 0)))
+                  (call $emit (local.get $len) (i32.load (i32.add (local.get $termT) (i32.shl (local.get $t) (i32.const 2)))))
+                  (local.set $t (i32.load (i32.add (local.get $outT) (i32.shl (local.get $t) (i32.const 2)))))
+                  (br $out)))))
+          (local.set $len (i32.add (local.get $len) (i32.const 1))))
+        (local.set $raw (i32.add (local.get $raw) (i32.const 1)))
+        (br $next)))
+    (i32.store (i32.const 48) (local.get $len))
+    (i32.store (i32.const 52) (local.get $state))
+    (i32.store (i32.const 56) (local.get $raw))))
