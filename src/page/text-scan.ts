@@ -42,15 +42,32 @@ export interface TextAnchor {
 const SKIP = null;
 type Block = Element | typeof SKIP;
 
+/**
+ * Whether `el` is editable, from the `contenteditable` attributes of it and its ancestors and the
+ * document's design mode. Not `isContentEditable`: in Chromium that property brings the whole
+ * page's style up to date first, which on a page just loaded made the first scan pay for the
+ * page's own style computation.
+ */
+function editable(el: Element): boolean {
+  if (el.ownerDocument.designMode === 'on') return true;
+  for (let cur: Element | null = el.closest('[contenteditable]'); cur; cur = cur.parentElement?.closest('[contenteditable]') ?? null) {
+    const value = cur.getAttribute('contenteditable')!.toLowerCase();
+    if (value === 'false') return false;
+    if (value === '' || value === 'true' || value === 'plaintext-only') return true;
+    // Any other value is invalid and inherits: look further up.
+  }
+  return false;
+}
+
 function skipsOwnContent(el: Element, ownHost: Element | null): boolean {
   if (el === ownHost || SKIPPED.has(el.localName)) return true;
-  return el.hasAttribute('contenteditable') && (el as HTMLElement).isContentEditable;
+  return el.hasAttribute('contenteditable') && editable(el);
 }
 
 /** Whether `root` itself lies inside a region that is never read. */
 function insideSkipped(root: Element, ownHost: Element | null): boolean {
   if (root.closest(SKIPPED_SELECTOR) || (ownHost && ownHost.contains(root))) return true;
-  return (root as HTMLElement).isContentEditable === true;
+  return editable(root);
 }
 
 /** The block each element's text belongs to (or SKIP), worked out once per element. */

@@ -61,4 +61,26 @@ describe('scanSubtree', () => {
     document.body.innerHTML = '<div contenteditable="true"><p id="x">Beijing</p></div>';
     expect(scanSubtree(document.getElementById('x')!, new Scanner(dict), new Set(), null)).toEqual([]);
   });
+
+  it('tells editable regions by their attributes as browsers do: false inside, invalid values inherit, plain text too', () => {
+    const inside = (html: string): number => {
+      document.body.innerHTML = html;
+      return scanSubtree(document.getElementById('x')!, new Scanner(dict), new Set(), null).length;
+    };
+    expect(inside('<div contenteditable><p id="x">Beijing</p></div>')).toBe(0);
+    expect(inside('<div contenteditable="plaintext-only"><p id="x">Beijing</p></div>')).toBe(0);
+    expect(inside('<div contenteditable="TRUE"><p id="x">Beijing</p></div>')).toBe(0);
+    expect(inside('<div contenteditable="true"><div contenteditable="false"><p id="x">Beijing</p></div></div>')).toBe(1);
+    expect(inside('<div contenteditable="true"><div contenteditable="bogus"><p id="x">Beijing</p></div></div>')).toBe(0);
+    expect(inside('<div contenteditable="bogus"><p id="x">Beijing</p></div>')).toBe(1);
+    expect(inside('<div contenteditable="false"><p id="x">Beijing</p></div>')).toBe(1);
+    // Walking down from the body, an editing host's whole content stays unread.
+    expect(found('<div contenteditable="true"><p>Beijing <span contenteditable="false">China</span></p></div><p>Iran</p>')).toEqual(['Iran@2']);
+    document.designMode = 'on';
+    try {
+      expect(inside('<p id="x">Beijing</p>')).toBe(0);
+    } finally {
+      document.designMode = 'off';
+    }
+  });
 });
