@@ -514,9 +514,9 @@ class ContentSession {
     if (!this.editing) this.notes?.hide();
     this.notes?.hideSaveButton();
     if (this.highlighter) {
-      const dict = this.highlighter.dict;
+      const { dict, scanner } = this.highlighter;
       this.highlighter.destroy();
-      this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
+      this.highlighter = new PageHighlighter(dict, document, () => this.ownElement(), scanner);
       this.later.clear();
       if (document.body) this.highlighter.scan();
     }

@@ -28,7 +28,8 @@ export interface PassStats {
 }
 
 export class PageHighlighter {
-  private readonly scanner: Scanner;
+  /** Kept for a highlighter that replaces this one with the same dictionary (after a navigation in the page). */
+  readonly scanner: Scanner;
   private readonly highlights = new Map<EntityKind, Highlight>();
   private painted: PaintedMatch[] = [];
   /** Entities named in full on this page: they let ambiguous aliases count in later scans. */

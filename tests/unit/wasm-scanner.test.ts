@@ -97,6 +97,16 @@ describe('the WebAssembly scanner', () => {
     expect(found.length).toBeGreaterThan(75_000);
   });
 
+  it('starts afresh after reset, as a page’s later scans use it', () => {
+    const wasm = new WasmScanner(seedDict, scanModule()!);
+    const once = run(new WasmScanner(seedDict, scanModule()!), [seeds[1].text]);
+    run(wasm, cut('Iran and China. '.repeat(5000), 5));
+    wasm.reset();
+    expect(run(wasm, [seeds[1].text])).toEqual(once);
+    wasm.reset();
+    expect(run(wasm, ['nothing here'])).toEqual(['present:', 'raw:12']);
+  });
+
   describe.skipIf(!haveNewsPages)('on the saved news pages', () => {
     const files = haveNewsPages ? readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html')).sort() : [];
     it(`finds what the JavaScript scanner finds on ${files.length} pages`, () => {
