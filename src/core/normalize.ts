@@ -67,11 +67,37 @@ function isArabicMark(code: number): boolean {
 }
 const SPACE_RE = /\s/u;
 
+/**
+ * Whether a folded unit is a letter or digit: ASCII and Latin letters by range, the rest by the
+ * Unicode regular expression, whose first use costs a page more than its whole scan of a short
+ * article.
+ */
+function isLetterOrDigit(code: number): boolean {
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+  if (code >= 0xc0 && code <= 0x24f) return code !== 0xd7 && code !== 0xf7;
+  return WORD_RE.test(String.fromCharCode(code));
+}
+
+/** Whether a unit is Han or kana; nothing below U+2E80 is, so the expression is not needed there. */
+function isCjk(code: number): boolean {
+  return code >= 0x2e80 && CJK_RE.test(String.fromCharCode(code));
+}
+
+/**
+ * The CJK Unified Ideographs and Extension A: no case, no decomposition, not word characters.
+ * A Chinese page has a thousand or more distinct ones, each folded once.
+ */
+function isPlainHan(code: number): boolean {
+  return (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf);
+}
+
 function computeFold(code: number): void {
   let out: number;
   let f = FLAG_KNOWN;
   const ch = String.fromCharCode(code);
-  if (INVISIBLE.includes(code) || (code >= 0x0300 && code <= 0x036f) || isArabicMark(code)) {
+  if (isPlainHan(code)) {
+    out = code;
+  } else if (INVISIBLE.includes(code) || (code >= 0x0300 && code <= 0x036f) || isArabicMark(code)) {
     out = DROP;
   } else if (ARABIC_FOLD.has(code)) {
     out = ARABIC_FOLD.get(code)!;
@@ -96,8 +122,7 @@ function computeFold(code: number): void {
     const lower = baseCh.toLowerCase();
     out = lower.length === 1 ? lower.charCodeAt(0) : base;
     if (ch !== ch.toLowerCase()) f |= FLAG_UPPER;
-    const outCh = String.fromCharCode(out);
-    if (WORD_RE.test(outCh) && !CJK_RE.test(outCh)) f |= FLAG_WORD;
+    if (isLetterOrDigit(out) && !isCjk(out)) f |= FLAG_WORD;
   }
   folded[code] = out;
   flags[code] = f;
