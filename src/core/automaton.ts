@@ -152,12 +152,19 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonTables {
 /**
  * The automaton ready to run: the tables plus a dense root table, because most characters of a
  * page are read at the root and a direct look-up there is what keeps the scan near reading speed.
+ * The root table (256 KB) is made on first use: the WebAssembly scanner keeps its own.
  */
 export class Automaton {
-  readonly rootNext: Int32Array;
-  constructor(readonly t: AutomatonTables) {
-    this.rootNext = new Int32Array(65536);
-    for (let e = t.edgeOffset[0]; e < t.edgeOffset[1]; e++) this.rootNext[t.edgeChar[e]] = e + 1;
+  private root: Int32Array | null = null;
+  constructor(readonly t: AutomatonTables) {}
+
+  get rootNext(): Int32Array {
+    if (!this.root) {
+      const { edgeOffset, edgeChar } = this.t;
+      this.root = new Int32Array(65536);
+      for (let e = edgeOffset[0]; e < edgeOffset[1]; e++) this.root[edgeChar[e]] = e + 1;
+    }
+    return this.root;
   }
 
   /** The state after reading folded unit `c` in `state`. */

@@ -75,6 +75,9 @@ const SPACE_RE = /\s/u;
 function isLetterOrDigit(code: number): boolean {
   if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
   if (code >= 0xc0 && code <= 0x24f) return code !== 0xd7 && code !== 0xf7;
+  // Cyrillic letters, and the Arabic-script letters of Arabic, Persian and Urdu.
+  if ((code >= 0x400 && code <= 0x481) || (code >= 0x48a && code <= 0x4ff)) return true;
+  if ((code >= 0x620 && code <= 0x64a) || (code >= 0x671 && code <= 0x6d3)) return true;
   return WORD_RE.test(String.fromCharCode(code));
 }
 
