@@ -172,8 +172,6 @@ class ContentSession {
       const change = ++changes;
       void unpackForPage(d.packed).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
     }));
-    // The scanner's WebAssembly compiles off the main thread while storage hands over the dictionary.
-    void prepareScanModule();
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
     if (first.pausedSites.includes(site)) {
       this.state = 'paused';
@@ -188,8 +186,11 @@ class ContentSession {
     this.state = 'starting';
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
+    // The scanner's WebAssembly compiles off the main thread while the dictionary is unpacked; not
+    // on a paused site, where Chromium would tell a page whose policy refuses it.
+    const compiling = prepareScanModule();
     const loaded = stored ? await unpackForPage(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
-    await prepareScanModule();
+    await compiling;
     if (this.stopped || this.highlighter) return;
     // A dictionary that changed while this one was read and unpacked is the one to paint.
     const dict = this.newerDictionary ?? loaded;

@@ -13,7 +13,7 @@ import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
-/** Byte offsets of the header's fields (see scan.wat). */
+/** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
 const H = { fold: 0, root: 1, edgeOffset: 2, edgeChar: 3, fail: 4, termAt: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15 } as const;
 const HEADER_BYTES = 64;
 const PAGE = 65536;
@@ -48,6 +48,7 @@ export function scanModule(): WebAssembly.Module | null {
  * storage hands over the dictionary, so the scan does not wait for it.
  */
 export function prepareScanModule(): Promise<void> {
+  if (compiled !== undefined) return Promise.resolve();
   compiling ??= (async () => {
     try {
       compiled = await WebAssembly.compile(moduleBytes());

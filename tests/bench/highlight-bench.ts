@@ -22,6 +22,7 @@ import { CHROME_BUILD, CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, SEEDS_DIR, haveNewsP
 import { startServer } from '../support/server.ts';
 import { compileForBench, syntheticCatalogue } from './synthetic-dictionary.ts';
 import { median } from './figures.ts';
+import type { Engine } from './page-harness.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MARK_RUNS = Number(process.env.BENCH_MARK_RUNS ?? 3);
@@ -110,7 +111,6 @@ async function main(): Promise<void> {
     await page.evaluate(harness);
     return page.evaluate(() => (globalThis as never as { __ngBench: { floor: () => { ms: number; chars: number } } }).__ngBench.floor());
   }
-  type Engine = 'chosen' | 'js';
   async function ours(file: string, json: string, engine: Engine = 'chosen') {
     await fresh(file);
     await page.evaluate(harness);
