@@ -185,6 +185,12 @@ describe.skipIf(!haveChromium || !haveBuilds)('pausing a site, in chromium', () 
   beforeAll(async () => {
     server = await startServer();
     server.route('/rules.html', RULES_PAGE);
+    // A page whose policy refuses WebAssembly and whose own script writes down every violation it is told of.
+    server.route(
+      '/rules-watching.html',
+      RULES_PAGE.replace('</body>', `<script nonce="n0">document.addEventListener('securitypolicyviolation', (e) => document.body.setAttribute('data-violations', (document.body.getAttribute('data-violations') ?? '') + e.blockedURI + ' '));</script></body>`),
+      "default-src 'none'; script-src 'nonce-n0'; style-src 'unsafe-inline'",
+    );
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -209,6 +215,24 @@ describe.skipIf(!haveChromium || !haveBuilds)('pausing a site, in chromium', () 
     await ext.close();
     await browser.inBackground!(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [] }), null);
     expect(await until(count, (n) => n === EXPECTED_RULES.length)).toBe(EXPECTED_RULES.length);
+    await page.close();
+  });
+
+  it('on a paused site, never tries the scanner’s WebAssembly, which a page that refuses it would be told of', async () => {
+    await browser.inBackground!((site: string) => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [site] }), '127.0.0.1');
+    const page = await browser.newPage();
+    await page.goto(server.url('/rules-watching.html'));
+    const ext = await browser.newPage();
+    await ext.openExtensionPage(`${browser.extensionOrigin}/src/highlights/index.html`);
+    const state = () => ext.evaluate(askTab, { url: server.url('/rules-watching.html'), message: { type: 'page/entities' } }) as Promise<{ state: string; scanner: string | null } | null>;
+    expect((await until(state, (s) => s?.state === 'paused'))?.state).toBe('paused');
+    const violations = () => page.evaluate(() => document.body.getAttribute('data-violations') ?? '', null);
+    expect(await violations()).toBe('');
+    // Resumed, it tries, is refused and reads the page with JavaScript; the page's script hears of it, so it was listening.
+    await browser.inBackground!(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.set({ pausedSites: [] }), null);
+    expect((await until(state, (s) => s?.state === 'ready'))?.scanner).toBe('javascript');
+    expect(await until(violations, (v) => v !== '')).toBe('wasm-eval ');
+    await ext.close();
     await page.close();
   });
 });
