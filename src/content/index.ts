@@ -166,10 +166,12 @@ class ContentSession {
     const unsubscribe = onPausedSitesChanged((sites) => (sites.includes(site) ? this.pause() : void this.resume()));
     signal.addEventListener('abort', unsubscribe);
     // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
-    // Unpacking may pause, so only the latest change is applied.
+    // Unpacking may pause, so only the latest change is applied. A paused site unpacks nothing:
+    // resuming reads the stored dictionary afresh.
     let changes = 0;
     signal.addEventListener('abort', onDictionaryChanged((d) => {
       const change = ++changes;
+      if (this.state === 'paused') return;
       void unpackForPage(d.packed).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
     }));
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
@@ -214,7 +216,7 @@ class ContentSession {
 
   /** Paints the page again with a changed dictionary (kept for resume when nothing is painted yet). */
   private replaceDictionary(dict: RuntimeDictionary): void {
-    if (this.stopped) return;
+    if (this.stopped || this.state === 'paused') return;
     if (!this.highlighter) {
       this.newerDictionary = dict;
       return;
@@ -458,6 +460,7 @@ class ContentSession {
 
   private pause(): void {
     this.state = 'paused';
+    this.newerDictionary = null;
     this.observer?.disconnect();
     this.observer = null;
     this.later.clear();
