@@ -295,7 +295,7 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
       const source = senderPageKey(sender, request.canonical);
       const { runtime } = await liveDictionary();
       const taken = entityNamedExactly(runtime, request.name);
-      if (taken !== null) return { error: `"${request.name.trim()}" is already in the dictionary as ${runtime.entities[taken].name}` };
+      if (taken !== null) return { error: `"${request.name.trim()}" is already in the dictionary as ${runtime.entities.get(taken).name}` };
       const read = readEntity({
         kind: request.kind, name: request.name.trim(), description: '',
         sources: [{ file: 'page-1', url: source, title: request.title, outlet: request.outlet, lang: request.lang, published: request.published }],

@@ -19,8 +19,8 @@ import {
 import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
 import { packedDictionarySteps, type PackedDictionary } from '../core/stored-dictionary.ts';
-import { runSteps, runStepsPausing } from '../core/steps.ts';
-import { prepareScanModule } from '../core/wasm-scanner.ts';
+import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
+import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState } from '../messages.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
@@ -53,12 +53,26 @@ const MAX_NAME_SELECTION = 120;
  */
 const UNPACK_IN_STEPS_STATES = 100_000;
 
-/** The stored dictionary in the scanner's form, giving the page its turn between steps when it is large. */
-async function unpackForPage(packed: PackedDictionary): Promise<RuntimeDictionary> {
-  const steps = packedDictionarySteps(packed);
-  if (packed.automaton.states <= UNPACK_IN_STEPS_STATES) return runSteps(steps);
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
+/**
+ * The stored dictionary in the scanner's form, giving the page its turn between steps when it is
+ * large. Where the scanner's WebAssembly compiled (`compiling`, null before the page may compile
+ * it), the automaton is unpacked straight into its memory; should that fail for any reason but a
+ * damaged dictionary, JavaScript tables serve.
+ */
+async function unpackForPage(packed: PackedDictionary, compiling: Promise<void> | null): Promise<RuntimeDictionary> {
+  await compiling;
+  const module = compiling ? scanModule() : null;
+  const run = (steps: Steps<RuntimeDictionary>): RuntimeDictionary | Promise<RuntimeDictionary> => {
+    if (packed.automaton.states <= UNPACK_IN_STEPS_STATES) return runSteps(steps);
+    const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+    return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
+  };
+  if (!module) return run(packedDictionarySteps(packed));
+  try {
+    return await run(packedDictionarySteps(packed, moduleAutomatonLoader(module)));
+  } catch {
+    return run(packedDictionarySteps(packed));
+  }
 }
 
 class ContentSession {
@@ -94,6 +108,8 @@ class ContentSession {
   private hideTimer = 0;
   private readonly records = new Map<string, Promise<{ entity: EntityRecord; articles: SeedArticle[] } | null>>();
   private stopped = false;
+  /** The scanner's WebAssembly compiling, once the page is known not to be paused. */
+  private compiling: Promise<void> | null = null;
   /** A changed dictionary that arrived before the page was first painted. */
   private newerDictionary: RuntimeDictionary | null = null;
   private state: PageState = 'starting';
@@ -172,7 +188,7 @@ class ContentSession {
     signal.addEventListener('abort', onDictionaryChanged((d) => {
       const change = ++changes;
       if (this.state === 'paused') return;
-      void unpackForPage(d.packed).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
+      void unpackForPage(d.packed, this.compiling).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
     }));
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
     if (first.pausedSites.includes(site)) {
@@ -188,11 +204,11 @@ class ContentSession {
     this.state = 'starting';
     // The background keeps the compiled dictionary in storage; it is asked only the first time, before it wrote one.
     const stored = first ? first.dictionary : await readStoredDictionary();
-    // The scanner's WebAssembly compiles off the main thread while the dictionary is unpacked; not
-    // on a paused site, where Chromium would tell a page whose policy refuses it.
-    const compiling = prepareScanModule();
-    const loaded = stored ? await unpackForPage(stored.packed) : loadDictionary(await send({ type: 'dictionary/get' }));
-    await compiling;
+    // The scanner's WebAssembly compiles (off the main thread) only now, not on a paused site,
+    // where Chromium would tell a page whose policy refuses it.
+    this.compiling ??= prepareScanModule();
+    const loaded = stored ? await unpackForPage(stored.packed, this.compiling) : loadDictionary(await send({ type: 'dictionary/get' }));
+    await this.compiling;
     if (this.stopped || this.highlighter) return;
     // A dictionary that changed while this one was read and unpacked is the one to paint.
     const dict = this.newerDictionary ?? loaded;
@@ -363,7 +379,7 @@ class ContentSession {
     for (const m of highlighter?.matches ?? []) {
       if (m.range.collapsed) continue;
       const inside = range.compareBoundaryPoints(Range.START_TO_START, m.range) <= 0 && range.compareBoundaryPoints(Range.END_TO_END, m.range) >= 0;
-      if (inside && highlighter) entities.add(highlighter.dict.entities[m.entity].id);
+      if (inside && highlighter) entities.add(highlighter.dict.entities.get(m.entity).id);
     }
     const block = (range.startContainer.nodeType === Node.ELEMENT_NODE ? (range.startContainer as Element) : range.startContainer.parentElement)
       ?.closest('p, li, blockquote, h1, h2, h3, h4, h5, h6, td, figcaption, dd, pre, div, article, section');
@@ -428,11 +444,11 @@ class ContentSession {
           if (m.range.collapsed) continue;
           counts.set(m.entity, (counts.get(m.entity) ?? 0) + 1);
         }
-        const entities = this.highlighter?.dict.entities ?? [];
+        const entities = this.highlighter?.dict.entities;
         return {
           url: location.href,
           title: document.title,
-          entities: [...counts].map(([e, count]): PageEntity => ({ ...entities[e], count })),
+          entities: entities ? [...counts].map(([e, count]): PageEntity => ({ ...entities.get(e), count })) : [],
           state: this.state,
           scanner: this.highlighter?.engine ?? null,
         };
@@ -629,7 +645,7 @@ class ContentSession {
   }
 
   private async openCard(match: PaintedMatch): Promise<void> {
-    const id = this.highlighter?.dict.entities[match.entity].id;
+    const id = this.highlighter?.dict.entities.get(match.entity).id;
     if (!id) return;
     let pending = this.records.get(id);
     if (!pending) {

@@ -22,7 +22,7 @@ export function findMentions(dict: RuntimeDictionary, text: string): ArticleMent
   let si = 0;
   for (const m of scanner.finish()) {
     while (si + 1 < starts.length && starts[si + 1] <= m.start) si++;
-    const id = dict.entities[m.entity].id;
+    const id = dict.entities.get(m.entity).id;
     const seen = byEntity.get(id);
     if (seen) seen.count++;
     else byEntity.set(id, { entity: id, count: 1, sentence: sentences[si].trim() });

@@ -156,7 +156,21 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonTables {
  */
 export class Automaton {
   private root: Int32Array | null = null;
-  constructor(readonly t: AutomatonTables) {}
+  readonly states: number;
+
+  /** `tables` null: a subclass keeps them elsewhere and gives a copy on first use (see copyTables). */
+  constructor(private tables: AutomatonTables | null, states?: number) {
+    this.states = states ?? tables?.fail.length ?? 0;
+  }
+
+  /** The tables as typed arrays, as the JavaScript scanner reads them. */
+  get t(): AutomatonTables {
+    return (this.tables ??= this.copyTables());
+  }
+
+  protected copyTables(): AutomatonTables {
+    throw new Error('automaton: no tables');
+  }
 
   get rootNext(): Int32Array {
     if (!this.root) {
@@ -241,6 +255,14 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
     fail: encode(t.fail),
     terms: encode(sparse(t.termAt)),
   };
+}
+
+/** Makes the automaton ready to run from its stored form, in steps (see steps.ts). */
+export type AutomatonLoader = (s: SerializedAutomaton) => Steps<Automaton>;
+
+/** The automaton with its tables as JavaScript typed arrays. */
+export function* automatonSteps(s: SerializedAutomaton): Steps<Automaton> {
+  return new Automaton(yield* deserializeAutomatonSteps(s));
 }
 
 /** Unpacks tables from JSON, checking their sizes and order so a damaged dictionary fails loudly here. */

@@ -2,11 +2,11 @@
  * Types of the entity dictionary: the curated catalogue (input of the build), the compiled
  * dictionary (what the content script scans with) and the entity records (what a card shows).
  */
-import { Automaton, deserializeAutomatonSteps, type SerializedAutomaton } from './automaton.ts';
+import { automatonSteps, type Automaton, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
+import { EntityTable, type DictionaryEntity, type EntityKind } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
-export const ENTITY_KINDS = ['official', 'person', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
+export { ENTITY_KINDS, EntityTable, type DictionaryEntity, type EntityKind } from './entity-table.ts';
 
 /** Term flag: compared with its case (short acronyms such as AI, IT, SCO). */
 export const TERM_CASE_SENSITIVE = 1;
@@ -164,7 +164,7 @@ export interface EntityRecord {
 /** The dictionary as compiled for scanning. */
 export interface CompiledDictionary {
   format: 2;
-  entities: { id: string; kind: EntityKind; name: string }[];
+  entities: DictionaryEntity[];
   termEntity: number[];
   termLength: number[];
   termFlags: number[];
@@ -180,7 +180,7 @@ export interface CompiledDictionary {
 
 /** The compiled dictionary unpacked into the arrays the scanner reads. */
 export interface RuntimeDictionary {
-  entities: CompiledDictionary['entities'];
+  entities: EntityTable;
   automaton: Automaton;
   termEntity: Int32Array;
   termLength: Int32Array;
@@ -196,6 +196,7 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
   if (d.format !== 2) throw new Error(`dictionary format ${String(d.format)} is not supported`);
   return runtimeDictionary({
     ...d,
+    entities: EntityTable.of(d.entities),
     termEntity: Int32Array.from(d.termEntity),
     termLength: Int32Array.from(d.termLength),
     termFlags: Uint8Array.from(d.termFlags),
@@ -203,7 +204,8 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
 }
 
 /** The compiled dictionary's parts with the term tables already typed (as storage's packed form gives them). */
-export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'termEntity' | 'termLength' | 'termFlags'> & {
+export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'entities' | 'termEntity' | 'termLength' | 'termFlags'> & {
+  entities: EntityTable;
   termEntity: Int32Array;
   termLength: Int32Array;
   termFlags: Uint8Array;
@@ -214,16 +216,16 @@ export function runtimeDictionary(d: TypedDictionaryParts): RuntimeDictionary {
   return runSteps(runtimeDictionarySteps(d));
 }
 
-/** runtimeDictionary in steps (see steps.ts). */
-export function* runtimeDictionarySteps(d: TypedDictionaryParts): Steps<RuntimeDictionary> {
+/** runtimeDictionary in steps (see steps.ts); `loadAutomaton` says where the automaton's tables go. */
+export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: AutomatonLoader = automatonSteps): Steps<RuntimeDictionary> {
   const n = d.termEntity.length;
   if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
   const termCase: (string | undefined)[] = new Array<string | undefined>(n);
   for (const [k, v] of Object.entries(d.termCase)) termCase[Number(k)] = v;
-  const tables = yield* deserializeAutomatonSteps(d.automaton);
+  const automaton = yield* loadAutomaton(d.automaton);
   return {
     entities: d.entities,
-    automaton: new Automaton(tables),
+    automaton,
     termEntity: d.termEntity,
     termLength: d.termLength,
     termFlags: d.termFlags,

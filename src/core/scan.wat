@@ -13,6 +13,15 @@
 ;;                                40 source offsets (i32)   44 candidates (i32 pairs): to the end of memory
 ;;                                48 normalised length   52 automaton state   56 raw offset of the input's start
 ;;                                60 candidates written (i32 count)
+;;
+;; Term ends and output links are stored shifted from automaton.ts's (term + 1, link + 2), so that
+;; zero means "none" in term ends and "not worked out yet" in output links: fresh memory needs no
+;; filling, and a state's output link is worked out the first time a page reaches it ($out).
+;;
+;; The module also builds the dictionary's tables in place from the stored form (automaton.ts
+;; `SerializedAutomaton`), which the page decodes straight into this memory: `offsets` and
+;; `terms` do deserializeAutomaton's work and checks. Each returns 0, or the number of the check
+;; that failed (wasm-scanner.ts turns it into the message).
 (module
   ;; Folds one unit the JavaScript way (normalize.ts `foldCode`): called once per distinct unit.
   (import "scan" "fold" (func $fold (param i32) (result i32)))
@@ -31,12 +40,104 @@
     (i32.store offset=4 (local.get $p) (local.get $term))
     (i32.store (i32.const 60) (i32.add (local.get $n) (i32.const 2))))
 
+  ;; Edge offsets from one child count per state (bytes at $counts; 255: the count is in the
+  ;; (state, count) pairs from $wide to $wideEnd), and a check of the failure links, already in
+  ;; place. 1: a wide count that does not match; 2: counts that do not add up to $edges; 4: a
+  ;; failure link that does not lead back to an earlier state (which $out relies on to end).
+  (func (export "offsets") (param $states i32) (param $edges i32) (param $counts i32) (param $wide i32) (param $wideEnd i32) (result i32)
+    (local $eo i32) (local $failT i32) (local $q i32) (local $n i32) (local $sum i32)
+    (local.set $eo (i32.load (i32.const 8)))
+    (local.set $failT (i32.load (i32.const 16)))
+    (i32.store (local.get $eo) (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $q) (local.get $states)))
+        (local.set $n (i32.load8_u (i32.add (local.get $counts) (local.get $q))))
+        (if (i32.eq (local.get $n) (i32.const 255))
+          (then
+            (if (i32.ge_u (local.get $wide) (local.get $wideEnd)) (then (return (i32.const 1))))
+            (if (i32.ne (i32.load (local.get $wide)) (local.get $q)) (then (return (i32.const 1))))
+            (local.set $n (i32.load offset=4 (local.get $wide)))
+            (if (i32.gt_u (local.get $n) (local.get $edges)) (then (return (i32.const 2))))
+            (local.set $wide (i32.add (local.get $wide) (i32.const 8)))))
+        (local.set $sum (i32.add (local.get $sum) (local.get $n)))
+        (if (i32.gt_u (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
+        (if (local.get $q)
+          (then
+            (if (i32.ge_u (i32.load (i32.add (local.get $failT) (i32.shl (local.get $q) (i32.const 2)))) (local.get $q))
+              (then (return (i32.const 4))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (i32.store (i32.add (local.get $eo) (i32.shl (local.get $q) (i32.const 2))) (local.get $sum))
+        (br $next)))
+    (if (i32.ne (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
+    (i32.const 0))
+
+  ;; Term ends (term + 1) from the (state, term) pairs from $pairs to $end, then the dense root
+  ;; table (the root's children by character). 3: a pair names a state that does not exist.
+  (func (export "terms") (param $states i32) (param $pairs i32) (param $end i32) (result i32)
+    (local $termT i32) (local $s i32) (local $rootT i32) (local $edgeChar i32) (local $e i32) (local $last i32)
+    (local.set $termT (i32.load (i32.const 20)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $pairs) (local.get $end)))
+        (local.set $s (i32.load (local.get $pairs)))
+        (if (i32.ge_u (local.get $s) (local.get $states)) (then (return (i32.const 3))))
+        (i32.store (i32.add (local.get $termT) (i32.shl (local.get $s) (i32.const 2)))
+          (i32.add (i32.load offset=4 (local.get $pairs)) (i32.const 1)))
+        (local.set $pairs (i32.add (local.get $pairs) (i32.const 8)))
+        (br $next)))
+    (local.set $rootT (i32.load (i32.const 4)))
+    (local.set $edgeChar (i32.load (i32.const 12)))
+    (local.set $e (i32.load (i32.load (i32.const 8))))
+    (local.set $last (i32.load offset=4 (i32.load (i32.const 8))))
+    (block $rooted
+      (loop $child
+        (br_if $rooted (i32.ge_s (local.get $e) (local.get $last)))
+        (i32.store
+          (i32.add (local.get $rootT) (i32.shl (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $e) (i32.const 1)))) (i32.const 2)))
+          (i32.add (local.get $e) (i32.const 1)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $child)))
+    (i32.const 0))
+
+  ;; The output link of state $q (the nearest state on its failure chain where a term ends, or -1),
+  ;; worked out on first need. Every state on the chain up to the answer has the same answer, so
+  ;; the walk writes it to all of them: each state is walked at most once.
+  (func $out (param $q i32) (result i32)
+    (local $failT i32) (local $termT i32) (local $outT i32) (local $p i32) (local $f i32) (local $v i32) (local $stop i32)
+    (local.set $outT (i32.load (i32.const 24)))
+    (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $q) (i32.const 2)))))
+    (if (local.get $v) (then (return (i32.sub (local.get $v) (i32.const 2)))))
+    (local.set $failT (i32.load (i32.const 16)))
+    (local.set $termT (i32.load (i32.const 20)))
+    (local.set $p (local.get $q))
+    ;; $v becomes the answer + 2; $stop the first state not to write it to.
+    (block $found
+      (loop $walk
+        (if (i32.eqz (local.get $p))
+          (then (local.set $v (i32.const 1)) (local.set $stop (i32.const 0)) (br $found)))
+        (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2)))))
+        (if (local.get $v) (then (local.set $stop (local.get $p)) (br $found)))
+        (local.set $f (i32.load (i32.add (local.get $failT) (i32.shl (local.get $p) (i32.const 2)))))
+        (if (i32.load (i32.add (local.get $termT) (i32.shl (local.get $f) (i32.const 2))))
+          (then (local.set $v (i32.add (local.get $f) (i32.const 2))) (local.set $stop (local.get $f)) (br $found)))
+        (local.set $p (local.get $f))
+        (br $walk)))
+    (local.set $p (local.get $q))
+    (block $written
+      (loop $write
+        (br_if $written (i32.eq (local.get $p) (local.get $stop)))
+        (i32.store (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2))) (local.get $v))
+        (local.set $p (i32.load (i32.add (local.get $failT) (i32.shl (local.get $p) (i32.const 2)))))
+        (br $write)))
+    (i32.sub (local.get $v) (i32.const 2)))
+
   ;; Reads `byteLength` bytes of UTF-8 at the input pointer as the text that continues what was fed.
   (func (export "feed") (param $byteLength i32)
     (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
     (local $b i32) (local $v i32) (local $f i32) (local $len i32) (local $state i32)
     (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32) (local $failT i32)
-    (local $termT i32) (local $outT i32) (local $norm i32) (local $upper i32) (local $src i32)
+    (local $termT i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
     (local.set $foldT (i32.load (i32.const 0)))
     (local.set $rootT (i32.load (i32.const 4)))
@@ -44,7 +145,6 @@
     (local.set $edgeChar (i32.load (i32.const 12)))
     (local.set $failT (i32.load (i32.const 16)))
     (local.set $termT (i32.load (i32.const 20)))
-    (local.set $outT (i32.load (i32.const 24)))
     (local.set $p (i32.load (i32.const 28)))
     (local.set $norm (i32.load (i32.const 32)))
     (local.set $upper (i32.load (i32.const 36)))
@@ -135,14 +235,14 @@
           (if (local.get $state)
             (then
               (local.set $t (i32.load (i32.add (local.get $termT) (i32.shl (local.get $state) (i32.const 2)))))
-              (if (i32.ge_s (local.get $t) (i32.const 0)) (then (call $emit (local.get $len) (local.get $t))))
-              (local.set $t (i32.load (i32.add (local.get $outT) (i32.shl (local.get $state) (i32.const 2)))))
+              (if (local.get $t) (then (call $emit (local.get $len) (i32.sub (local.get $t) (i32.const 1)))))
+              (local.set $t (call $out (local.get $state)))
               (block $outDone
-                (loop $out
+                (loop $chain
                   (br_if $outDone (i32.lt_s (local.get $t) (i32.const 0)))
-                  (call $emit (local.get $len) (i32.load (i32.add (local.get $termT) (i32.shl (local.get $t) (i32.const 2)))))
-                  (local.set $t (i32.load (i32.add (local.get $outT) (i32.shl (local.get $t) (i32.const 2)))))
-                  (br $out)))))
+                  (call $emit (local.get $len) (i32.sub (i32.load (i32.add (local.get $termT) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 1)))
+                  (local.set $t (call $out (local.get $t)))
+                  (br $chain)))))
           (local.set $len (i32.add (local.get $len) (i32.const 1))))
         (local.set $raw (i32.add (local.get $raw) (i32.const 1)))
         (br $next)))

@@ -8,13 +8,14 @@
  * for the parts that are rarely large, base64 for the numeric term tables, and the automaton in its
  * own compact form (see SerializedAutomaton).
  */
-import { base64ToBytes, bytesToBase64, type SerializedAutomaton } from './automaton.ts';
-import { ENTITY_KINDS, runtimeDictionarySteps, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
+import { base64ToBytes, bytesToBase64, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
+import { ENTITY_KINDS, EntityTable, runtimeDictionarySteps, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
+import { linesOf } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
 export interface PackedDictionary {
-  format: 3;
-  /** JSON arrays of the entities' ids and names. */
+  format: 4;
+  /** The entities' ids and names, one JSON string per line (entity-table.ts `linesOf`): a page reads only those it finds. */
   entityIds: string;
   entityNames: string;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
@@ -23,14 +24,14 @@ export interface PackedDictionary {
   termEntity: string;
   termLength: string;
   termFlags: string;
-  /** JSON of termCase, entityContext, patterns and termPattern. */
+  /** JSON of termCase, entityContext (only the entities that have one), patterns and termPattern. */
   extras: string;
   automaton: SerializedAutomaton;
 }
 
 interface Extras {
   termCase: CompiledDictionary['termCase'];
-  entityContext: CompiledDictionary['entityContext'];
+  entityContext: Record<number, number[]>;
   patterns?: CompiledDictionary['patterns'];
   termPattern?: CompiledDictionary['termPattern'];
 }
@@ -38,11 +39,15 @@ interface Extras {
 const KIND_CODE = new Map<EntityKind, string>(ENTITY_KINDS.map((k, i) => [k, String(i)]));
 
 export function packDictionary(c: CompiledDictionary): PackedDictionary {
-  const extras: Extras = { termCase: c.termCase, entityContext: c.entityContext, patterns: c.patterns, termPattern: c.termPattern };
+  const entityContext: Record<number, number[]> = {};
+  c.entityContext.forEach((context, e) => {
+    if (context.length > 0) entityContext[e] = context;
+  });
+  const extras: Extras = { termCase: c.termCase, entityContext, patterns: c.patterns, termPattern: c.termPattern };
   return {
-    format: 3,
-    entityIds: JSON.stringify(c.entities.map((e) => e.id)),
-    entityNames: JSON.stringify(c.entities.map((e) => e.name)),
+    format: 4,
+    entityIds: linesOf(c.entities.map((e) => e.id)),
+    entityNames: linesOf(c.entities.map((e) => e.name)),
     entityKinds: c.entities.map((e) => {
       const code = KIND_CODE.get(e.kind);
       if (code === undefined) throw new Error(`entity ${e.id} has an unknown kind: ${String(e.kind)}`);
@@ -62,6 +67,8 @@ export function unpackDictionary(p: PackedDictionary): CompiledDictionary {
   return {
     format: 2,
     ...parts,
+    entities: parts.entities.all(),
+    entityContext: Array.from({ length: parts.entities.length }, (_, e) => parts.entityContext[e] ?? []),
     termEntity: Array.from(parts.termEntity),
     termLength: Array.from(parts.termLength),
     termFlags: Array.from(parts.termFlags),
@@ -73,33 +80,29 @@ export function loadPackedDictionary(p: PackedDictionary): RuntimeDictionary {
   return runSteps(packedDictionarySteps(p));
 }
 
-/** loadPackedDictionary in steps (see steps.ts): the entities, then each pass over the automaton. */
-export function* packedDictionarySteps(p: PackedDictionary): Steps<RuntimeDictionary> {
+/**
+ * loadPackedDictionary in steps (see steps.ts): the entities, then each pass over the automaton
+ * (into the scanner module's memory with its loader, see wasm-scanner.ts).
+ */
+export function* packedDictionarySteps(p: PackedDictionary, loadAutomaton?: AutomatonLoader): Steps<RuntimeDictionary> {
   const parts = typedParts(p);
   yield;
-  return yield* runtimeDictionarySteps(parts);
+  return yield* runtimeDictionarySteps(parts, loadAutomaton);
 }
 
 function typedParts(p: PackedDictionary): TypedDictionaryParts {
-  const ids = JSON.parse(p.entityIds) as unknown;
-  const names = JSON.parse(p.entityNames) as unknown;
-  if (!Array.isArray(ids) || !Array.isArray(names) || ids.length !== names.length || p.entityKinds.length !== ids.length) {
-    throw new Error('stored dictionary: the entity lists differ in length');
-  }
-  const entities: CompiledDictionary['entities'] = new Array<CompiledDictionary['entities'][number]>(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const kind = ENTITY_KINDS[p.entityKinds.charCodeAt(i) - 48];
-    if (kind === undefined || typeof ids[i] !== 'string' || typeof names[i] !== 'string') throw new Error(`stored dictionary: entity ${i} is damaged`);
-    entities[i] = { id: ids[i] as string, kind, name: names[i] as string };
-  }
+  const entities = EntityTable.fromLines(p.entityIds, p.entityNames, p.entityKinds);
   const extras = JSON.parse(p.extras) as Extras;
+  // Entities without context are left out: the scanner reads a missing one as none.
+  const entityContext: number[][] = [];
+  for (const [e, context] of Object.entries(extras.entityContext)) entityContext[Number(e)] = context;
   return {
     entities,
     termEntity: int32s(p.termEntity, 'termEntity'),
     termLength: int32s(p.termLength, 'termLength'),
     termFlags: base64ToBytes(p.termFlags),
     termCase: extras.termCase,
-    entityContext: extras.entityContext,
+    entityContext,
     ...(extras.patterns ? { patterns: extras.patterns } : {}),
     ...(extras.termPattern ? { termPattern: extras.termPattern } : {}),
     automaton: p.automaton,
@@ -109,7 +112,7 @@ function typedParts(p: PackedDictionary): TypedDictionaryParts {
 /** Whether a value read from storage has the packed form's shape (its contents are checked on unpacking). */
 export function isPackedDictionary(v: unknown): v is PackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
-  return typeof p === 'object' && p !== null && p.format === 3 && typeof p.entityIds === 'string' && typeof p.entityNames === 'string' &&
+  return typeof p === 'object' && p !== null && p.format === 4 && typeof p.entityIds === 'string' && typeof p.entityNames === 'string' &&
     typeof p.entityKinds === 'string' && typeof p.termEntity === 'string' && typeof p.termLength === 'string' &&
     typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string';
 }

@@ -8,7 +8,8 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { base64ToBytes } from './automaton.ts';
+import { Automaton, base64ToBytes, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -21,6 +22,8 @@ const PAGE = 65536;
 interface ScanExports {
   memory: WebAssembly.Memory;
   feed(byteLength: number): void;
+  offsets(states: number, edges: number, counts: number, wide: number, wideEnd: number): number;
+  terms(states: number, pairs: number, end: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -60,18 +63,23 @@ export function prepareScanModule(): Promise<void> {
 }
 
 /**
- * Above this many automaton states the dictionary's tables are not copied into the module's memory.
- * Copying them costs about 18 bytes a state: at 2 million states (100,000 reader entities) that
- * was 20 ms more a page and 36 MB more a tab than the faster loop saved (outside benchmark).
+ * Above this many automaton states a dictionary unpacked into JavaScript tables is not copied into
+ * the module's memory (the page unpacks straight into it instead, see moduleAutomatonLoader).
+ * Copying costs about 18 bytes a state: at 2 million states (100,000 reader entities) that was
+ * 20 ms more a page and 36 MB more a tab than the faster loop saved (outside benchmark).
  */
 export const WASM_MAX_STATES = 250_000;
 
 /**
- * A scanner for `dict`: the WebAssembly one where the module compiles and the dictionary is not
- * too large to copy, the JavaScript one elsewhere.
+ * A scanner for `dict`: the WebAssembly one where the dictionary was unpacked into the module's
+ * memory, or where the module compiles and the dictionary is not too large to copy; the
+ * JavaScript one elsewhere.
  */
 export function makeScanner(dict: RuntimeDictionary): Scanner {
-  const module = dict.automaton.t.fail.length <= WASM_MAX_STATES ? scanModule() : null;
+  const { automaton } = dict;
+  const own = automaton instanceof ModuleAutomaton ? automaton.take() : null;
+  if (own) return new WasmScanner(dict, own);
+  const module = automaton.states <= WASM_MAX_STATES ? scanModule() : null;
   if (module) {
     try {
       return new WasmScanner(dict, module);
@@ -85,6 +93,157 @@ export function makeScanner(dict: RuntimeDictionary): Scanner {
 const align8 = (n: number): number => (n + 7) & ~7;
 const encoder = new TextEncoder();
 
+/** An instance of the module with a dictionary's tables in its memory; per-page buffers go from `buffersAt`. */
+interface TablesInMemory {
+  exports: ScanExports;
+  buffersAt: number;
+}
+
+function instantiate(module: WebAssembly.Module): ScanExports {
+  const imports = { scan: { fold: (code: number): number => foldCode(code) | (FOLD_FLAGS[code] << 16) } };
+  return new WebAssembly.Instance(module, imports).exports as unknown as ScanExports;
+}
+
+function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+/** The tables' places in memory for an automaton of `states` and `edges`, written in the header; returns where they end. */
+function layTables(exports: ScanExports, states: number, edges: number): number {
+  const sizes: [keyof typeof H, number][] = [
+    ['fold', 65536 * 4], ['root', 65536 * 4], ['edgeOffset', (states + 1) * 4], ['edgeChar', edges * 2],
+    ['fail', states * 4], ['termAt', states * 4], ['outLink', states * 4],
+  ];
+  let at = HEADER_BYTES;
+  const offsets = sizes.map(([, bytes]) => {
+    const offset = at;
+    at = align8(at + bytes);
+    return offset;
+  });
+  ensureMemory(exports.memory, at);
+  const buf = exports.memory.buffer;
+  const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
+  sizes.forEach(([name], i) => (header[H[name]] = offsets[i]));
+  // ASCII is folded from the start, as in normalize.ts; other units the first time they are read.
+  const fold = new Uint32Array(buf, header[H.fold], 128);
+  for (let c = 0; c < 128; c++) fold[c] = FOLDED[c] | (FOLD_FLAGS[c] << 16);
+  return at;
+}
+
+/** The module's table-building checks, by the number each returns (see scan.wat). */
+const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back'];
+
+function check(code: number): void {
+  if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
+}
+
+/** Bytes that base64 text of this length decodes to, or -1 when no whole number of bytes fits it (our encoder pads). */
+function decodedLength(b64: string): number {
+  if (b64.length % 4 !== 0) return -1;
+  return (b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+}
+
+/** Decodes base64 into `target`, which it must fill exactly: straight into the module's memory where the engine can. */
+function decodeInto(b64: string, target: Uint8Array, name: string): void {
+  const wrongSize = () => new Error(`dictionary automaton: ${name} has the wrong size`);
+  const native = (target as { setFromBase64?: (s: string) => { read: number; written: number } }).setFromBase64;
+  if (native) {
+    const { read, written } = native.call(target, b64);
+    if (read !== b64.length || written !== target.length) throw wrongSize();
+    return;
+  }
+  const bytes = base64ToBytes(b64);
+  if (bytes.length !== target.length) throw wrongSize();
+  target.set(bytes);
+}
+
+/**
+ * Unpacks a stored automaton straight into a new instance's memory (automaton.ts `AutomatonLoader`):
+ * base64 is decoded where the tables live and the passes over the states run in the module, so a
+ * dictionary of any size is never held twice, nor walked by cold JavaScript. Output links are
+ * worked out as a page reaches their states (see scan.wat). The checks are those of
+ * deserializeAutomaton, with its messages.
+ */
+export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoader {
+  return function* loadIntoModule(s: SerializedAutomaton): Steps<Automaton> {
+    const { states, edges } = s;
+    if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+    const wideBytes = decodedLength(s.wideCounts);
+    if (wideBytes < 0 || wideBytes % 8 !== 0) throw new Error('dictionary automaton: wideCounts has the wrong size');
+    const pairBytes = decodedLength(s.terms);
+    if (pairBytes < 0 || pairBytes % 8 !== 0) throw new Error('dictionary automaton: terms has the wrong size');
+    const exports = instantiate(module);
+    const buffersAt = layTables(exports, states, edges);
+    // The stored counts and pairs are only read on the way: they sit where the page's buffers will go.
+    const counts = buffersAt;
+    const wide = align8(counts + states);
+    const pairs = align8(wide + wideBytes);
+    ensureMemory(exports.memory, pairs + pairBytes);
+    const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
+    const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
+    decodeInto(s.edgeChar, bytes(header[H.edgeChar], edges * 2), 'edgeChar');
+    decodeInto(s.childCounts, bytes(counts, states), 'childCounts');
+    decodeInto(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
+    decodeInto(s.fail, bytes(header[H.fail], states * 4), 'fail');
+    check(exports.offsets(states, edges, counts, wide, wide + wideBytes));
+    yield;
+    decodeInto(s.terms, bytes(pairs, pairBytes), 'terms');
+    check(exports.terms(states, pairs, pairs + pairBytes));
+    return new ModuleAutomaton({ exports, buffersAt }, states, edges);
+  };
+}
+
+/**
+ * An automaton whose tables live in an instance's memory. The first scanner made for it reads
+ * with that instance; any other (or the JavaScript scanner) gets a copy.
+ */
+class ModuleAutomaton extends Automaton {
+  private unclaimed: TablesInMemory | null;
+
+  constructor(private readonly loaded: TablesInMemory, states: number, private readonly edges: number) {
+    super(null, states);
+    this.unclaimed = loaded;
+  }
+
+  /** The instance, to the first who asks. */
+  take(): TablesInMemory | null {
+    const loaded = this.unclaimed;
+    this.unclaimed = null;
+    return loaded;
+  }
+
+  /** The tables in automaton.ts's terms: term ends shifted back, every output link worked out. */
+  protected override copyTables(): AutomatonTables {
+    const buf = this.loaded.exports.memory.buffer;
+    const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
+    const { states, edges } = this;
+    const fail = new Int32Array(buf, header[H.fail], states).slice();
+    const termAt = new Int32Array(buf, header[H.termAt], states).map((t) => t - 1);
+    const outLink = new Int32Array(states);
+    outLink[0] = -1;
+    for (let q = 1; q < states; q++) outLink[q] = termAt[fail[q]] >= 0 ? fail[q] : outLink[fail[q]];
+    return { edgeOffset: new Int32Array(buf, header[H.edgeOffset], states + 1).slice(), edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink };
+  }
+}
+
+/** A new instance with the JavaScript tables `t` copied into its memory (term ends shifted; output links left to work out). */
+function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesInMemory {
+  const exports = instantiate(module);
+  const states = t.fail.length;
+  const buffersAt = layTables(exports, states, t.edgeChar.length);
+  const buf = exports.memory.buffer;
+  const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
+  new Int32Array(buf, header[H.edgeOffset], t.edgeOffset.length).set(t.edgeOffset);
+  new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
+  new Int32Array(buf, header[H.fail], states).set(t.fail);
+  const termAt = new Int32Array(buf, header[H.termAt], states);
+  for (let q = 0; q < states; q++) termAt[q] = t.termAt[q] + 1;
+  // No pairs to read: the term ends are in place, and the call only makes the root table.
+  check(exports.terms(states, 0, 0));
+  return { exports, buffersAt };
+}
+
 export class WasmScanner extends Scanner {
   private readonly exports: ScanExports;
   private readonly memory: WebAssembly.Memory;
@@ -96,48 +255,14 @@ export class WasmScanner extends Scanner {
   private header = new Int32Array(0);
   private input = new Uint8Array(0);
 
-  constructor(dict: RuntimeDictionary, module: WebAssembly.Module) {
+  /** `source`: the module, to copy the dictionary's JavaScript tables into a new instance; or an instance that already holds them. */
+  constructor(dict: RuntimeDictionary, source: WebAssembly.Module | TablesInMemory) {
     super(dict);
-    const imports = { scan: { fold: (code: number): number => foldCode(code) | (FOLD_FLAGS[code] << 16) } };
-    this.exports = new WebAssembly.Instance(module, imports).exports as unknown as ScanExports;
-    this.memory = this.exports.memory;
-    const { edgeOffset, edgeChar, fail, termAt, outLink } = dict.automaton.t;
-    // [field, values to copy (null: left zero, filled below or as the scan goes), length, element kind]
-    const tables: [keyof typeof H, ArrayLike<number> | null, number, Int32ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor][] = [
-      ['fold', null, 65536, Uint32Array],
-      ['root', null, 65536, Int32Array],
-      ['edgeOffset', edgeOffset, edgeOffset.length, Int32Array],
-      ['edgeChar', edgeChar, edgeChar.length, Uint16Array],
-      ['fail', fail, fail.length, Int32Array],
-      ['termAt', termAt, termAt.length, Int32Array],
-      ['outLink', outLink, outLink.length, Int32Array],
-    ];
-    const offsets: number[] = [];
-    let at = HEADER_BYTES;
-    for (const [, , length, Kind] of tables) {
-      offsets.push(at);
-      at = align8(at + length * Kind.BYTES_PER_ELEMENT);
-    }
-    this.buffersAt = at;
-    this.ensureMemory(at);
-    const buf = this.memory.buffer;
-    const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
-    tables.forEach(([name, values, length, Kind], i) => {
-      header[H[name]] = offsets[i];
-      if (values) new Kind(buf, offsets[i], length).set(values);
-    });
-    // Fresh memory is zero: of the root table, only the root's children need writing.
-    const root = new Int32Array(buf, offsets[1], 65536);
-    for (let e = edgeOffset[0]; e < edgeOffset[1]; e++) root[edgeChar[e]] = e + 1;
-    // ASCII is folded from the start, as in normalize.ts; other units the first time they are read.
-    const fold = new Uint32Array(buf, offsets[0], 128);
-    for (let c = 0; c < 128; c++) fold[c] = FOLDED[c] | (FOLD_FLAGS[c] << 16);
+    const { exports, buffersAt } = source instanceof WebAssembly.Module ? copyIntoModule(source, dict.automaton.t) : source;
+    this.exports = exports;
+    this.memory = exports.memory;
+    this.buffersAt = buffersAt;
     this.place(4096, 4096);
-  }
-
-  private ensureMemory(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
   }
 
   /**
@@ -153,7 +278,7 @@ export class WasmScanner extends Scanner {
     const src = align8(upper + normCapacity);
     const candidates = align8(src + normCapacity * 4);
     const candidateBytes = this.candidateCount * 4;
-    this.ensureMemory(candidates + Math.max(candidateBytes, 4096));
+    ensureMemory(this.memory, candidates + Math.max(candidateBytes, 4096));
     const bytes = new Uint8Array(this.memory.buffer);
     if (old) {
       bytes.copyWithin(candidates, old.candidates, old.candidates + candidateBytes);

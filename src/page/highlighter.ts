@@ -109,7 +109,7 @@ export class PageHighlighter {
       const range = this.doc.createRange();
       range.setStart(m.anchor.startNode, m.anchor.startOffset);
       range.setEnd(m.anchor.endNode, m.anchor.endOffset);
-      this.highlightFor(entities[m.entity].kind).add(range);
+      this.highlightFor(entities.get(m.entity).kind).add(range);
       this.painted.push({ range, entity: m.entity });
     }
   }
@@ -117,7 +117,7 @@ export class PageHighlighter {
   private forget(drop: (r: Range) => boolean): void {
     const kept: PaintedMatch[] = [];
     for (const p of this.painted) {
-      if (drop(p.range)) this.highlights.get(this.dict.entities[p.entity].kind)?.delete(p.range);
+      if (drop(p.range)) this.highlights.get(this.dict.entities.get(p.entity).kind)?.delete(p.range);
       else kept.push(p);
     }
     this.painted = kept;
@@ -148,7 +148,7 @@ export class PageHighlighter {
    * it with a highlight of its own. Returns false if the entity is not on the page.
    */
   revealNext(entityId: string): boolean {
-    const entity = this.dict.entities.findIndex((e) => e.id === entityId);
+    const entity = this.dict.entities.indexOf(entityId);
     const ranges = this.painted
       .filter((p) => p.entity === entity && !p.range.collapsed && p.range.startContainer.isConnected)
       .map((p) => p.range)

@@ -57,7 +57,7 @@ describe.skipIf(!haveNewsPages)('no false senses on the saved news pages', () =>
     scanner.feed(text);
     const forms = new Map<string, number>();
     for (const m of scanner.finish()) {
-      const key = `${dict.entities[m.entity].id}:${text.slice(m.start, m.end)}`;
+      const key = `${dict.entities.get(m.entity).id}:${text.slice(m.start, m.end)}`;
       forms.set(key, (forms.get(key) ?? 0) + 1);
     }
     painted.set(file, forms);

@@ -67,7 +67,7 @@ function find(text: string): string[] {
   scanner.boundary();
   scanner.feed(text);
   const all = `${story}${text}`;
-  return scanner.finish().filter((m) => m.start >= story.length).map((m) => `${dict.entities[m.entity].id}=${all.slice(m.start, m.end)}`);
+  return scanner.finish().filter((m) => m.start >= story.length).map((m) => `${dict.entities.get(m.entity).id}=${all.slice(m.start, m.end)}`);
 }
 
 describe('real outlets’ sentences in five languages', () => {

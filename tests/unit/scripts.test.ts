@@ -20,7 +20,7 @@ const dict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
 function found(text: string): string[] {
   const scanner = new Scanner(dict);
   scanner.feed(text);
-  return scanner.finish().map((m) => `${dict.entities[m.entity].id}=${text.slice(m.start, m.end)}`);
+  return scanner.finish().map((m) => `${dict.entities.get(m.entity).id}=${text.slice(m.start, m.end)}`);
 }
 
 describe('the normaliser across scripts', () => {

@@ -49,12 +49,40 @@ describe('the dictionary as kept in storage', () => {
     expect(findMentions(dict, text).length).toBeGreaterThan(5);
   });
 
+  it('reads an entity only when asked for it, and finds entities by id', () => {
+    const { compiled } = compileTerms([
+      ...seedPack.records,
+      { id: 'u-a', kind: 'person', name: 'Ann "A"', aliases: [{ text: 'Ann Quill' }] },
+      { id: 'u-a"b', kind: 'person', name: 'Ann B', aliases: [{ text: 'Ann Bquill' }] },
+      { id: 'u-a-1', kind: 'organisation', name: 'Line\nbreak', aliases: [{ text: 'Quill Linebreak Fund' }] },
+    ]);
+    const packed = packDictionary(compiled);
+    const table = loadPackedDictionary(packed).entities;
+    const n = compiled.entities.length;
+    expect(table.length).toBe(n);
+    expect([n - 3, n - 2, n - 1].map((i) => table.get(i))).toEqual(compiled.entities.slice(-3));
+    expect(table.get(n - 1)).toBe(table.get(n - 1));
+    expect(['u-a', 'u-a"b', 'u-a-1', 'china', 'u-', 'a', ''].map((id) => table.indexOf(id)))
+      .toEqual([n - 3, n - 2, n - 1, compiled.entities.findIndex((e) => e.id === 'china'), -1, -1, -1]);
+    expect(() => table.get(n)).toThrow(RangeError);
+    // A damaged name is not read on loading: only the entity it belongs to fails, when asked for.
+    const lines = packed.entityNames.split('\n');
+    lines[n - 3] = '{"not": "a name"}';
+    const damaged = loadPackedDictionary({ ...packed, entityNames: lines.join('\n') });
+    expect(findMentions(damaged, 'Ann Bquill met the Quill Linebreak Fund.').map((m) => m.entity)).toEqual(['u-a"b', 'u-a-1']);
+    expect(() => damaged.entities.get(n - 3)).toThrow(new RegExp(`entity ${n - 3} is damaged`));
+  });
+
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
+    expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 3 })).toBe(false);
     expect(isPackedDictionary({ format: 2, entities: [] })).toBe(false);
     expect(isPackedDictionary(null)).toBe(false);
     const packed = packDictionary(seedPack.compiled);
     expect(() => unpackDictionary({ ...packed, entityKinds: packed.entityKinds.slice(1) })).toThrow(/differ in length/);
     expect(() => unpackDictionary({ ...packed, entityKinds: `9${packed.entityKinds.slice(1)}` })).toThrow(/entity 0 is damaged/);
+    expect(() => unpackDictionary({ ...packed, entityIds: `${packed.entityIds}\n"extra"` })).toThrow(/differ in length/);
+    expect(() => unpackDictionary({ ...packed, entityNames: packed.entityNames.replace(/\n[^\n]*$/, '') })).toThrow(/differ in length/);
+    expect(() => unpackDictionary({ ...packed, entityIds: packed.entityIds.replace(/^[^\n]*/, '42') })).toThrow(/entity 0 is damaged/);
     expect(() => unpackDictionary({ ...packed, termEntity: 'AAA=' })).toThrow(/termEntity has the wrong size/);
     expect(() => loadPackedDictionary({ ...packed, termFlags: 'AAAA' })).toThrow(/term tables differ in length/);
   });

@@ -9,12 +9,19 @@ import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary, type Catalogue, type CatalogueEntity, type RuntimeDictionary } from '../../src/core/dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
-import { WasmScanner, makeScanner, scanModule } from '../../src/core/wasm-scanner.ts';
+import { WasmScanner, makeScanner, moduleAutomatonLoader, scanModule } from '../../src/core/wasm-scanner.ts';
+import { buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
+import { packDictionary, packedDictionarySteps } from '../../src/core/stored-dictionary.ts';
+import { runSteps } from '../../src/core/steps.ts';
 import { NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
 import { seededRandom } from '../support/wait.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
-const seedDict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
+const seedCompiled = compileDictionary(catalogue, seeds).compiled;
+const seedDict = loadDictionary(seedCompiled);
+/** The seed pack as a page unpacks it where the module compiles: the automaton straight into an instance's memory. */
+const inModule = () => runSteps(packedDictionarySteps(packDictionary(seedCompiled), moduleAutomatonLoader(scanModule()!)));
+const loadIntoModule = (s: SerializedAutomaton) => runSteps(moduleAutomatonLoader(scanModule()!)(s));
 
 /** Feeds `pieces` (null: a block boundary) and returns every kept match, open edges allowed. */
 function run(scanner: Scanner, pieces: (string | null)[]): string[] {
@@ -105,6 +112,83 @@ describe('the WebAssembly scanner', () => {
     expect(run(wasm, [seeds[1].text])).toEqual(once);
     wasm.reset();
     expect(run(wasm, ['nothing here'])).toEqual(['present:', 'raw:12']);
+  });
+
+  describe('with the dictionary unpacked straight into its memory', () => {
+    it('holds the tables deserializeAutomaton makes, states with 255 children and more included', () => {
+      const han = Array.from({ length: 700 }, (_, i) => String.fromCharCode(0x4e00 + i));
+      const wide = serializeAutomaton(buildAutomaton([...han, ...han.slice(0, 300).map((c, i) => `${c}${han[(i * 7) % 600]}`), ...han.slice(400, 700).map((c) => `${han[1]}${c}`)]));
+      expect(wide.wideCounts).not.toBe('');
+      for (const stored of [seedCompiled.automaton, wide]) {
+        const expected = deserializeAutomaton(stored);
+        const loaded = loadIntoModule(stored);
+        expect(loaded.states).toBe(expected.fail.length);
+        expect(loaded.t).toEqual(expected);
+      }
+    });
+
+    it('scans as the JavaScript tables do: the first scanner on the instance itself, any other on a copy', () => {
+      const dict = inModule();
+      const first = makeScanner(dict);
+      const second = makeScanner(dict);
+      expect(first).toBeInstanceOf(WasmScanner);
+      expect(second).toBeInstanceOf(WasmScanner);
+      for (const [i, seed] of seeds.entries()) {
+        const expected = run(new Scanner(seedDict), [seed.text]);
+        for (const scanner of [first, second, new Scanner(dict)]) {
+          scanner.reset();
+          expect(run(scanner, cut(seed.text, i + 11))).toEqual(expected);
+        }
+      }
+      // Its buffers grow over where the stored counts were decoded, and past the tables' end.
+      const text = 'Iran and China, Li Lecheng. '.repeat(30_000);
+      first.reset();
+      expect(run(first, [text])).toEqual(run(new Scanner(seedDict), [text]));
+    });
+
+    it('works out an output link once and reuses it for every state whose failure chain passes there', () => {
+      const entity = (id: string, aliases: string[]): CatalogueEntity => ({ id, kind: 'person', name: aliases[0], description: id, aliases, source: 'test' });
+      const names: Catalogue = {
+        notNames: [],
+        entities: [entity('eve', ['Evelyn']), entity('bob', ['Bobby Evelyn Xu']), entity('ann', ['Anna Bobby Evelyn Yu']), entity('cy', ['Cyrus Bobby Evelyn Zu'])],
+      };
+      const compiled = compileDictionary(names, []).compiled;
+      const dict = runSteps(packedDictionarySteps(packDictionary(compiled), moduleAutomatonLoader(scanModule()!)));
+      // "Anna Bobby Evelyn" works the link out (through "Bobby Evelyn", which ends no term);
+      // "Cyrus Bobby Evelyn" then finds it written at "Bobby Evelyn".
+      const text = 'Anna Bobby Evelyn. Cyrus Bobby Evelyn. Bobby Evelyn.';
+      const found = run(makeScanner(dict), [text]);
+      expect(found).toEqual(run(new Scanner(loadDictionary(compiled)), [text]));
+      expect(found.filter((f) => /^\d+-\d+:0$/.test(f))).toHaveLength(3);
+    });
+
+    it('refuses a damaged automaton with deserializeAutomaton’s message', () => {
+      const tables = buildAutomaton(['ab', 'b', 'abc']);
+      const s = serializeAutomaton(tables);
+      const i32 = (values: number[]) => bytesToBase64(new Uint8Array(Int32Array.from(values).buffer));
+      const damaged: [string, SerializedAutomaton][] = [
+        ['fail cut short', { ...s, fail: s.fail.slice(0, 4) }],
+        ['fail too long', { ...s, fail: i32([...tables.fail, 0]) }],
+        ['edgeChar cut short', { ...s, edgeChar: s.edgeChar.slice(0, 4) }],
+        ['a failure link forward', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 1 ? 2 : f)) })],
+        ['a negative failure link', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 2 ? -1 : f)) })],
+        ['child counts changed', { ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') }],
+        ['a wide count for no wide state', { ...s, childCounts: bytesToBase64(Uint8Array.from([255, 1, 1, 0, 0])), wideCounts: i32([1, 2]) }],
+        ['a term at a state that does not exist', { ...s, terms: i32([1, 0, 99, 1]) }],
+        ['half a term pair', { ...s, terms: i32([1, 0, 2]) }],
+        ['one edge too many', { ...s, edges: s.edges + 1 }],
+      ];
+      for (const [what, stored] of damaged) {
+        let message = '';
+        try {
+          deserializeAutomaton(stored);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message, what).toMatch(/^dictionary automaton: /);
+        expect(() => loadIntoModule(stored), what).toThrow(message);
+      }
+    });
   });
 
   describe.skipIf(!haveNewsPages)('on the saved news pages', () => {

@@ -1,0 +1,118 @@
+/**
+ * The dictionary's entities by index, as the scanner's matches name them.
+ *
+ * A page with a reader's list of 100,000 entities needs the few dozen it finds. Parsing the whole
+ * list into objects on every page load cost it about 30 ms, so from storage the ids and names stay
+ * text, one JSON string per line, and an entity is read the first time something asks for it.
+ */
+
+export const ENTITY_KINDS = ['official', 'person', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+export interface DictionaryEntity {
+  id: string;
+  kind: EntityKind;
+  name: string;
+}
+
+export class EntityTable {
+  private readonly read: (i: number) => DictionaryEntity;
+  private readonly find: (id: string) => number;
+  private readonly seen = new Map<number, DictionaryEntity>();
+
+  private constructor(readonly length: number, read: (i: number) => DictionaryEntity, find: (id: string) => number) {
+    this.read = read;
+    this.find = find;
+  }
+
+  /** Entities already in memory (the background, the build, tests). */
+  static of(list: readonly DictionaryEntity[]): EntityTable {
+    return new EntityTable(list.length, (i) => list[i], (id) => list.findIndex((e) => e.id === id));
+  }
+
+  /**
+   * Entities kept as text: `ids` and `names` with one JSON string per line (see linesOf), `kinds`
+   * one digit per entity (its place in ENTITY_KINDS). Their lengths and kinds are checked now, each
+   * entity's text when it is first read.
+   */
+  static fromLines(ids: string, names: string, kinds: string): EntityTable {
+    const n = kinds.length;
+    const idStarts = lineStarts(ids, n);
+    const nameStarts = lineStarts(names, n);
+    if (!idStarts || !nameStarts) throw new Error('stored dictionary: the entity lists differ in length');
+    for (let i = 0; i < n; i++) {
+      const k = kinds.charCodeAt(i) - 48;
+      if (!(k >= 0 && k < ENTITY_KINDS.length)) throw new Error(`stored dictionary: entity ${i} is damaged`);
+    }
+    const line = (text: string, starts: Int32Array, i: number): string => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text.slice(starts[i], starts[i + 1] - 1));
+      } catch {
+        value = null;
+      }
+      if (typeof value !== 'string') throw new Error(`stored dictionary: entity ${i} is damaged`);
+      return value;
+    };
+    const read = (i: number): DictionaryEntity => ({ id: line(ids, idStarts, i), kind: ENTITY_KINDS[kinds.charCodeAt(i) - 48], name: line(names, nameStarts, i) });
+    const find = (id: string): number => {
+      const quoted = JSON.stringify(id);
+      for (let at = ids.indexOf(quoted); at >= 0; at = ids.indexOf(quoted, at + 1)) {
+        const end = at + quoted.length;
+        if ((at === 0 || ids.charCodeAt(at - 1) === 10) && (end === ids.length || ids.charCodeAt(end) === 10)) return lineAt(idStarts, at);
+      }
+      return -1;
+    };
+    return new EntityTable(n, read, find);
+  }
+
+  /** Entity `i` (0 ≤ i < length). */
+  get(i: number): DictionaryEntity {
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no entity ${i} in a dictionary of ${this.length}`);
+    let entity = this.seen.get(i);
+    if (!entity) this.seen.set(i, (entity = this.read(i)));
+    return entity;
+  }
+
+  /** The index of the entity with this id, or -1. */
+  indexOf(id: string): number {
+    return this.find(id);
+  }
+
+  /** Every entity, read now (extension pages that list them all). */
+  all(): DictionaryEntity[] {
+    return Array.from({ length: this.length }, (_, i) => this.get(i));
+  }
+}
+
+/** Strings as EntityTable.fromLines reads them: JSON escapes every line break inside a string, so lines cannot run together. */
+export function linesOf(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join('\n');
+}
+
+/** Where each of `n` lines starts, with the end of the last plus one after them; null when there are not exactly `n`. */
+function lineStarts(text: string, n: number): Int32Array | null {
+  const starts = new Int32Array(n + 1);
+  if (n === 0) return text === '' ? starts : null;
+  let at = 0;
+  for (let k = 1; k < n; k++) {
+    const next = text.indexOf('\n', at);
+    if (next < 0) return null;
+    starts[k] = at = next + 1;
+  }
+  if (text.indexOf('\n', at) >= 0) return null;
+  starts[n] = text.length + 1;
+  return starts;
+}
+
+/** The line whose text holds position `at`. */
+function lineAt(starts: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
