@@ -16,62 +16,77 @@ export interface DictionaryEntity {
 }
 
 export class EntityTable {
-  private readonly read: (i: number) => DictionaryEntity;
-  private readonly find: (id: string) => number;
   private readonly seen = new Map<number, DictionaryEntity>();
 
-  private constructor(readonly length: number, read: (i: number) => DictionaryEntity, find: (id: string) => number) {
-    this.read = read;
-    this.find = find;
-  }
+  private constructor(
+    readonly length: number,
+    private readonly read: (i: number) => DictionaryEntity,
+    private readonly find: (id: string) => number,
+    private readonly kindAt: (i: number) => EntityKind,
+  ) {}
 
   /** Entities already in memory (the background, the build, tests). */
   static of(list: readonly DictionaryEntity[]): EntityTable {
-    return new EntityTable(list.length, (i) => list[i], (id) => list.findIndex((e) => e.id === id));
+    return new EntityTable(list.length, (i) => list[i], (id) => list.findIndex((e) => e.id === id), (i) => list[i].kind);
   }
 
   /**
    * Entities kept as text: `ids` and `names` with one JSON string per line (see linesOf), `kinds`
-   * one digit per entity (its place in ENTITY_KINDS). Their lengths and kinds are checked now, each
-   * entity's text when it is first read.
+   * one digit per entity (its place in ENTITY_KINDS). The kinds are checked now; the lines are
+   * counted the first time an id or a name is asked for (painting a page needs only kinds), and
+   * each entity's text is checked when it is read.
    */
   static fromLines(ids: string, names: string, kinds: string): EntityTable {
     const n = kinds.length;
-    const idStarts = lineStarts(ids, n);
-    const nameStarts = lineStarts(names, n);
-    if (!idStarts || !nameStarts) throw new Error('stored dictionary: the entity lists differ in length');
     for (let i = 0; i < n; i++) {
       const k = kinds.charCodeAt(i) - 48;
       if (!(k >= 0 && k < ENTITY_KINDS.length)) throw new Error(`stored dictionary: entity ${i} is damaged`);
     }
-    const line = (text: string, starts: Int32Array, i: number): string => {
+    let starts: { ids: Int32Array; names: Int32Array } | null = null;
+    const lines = (): { ids: Int32Array; names: Int32Array } => {
+      if (!starts) {
+        const idStarts = lineStarts(ids, n);
+        const nameStarts = lineStarts(names, n);
+        if (!idStarts || !nameStarts) throw new Error('stored dictionary: the entity lists differ in length');
+        starts = { ids: idStarts, names: nameStarts };
+      }
+      return starts;
+    };
+    const line = (text: string, at: Int32Array, i: number): string => {
       let value: unknown;
       try {
-        value = JSON.parse(text.slice(starts[i], starts[i + 1] - 1));
+        value = JSON.parse(text.slice(at[i], at[i + 1] - 1));
       } catch {
         value = null;
       }
       if (typeof value !== 'string') throw new Error(`stored dictionary: entity ${i} is damaged`);
       return value;
     };
-    const read = (i: number): DictionaryEntity => ({ id: line(ids, idStarts, i), kind: ENTITY_KINDS[kinds.charCodeAt(i) - 48], name: line(names, nameStarts, i) });
+    const kindAt = (i: number): EntityKind => ENTITY_KINDS[kinds.charCodeAt(i) - 48];
+    const read = (i: number): DictionaryEntity => ({ id: line(ids, lines().ids, i), kind: kindAt(i), name: line(names, lines().names, i) });
     const find = (id: string): number => {
       const quoted = JSON.stringify(id);
       for (let at = ids.indexOf(quoted); at >= 0; at = ids.indexOf(quoted, at + 1)) {
         const end = at + quoted.length;
-        if ((at === 0 || ids.charCodeAt(at - 1) === 10) && (end === ids.length || ids.charCodeAt(end) === 10)) return lineAt(idStarts, at);
+        if ((at === 0 || ids.charCodeAt(at - 1) === 10) && (end === ids.length || ids.charCodeAt(end) === 10)) return lineAt(lines().ids, at);
       }
       return -1;
     };
-    return new EntityTable(n, read, find);
+    return new EntityTable(n, read, find, kindAt);
   }
 
   /** Entity `i` (0 ≤ i < length). */
   get(i: number): DictionaryEntity {
-    if (!(i >= 0 && i < this.length)) throw new RangeError(`no entity ${i} in a dictionary of ${this.length}`);
+    this.check(i);
     let entity = this.seen.get(i);
     if (!entity) this.seen.set(i, (entity = this.read(i)));
     return entity;
+  }
+
+  /** The kind of entity `i`, without reading its id and name. */
+  kind(i: number): EntityKind {
+    this.check(i);
+    return this.kindAt(i);
   }
 
   /** The index of the entity with this id, or -1. */
@@ -82,6 +97,10 @@ export class EntityTable {
   /** Every entity, read now (extension pages that list them all). */
   all(): DictionaryEntity[] {
     return Array.from({ length: this.length }, (_, i) => this.get(i));
+  }
+
+  private check(i: number): void {
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no entity ${i} in a dictionary of ${this.length}`);
   }
 }
 

@@ -317,7 +317,7 @@ export class Scanner {
         const entity = termEntity[t];
         const others = named.size - (named.has(entity) ? 1 : 0);
         const onTopic = named.has(entity) || entityContext[entity]?.some((e) => named.has(e)) === true ||
-          (others >= TOPICAL_MIN_OTHERS && [...named].some((e) => e !== entity && entities.get(e).kind !== 'place' && entities.get(e).kind !== 'topic'));
+          (others >= TOPICAL_MIN_OTHERS && [...named].some((e) => e !== entity && entities.kind(e) !== 'place' && entities.kind(e) !== 'topic'));
         if (!onTopic) kept[k + 2] = -1;
       }
       eligible = eligible.filter((k) => kept[k + 2] >= 0);

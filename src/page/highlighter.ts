@@ -109,7 +109,7 @@ export class PageHighlighter {
       const range = this.doc.createRange();
       range.setStart(m.anchor.startNode, m.anchor.startOffset);
       range.setEnd(m.anchor.endNode, m.anchor.endOffset);
-      this.highlightFor(entities.get(m.entity).kind).add(range);
+      this.highlightFor(entities.kind(m.entity)).add(range);
       this.painted.push({ range, entity: m.entity });
     }
   }
@@ -117,7 +117,7 @@ export class PageHighlighter {
   private forget(drop: (r: Range) => boolean): void {
     const kept: PaintedMatch[] = [];
     for (const p of this.painted) {
-      if (drop(p.range)) this.highlights.get(this.dict.entities.get(p.entity).kind)?.delete(p.range);
+      if (drop(p.range)) this.highlights.get(this.dict.entities.kind(p.entity))?.delete(p.range);
       else kept.push(p);
     }
     this.painted = kept;

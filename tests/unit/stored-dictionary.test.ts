@@ -71,6 +71,10 @@ describe('the dictionary as kept in storage', () => {
     const damaged = loadPackedDictionary({ ...packed, entityNames: lines.join('\n') });
     expect(findMentions(damaged, 'Ann Bquill met the Quill Linebreak Fund.').map((m) => m.entity)).toEqual(['u-a"b', 'u-a-1']);
     expect(() => damaged.entities.get(n - 3)).toThrow(new RegExp(`entity ${n - 3} is damaged`));
+    // Painting needs only kinds: the lines are counted when an id or a name is first asked for.
+    const short = loadPackedDictionary({ ...packed, entityIds: packed.entityIds.replace(/\n[^\n]*$/, '') });
+    expect(short.entities.kind(n - 1)).toBe('organisation');
+    expect(() => short.entities.get(0)).toThrow(/differ in length/);
   });
 
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
