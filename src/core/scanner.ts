@@ -103,10 +103,11 @@ function patternSpan(norm: Uint16Array, len: number, start: number, end: number,
  * in WebAssembly over the same buffers, and everything else here is shared.
  */
 export class Scanner {
-  protected norm = new Uint16Array(4096);
-  protected src = new Int32Array(4096);
+  /** Made on the first feed (the WebAssembly scanner keeps its own in the module's memory). */
+  protected norm = new Uint16Array(0);
+  protected src = new Int32Array(0);
   /** Per normalised unit, the source letter's FLAG_UPPER and FLAG_TEH_MARBUTA. */
-  protected upper = new Uint8Array(4096);
+  protected upper = new Uint8Array(0);
   protected len = 0;
   protected raw = 0;
   protected state = 0;
@@ -132,7 +133,7 @@ export class Scanner {
 
   /** Makes room for at least `min` normalised units, keeping those already written. */
   protected grow(min: number): void {
-    let size = this.norm.length;
+    let size = Math.max(this.norm.length, 4096);
     while (size < min) size *= 2;
     const norm = new Uint16Array(size);
     norm.set(this.norm.subarray(0, this.len));
