@@ -283,9 +283,14 @@ class ContentSession {
 
   /** Reads this page's saved highlights and anchors them; opens one if the highlights page asked to. */
   private async loadHighlights(known?: boolean): Promise<void> {
-    // The page index in local storage answers for most pages, which have none, without waking the background.
-    const key = pageKey(location.href, this.declaredCanonical());
-    if (key === null || !(known ?? (await pageHasHighlights(key)))) {
+    // The page index in local storage answers for most pages, which have none, without waking the
+    // background; on load it came with the page's first storage read (`known`), so the document
+    // is not searched for its canonical link a second time.
+    const indexed = async (): Promise<boolean> => {
+      const key = pageKey(location.href, this.declaredCanonical());
+      return key !== null && (await pageHasHighlights(key));
+    };
+    if (!(known ?? (await indexed()))) {
       this.highlightSource = null;
       this.layer?.setAll([]);
       return;
@@ -306,8 +311,17 @@ class ContentSession {
     const range = this.layer?.reveal(id);
     const placed = this.layer?.get(id);
     if (!range || !placed) return false;
-    // After the scroll, so the note opens next to where the highlight now is.
-    requestAnimationFrame(() => this.openNote(placed, true));
+    // After the scroll, so the note opens next to where the highlight now is. A tab in the
+    // background gets no animation frames (the popup or the highlights page may be in front),
+    // so a timer opens it there.
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
+      this.openNote(placed, true);
+    };
+    requestAnimationFrame(open);
+    setTimeout(open, 100);
     return true;
   }
 
