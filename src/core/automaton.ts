@@ -303,7 +303,16 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
     termAt[pairs[k]] = pairs[k + 1];
   }
   yield;
-  // Breadth-first numbering puts each failure state before its state: one pass in order rebuilds the output links.
+  return { edgeOffset, edgeChar: new Uint16Array(chars.buffer, chars.byteOffset, s.edges), fail, termAt, outLink: outputLinks(fail, termAt) };
+}
+
+/**
+ * The output links from the failure links and term ends. Breadth-first numbering puts each
+ * failure state before its state, so one pass in order rebuilds them; a link that does not lead
+ * back is refused.
+ */
+export function outputLinks(fail: Int32Array, termAt: Int32Array): Int32Array {
+  const states = fail.length;
   const outLink = new Int32Array(states);
   outLink[0] = -1;
   for (let q = 1; q < states; q++) {
@@ -311,5 +320,5 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
     if (f < 0 || f >= q) throw new Error('dictionary automaton: a failure link does not lead back');
     outLink[q] = termAt[f] >= 0 ? f : outLink[f];
   }
-  return { edgeOffset, edgeChar: new Uint16Array(chars.buffer, chars.byteOffset, s.edges), fail, termAt, outLink };
+  return outLink;
 }

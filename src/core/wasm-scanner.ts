@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64ToBytes, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { Automaton, base64ToBytes, outputLinks, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -220,10 +220,7 @@ class ModuleAutomaton extends Automaton {
     const { states, edges } = this;
     const fail = new Int32Array(buf, header[H.fail], states).slice();
     const termAt = new Int32Array(buf, header[H.termAt], states).map((t) => t - 1);
-    const outLink = new Int32Array(states);
-    outLink[0] = -1;
-    for (let q = 1; q < states; q++) outLink[q] = termAt[fail[q]] >= 0 ? fail[q] : outLink[fail[q]];
-    return { edgeOffset: new Int32Array(buf, header[H.edgeOffset], states + 1).slice(), edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink };
+    return { edgeOffset: new Int32Array(buf, header[H.edgeOffset], states + 1).slice(), edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink: outputLinks(fail, termAt) };
   }
 }
 
