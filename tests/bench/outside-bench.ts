@@ -14,7 +14,7 @@
  * BENCH_DICTIONARY=100000 measures the extension with the seed pack plus that many reader
  * entities, written to storage as the background keeps a compiled dictionary.
  */
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,13 +124,31 @@ async function launch(mode: Mode, readerExtension: string, dictionary: { packed:
   return { context, profile };
 }
 
-/** Script time of one fresh load (ms), its longest task, and for the run without the extension the TreeWalker floor. */
-async function load(context: BrowserContext, url: string, mode: Mode): Promise<{ script: number; floor: number; chars: number; longest: number }> {
+/**
+ * The renderer's private memory in MB (what the tab alone holds: JavaScript heaps, the scanner's
+ * WebAssembly memory, the DOM, the highlights), after a garbage collection; NaN where the system
+ * does not tell (the figure is read from Linux's /proc).
+ */
+async function privateMemoryMb(context: BrowserContext, page: Page, pid: number): Promise<number> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
+    return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** One fresh load: its script time (ms), its longest tasks, the tab's memory, and for the run without the extension the TreeWalker floor. */
+async function load(context: BrowserContext, url: string, mode: Mode): Promise<{ script: number; replies: number; floor: number; chars: number; longest: number; longestScript: number; memory: number }> {
   const mark = DONE_MARK[mode];
   const page = await context.newPage();
   // The longest task from the trace: the page's own long-task observer misses tasks that run
   // extension messages (a storage read's reply, where the content script starts).
-  const { scriptMs: script, longestTaskMs: longest } = await traceScript(context, page, url, async () => {
+  const { scriptMs, repliesMs: replies, longestTaskMs: longest, longestScriptTaskMs: longestScript, pid } = await traceScript(context, page, url, async () => {
     await page.goto(url, { waitUntil: 'load' });
     // Asked from outside, a one-line evaluation every 20 ms (waitForFunction's polling would run more of its own script in the page).
     // The run without the extension asks once too: the first evaluation sets up the driver's own
@@ -142,6 +160,9 @@ async function load(context: BrowserContext, url: string, mode: Mode): Promise<{
     // Work the content script schedules after its first pass (idle-time rescans) settles too.
     await page.waitForTimeout(300);
   });
+  // A storage read's answer is made into values outside any script event: counted with the script.
+  const script = scriptMs + replies;
+  const memory = await privateMemoryMb(context, page, pid);
   let floor = 0;
   let chars = 0;
   if (mode === 'without') {
@@ -155,7 +176,7 @@ async function load(context: BrowserContext, url: string, mode: Mode): Promise<{
     })()`) as { floor: number; chars: number });
   }
   await page.close();
-  return { script, floor, chars, longest };
+  return { script, replies, floor, chars, longest, longestScript, memory };
 }
 
 async function main(): Promise<void> {
@@ -163,7 +184,11 @@ async function main(): Promise<void> {
   const pages = pickPages();
   const readerExtension = writeReaderExtension();
   const dictionary = await step('compile the dictionary', async () => largerDictionary());
-  const rows: { file: string; chars: number; floor: number; without: number; reader: number; with: number; longWithout: number; longWith: number }[] = pages.map((file) => ({ file, chars: 0, floor: 0, without: 0, reader: 0, with: 0, longWithout: 0, longWith: 0 }));
+  const rows = pages.map((file) => ({
+    file, chars: 0, floor: 0, without: 0, reader: 0, with: 0, longWithout: 0, longWith: 0, ourLong: 0,
+    memory: { without: NaN, reader: NaN, with: NaN } as Record<Mode, number>,
+    replies: { without: 0, reader: 0, with: 0 } as Record<Mode, number>,
+  }));
   for (const mode of ['without', 'reader', 'with'] as const) {
     const { context, profile } = await step(`launch (${mode})`, () => launch(mode, readerExtension, dictionary));
     try {
@@ -176,7 +201,10 @@ async function main(): Promise<void> {
           return out;
         });
         row[mode] = median(runs.map((r) => r.script));
+        row.memory[mode] = median(runs.map((r) => r.memory));
+        row.replies[mode] = median(runs.map((r) => r.replies));
         if (mode !== 'reader') row[mode === 'with' ? 'longWith' : 'longWithout'] = Math.max(...runs.map((r) => r.longest));
+        if (mode === 'with') row.ourLong = Math.max(...runs.map((r) => r.longestScript));
         if (mode === 'without') {
           row.floor = median(runs.map((r) => r.floor));
           row.chars = runs[0].chars;
@@ -191,14 +219,20 @@ async function main(): Promise<void> {
   rmSync(readerExtension, { recursive: true, force: true });
   const ratios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.floor));
   const readerRatios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.reader - r.without));
+  const memory = (r: (typeof rows)[number], mode: Mode) => r.memory[mode] - r.memory.without;
+  const mb = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+  const ourMemory = rows.map((r) => memory(r, 'with')).filter(Number.isFinite);
   console.log([
     `dictionary: the seed pack${dictionary ? ` and ${DICTIONARY_SIZE.toLocaleString('en')} reader entities (${dictionary.terms.toLocaleString('en')} terms)` : ''}`,
-    `medians of ${RUNS} fresh loads per page; ours = script time with the extension minus without; floor = one TreeWalker read of the text in the page; reader = the same read by a bare extension's content script, from outside like ours (minus without)`,
-    `${'page'.padEnd(40)} ${'chars'.padStart(8)} ${'floor'.padStart(7)} ${'reader'.padStart(7)} ${'without'.padStart(8)} ${'with'.padStart(8)} ${'ours'.padStart(8)} ${'/floor'.padStart(7)} ${'/reader'.padStart(7)} ${'long w/o'.padStart(9)} ${'long with'.padStart(9)}`,
-    ...rows.map((r, i) => `${r.file.slice(0, 40).padEnd(40)} ${String(r.chars).padStart(8)} ${r.floor.toFixed(2).padStart(7)} ${(r.reader - r.without).toFixed(1).padStart(7)} ${r.without.toFixed(1).padStart(8)} ${r.with.toFixed(1).padStart(8)} ${(r.with - r.without).toFixed(1).padStart(8)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(9)} ${r.longWith.toFixed(0).padStart(9)}`),
+    `medians of ${RUNS} fresh loads per page; ours = main-thread script time (and storage replies made into values) with the extension minus without; floor = one TreeWalker read of the text in the page; reader = the same read by a bare extension's content script, from outside like ours (minus without)`,
+    'long w/o, long with: the longest main-thread task of the runs, any task (the page\'s own layout is in it and varies by tens of ms); our long: the longest task with the extension in which script ran or a reply was made into values (the pages\' scripts are stripped); replies: the part of ours spent making replies into values (with minus without)',
+    'MB: the tab\'s private memory after a garbage collection, with the extension (or the reader floor\'s) minus without',
+    `${'page'.padEnd(32)} ${'chars'.padStart(7)} ${'floor'.padStart(6)} ${'reader'.padStart(6)} ${'without'.padStart(7)} ${'with'.padStart(6)} ${'ours'.padStart(6)} ${'/floor'.padStart(7)} ${'/reader'.padStart(7)} ${'long w/o'.padStart(8)} ${'long with'.padStart(9)} ${'our long'.padStart(8)} ${'replies'.padStart(7)} ${'MB reader'.padStart(9)} ${'MB ours'.padStart(7)}`,
+    ...rows.map((r, i) => `${r.file.slice(0, 32).padEnd(32)} ${String(r.chars).padStart(7)} ${r.floor.toFixed(2).padStart(6)} ${(r.reader - r.without).toFixed(1).padStart(6)} ${r.without.toFixed(1).padStart(7)} ${r.with.toFixed(1).padStart(6)} ${(r.with - r.without).toFixed(1).padStart(6)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(8)} ${r.longWith.toFixed(0).padStart(9)} ${r.ourLong.toFixed(0).padStart(8)} ${(r.replies.with - r.replies.without).toFixed(1).padStart(7)} ${mb(memory(r, 'reader')).padStart(9)} ${mb(memory(r, 'with')).padStart(7)}`),
     `ours / floor: median ${median(ratios).toFixed(1)}×, worst ${Math.max(...ratios).toFixed(1)}× (targets ≤ 2×, ≤ 4×)`,
     `ours / reader floor: median ${median(readerRatios).toFixed(1)}×, worst ${Math.max(...readerRatios).toFixed(1)}×`,
-    `longest main-thread task (from the trace, worst of the runs): over 50 ms on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it; pages where the extension makes one over 50 ms: ${rows.filter((r) => r.longWith > 50 && r.longWith > r.longWithout).map((r) => `${r.file} (${r.longWithout.toFixed(0)} → ${r.longWith.toFixed(0)} ms)`).join(', ') || 'none'}`,
+    `tasks over 50 ms in which our script ran (or a reply was made into values): ${rows.filter((r) => r.ourLong > 50).map((r) => `${r.file} (${r.ourLong.toFixed(0)} ms)`).join(', ') || 'none'} (longest ${Math.max(...rows.map((r) => r.ourLong)).toFixed(0)} ms); any task over 50 ms: on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it`,
+    `a tab's memory with the extension minus without: ${ourMemory.length ? `median ${median(ourMemory).toFixed(1)} MB, most ${Math.max(...ourMemory).toFixed(1)} MB` : 'not read on this system'}`,
   ].join('\n'));
 }
 

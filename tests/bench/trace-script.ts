@@ -26,12 +26,34 @@ interface TraceEvent {
   args?: { name?: string; beginData?: { url?: string }; data?: { url?: string } };
 }
 
+/** What one traced stretch of a renderer's main thread did. */
+export interface MainThreadFigures {
+  /** JavaScript, overlapping events counted once. */
+  scriptMs: number;
+  /**
+   * Replies to the renderer's own requests outside any script: where an extension API's answer
+   * (a storage read) is turned into JavaScript values, before the callback runs. A large stored
+   * value costs its tab here, and no script event shows it.
+   */
+  repliesMs: number;
+  /** The longest task the thread ran, those of extension messages included (a page's own long-task observer does not see them). */
+  longestTaskMs: number;
+  /**
+   * The longest task in which script ran or a reply was made into values, other than the HTML
+   * parser's (whose microtask checkpoints count as script). On a page without scripts of its own,
+   * that is the extension's, or the driver's one-line probes: the page's own parsing, style and
+   * layout tasks, which vary by tens of milliseconds from load to load, are not in it.
+   */
+  longestScriptTaskMs: number;
+  /** The renderer's process id. */
+  pid: number;
+}
+
 /**
  * Runs `work` (which loads `urlPart` in `page`, or waits while it runs) under a trace; returns its
- * result, the main thread's script milliseconds and its longest task (any task the thread ran,
- * those of extension messages included, which a page's own long-task observer does not see).
+ * result and what the renderer's main thread did meanwhile.
  */
-export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T; scriptMs: number; longestTaskMs: number }> {
+export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T } & MainThreadFigures> {
   const cdp = await context.newCDPSession(page);
   const complete = new Promise<string>((resolve) => cdp.on('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
   await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,v8.execute,v8,__metadata', transferMode: 'ReturnAsStream' });
@@ -55,18 +77,30 @@ export async function traceScript<T>(context: BrowserContext, page: Page, urlPar
   return { result, ...mainThreadFigures(events, urlPart) };
 }
 
-/** On the main thread of the renderer that parsed `urlPart` or ran its script: the union of script events' time, and the longest task. */
-function mainThreadFigures(events: readonly TraceEvent[], urlPart: string): { scriptMs: number; longestTaskMs: number } {
+/** On the main thread of the renderer that parsed `urlPart` or ran its script: the union of script events' time, and the longest tasks. */
+function mainThreadFigures(events: readonly TraceEvent[], urlPart: string): MainThreadFigures {
   const pids = new Set(events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(urlPart)).map((e) => e.pid));
   if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${urlPart}`);
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
   const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`));
   // Every top-level unit of work (a task, a message from the browser and what runs in it): nested ones are shorter than their parent.
-  const longestTaskMs = Math.max(0, ...onMain.filter((e) => (e.cat ?? '').split(',').includes('toplevel')).map((e) => (e.dur ?? 0) / 1000));
-  const spans = onMain
-    .filter((e) => SCRIPT_EVENTS.has(e.name))
+  const tasks = onMain.filter((e) => (e.cat ?? '').split(',').includes('toplevel')).map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const);
+  const spansOf = (names: (name: string) => boolean) => onMain
+    .filter((e) => names(e.name))
     .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
     .sort((a, b) => a[0] - b[0]);
+  const spans = spansOf((name) => SCRIPT_EVENTS.has(name));
+  const withReplies = spansOf((name) => SCRIPT_EVENTS.has(name) || name === 'Receive mojo reply');
+  const parsing = onMain.filter((e) => e.name === 'ParseHTML').map((e) => e.ts);
+  const within = (from: number, to: number) => (at: readonly [number, number] | number) => (typeof at === 'number' ? at >= from && at <= to : at[0] >= from && at[1] <= to);
+  const runsScript = ([from, to]: readonly [number, number]) => withReplies.some(within(from, to)) && !parsing.some(within(from, to));
+  const longest = (list: (readonly [number, number])[]) => Math.max(0, ...list.map(([from, to]) => (to - from) / 1000));
+  const scriptMs = unionMs(spans);
+  return { scriptMs, repliesMs: unionMs(withReplies) - scriptMs, longestTaskMs: longest(tasks), longestScriptTaskMs: longest(tasks.filter(runsScript)), pid: rendererPid(onMain, urlPart) };
+}
+
+/** The time sorted spans cover, overlaps counted once (ms). */
+function unionMs(spans: readonly (readonly [number, number])[]): number {
   let total = 0;
   let end = -Infinity;
   for (const [from, to] of spans) {
@@ -74,5 +108,11 @@ function mainThreadFigures(events: readonly TraceEvent[], urlPart: string): { sc
     else if (to > end) total += to - end;
     end = Math.max(end, to);
   }
-  return { scriptMs: total / 1000, longestTaskMs };
+  return total / 1000;
+}
+
+/** The renderer that parsed the page (a new tab may start in another one, before its navigation). */
+function rendererPid(onMain: readonly TraceEvent[], urlPart: string): number {
+  const parsed = onMain.find((e) => e.name === 'ParseHTML' && (e.args?.beginData?.url ?? '').includes(urlPart));
+  return (parsed ?? onMain[0])?.pid ?? -1;
 }
