@@ -300,6 +300,8 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   const pairs = i32(s.terms, null, 'terms');
   for (let k = 0; k < pairs.length; k += 2) {
     if (pairs[k] < 0 || pairs[k] >= states) throw new Error('dictionary automaton: terms names a state that does not exist');
+    // serializeAutomaton writes them in state order; the WebAssembly scanner ranks them in it.
+    if (k > 0 && pairs[k] <= pairs[k - 2]) throw new Error('dictionary automaton: terms are not in state order');
     termAt[pairs[k]] = pairs[k + 1];
   }
   yield;

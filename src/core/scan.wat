@@ -8,15 +8,20 @@
 ;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16, 0 = not yet folded
 ;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
 ;;                                 8 edge offsets   12 edge chars (u16)   16 failure links
-;;                                20 term ends      24 output links
+;;                                20 term-end bits (i64 words, bit q: a term ends at state q)
+;;                                24 output links
 ;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
 ;;                                40 source offsets (i32)   44 candidates (i32 pairs): to the end of memory
 ;;                                48 normalised length   52 automaton state   56 raw offset of the input's start
 ;;                                60 candidates written (i32 count)
+;;                                64 term-end ranks (i32 per bit word: term ends before it)
+;;                                68 terms (i32 per term end, in state order)
 ;;
-;; Term ends and output links are stored shifted from automaton.ts's (term + 1, link + 2), so that
-;; zero means "none" in term ends and "not worked out yet" in output links: fresh memory needs no
-;; filling, and a state's output link is worked out the first time a page reaches it ($out).
+;; Term ends are a bitmap with ranks, not a table per state: a dictionary of 2 million states has
+;; about 230,000 of them, and a table would take (and a page would touch) 8 MB to hold them.
+;; Output links are stored shifted from automaton.ts's (link + 2), so that zero means "not worked
+;; out yet": fresh memory needs no filling, and a state's output link is worked out the first time
+;; a page reaches it ($out).
 ;;
 ;; The module also builds the dictionary's tables in place from the stored form (automaton.ts
 ;; `SerializedAutomaton`), which the page decodes straight into this memory: `offsets` and
@@ -72,20 +77,39 @@
     (if (i32.ne (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
     (i32.const 0))
 
-  ;; Term ends (term + 1) from the (state, term) pairs from $pairs to $end, then the dense root
-  ;; table (the root's children by character). 3: a pair names a state that does not exist.
+  ;; Term ends from the (state, term) pairs from $pairs to $end, in state order: their bits, their
+  ;; terms by rank and the ranks per word; then the dense root table (the root's children by
+  ;; character). 3: a pair names a state that does not exist; 5: pairs out of state order.
   (func (export "terms") (param $states i32) (param $pairs i32) (param $end i32) (result i32)
-    (local $termT i32) (local $s i32) (local $rootT i32) (local $edgeChar i32) (local $e i32) (local $last i32)
-    (local.set $termT (i32.load (i32.const 20)))
+    (local $bits i32) (local $ids i32) (local $ranks i32) (local $s i32) (local $prev i32) (local $w i32) (local $words i32) (local $n i32)
+    (local $rootT i32) (local $edgeChar i32) (local $e i32) (local $last i32)
+    (local.set $bits (i32.load (i32.const 20)))
+    (local.set $ranks (i32.load (i32.const 64)))
+    (local.set $ids (i32.load (i32.const 68)))
+    (local.set $prev (i32.const -1))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $pairs) (local.get $end)))
         (local.set $s (i32.load (local.get $pairs)))
         (if (i32.ge_u (local.get $s) (local.get $states)) (then (return (i32.const 3))))
-        (i32.store (i32.add (local.get $termT) (i32.shl (local.get $s) (i32.const 2)))
-          (i32.add (i32.load offset=4 (local.get $pairs)) (i32.const 1)))
+        (if (i32.le_s (local.get $s) (local.get $prev)) (then (return (i32.const 5))))
+        (local.set $prev (local.get $s))
+        (local.set $w (i32.add (local.get $bits) (i32.shl (i32.shr_u (local.get $s) (i32.const 6)) (i32.const 3))))
+        (i64.store (local.get $w) (i64.or (i64.load (local.get $w)) (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $s)))))
+        (i32.store (local.get $ids) (i32.load offset=4 (local.get $pairs)))
+        (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
         (local.set $pairs (i32.add (local.get $pairs) (i32.const 8)))
         (br $next)))
+    (local.set $words (i32.shr_u (i32.add (local.get $states) (i32.const 63)) (i32.const 6)))
+    (local.set $w (i32.const 0))
+    (block $ranked
+      (loop $word
+        (br_if $ranked (i32.ge_u (local.get $w) (local.get $words)))
+        (i32.store (i32.add (local.get $ranks) (i32.shl (local.get $w) (i32.const 2))) (local.get $n))
+        (local.set $n (i32.add (local.get $n)
+          (i32.wrap_i64 (i64.popcnt (i64.load (i32.add (local.get $bits) (i32.shl (local.get $w) (i32.const 3))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $word)))
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeChar (i32.load (i32.const 12)))
     (local.set $e (i32.load (i32.load (i32.const 8))))
@@ -100,16 +124,35 @@
         (br $child)))
     (i32.const 0))
 
+  ;; Whether a term ends at state $q.
+  (func $ends (param $q i32) (result i32)
+    (i32.wrap_i64 (i64.and
+      (i64.shr_u
+        (i64.load (i32.add (i32.load (i32.const 20)) (i32.shl (i32.shr_u (local.get $q) (i32.const 6)) (i32.const 3))))
+        (i64.extend_i32_u (local.get $q)))
+      (i64.const 1))))
+
+  ;; The term that ends at state $q, which must be one: its rank among the term ends.
+  (func $termAt (param $q i32) (result i32)
+    (local $w i32)
+    (local.set $w (i32.shr_u (local.get $q) (i32.const 6)))
+    (i32.load (i32.add (i32.load (i32.const 68)) (i32.shl
+      (i32.add
+        (i32.load (i32.add (i32.load (i32.const 64)) (i32.shl (local.get $w) (i32.const 2))))
+        (i32.wrap_i64 (i64.popcnt (i64.and
+          (i64.load (i32.add (i32.load (i32.const 20)) (i32.shl (local.get $w) (i32.const 3))))
+          (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $q))) (i64.const 1))))))
+      (i32.const 2)))))
+
   ;; The output link of state $q (the nearest state on its failure chain where a term ends, or -1),
   ;; worked out on first need. Every state on the chain up to the answer has the same answer, so
   ;; the walk writes it to all of them: each state is walked at most once.
   (func $out (param $q i32) (result i32)
-    (local $failT i32) (local $termT i32) (local $outT i32) (local $p i32) (local $f i32) (local $v i32) (local $stop i32)
+    (local $failT i32) (local $outT i32) (local $p i32) (local $f i32) (local $v i32) (local $stop i32)
     (local.set $outT (i32.load (i32.const 24)))
     (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $q) (i32.const 2)))))
     (if (local.get $v) (then (return (i32.sub (local.get $v) (i32.const 2)))))
     (local.set $failT (i32.load (i32.const 16)))
-    (local.set $termT (i32.load (i32.const 20)))
     (local.set $p (local.get $q))
     ;; $v becomes the answer + 2; $stop the first state not to write it to.
     (block $found
@@ -119,7 +162,7 @@
         (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2)))))
         (if (local.get $v) (then (local.set $stop (local.get $p)) (br $found)))
         (local.set $f (i32.load (i32.add (local.get $failT) (i32.shl (local.get $p) (i32.const 2)))))
-        (if (i32.load (i32.add (local.get $termT) (i32.shl (local.get $f) (i32.const 2))))
+        (if (call $ends (local.get $f))
           (then (local.set $v (i32.add (local.get $f) (i32.const 2))) (local.set $stop (local.get $f)) (br $found)))
         (local.set $p (local.get $f))
         (br $walk)))
@@ -137,14 +180,14 @@
     (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
     (local $b i32) (local $v i32) (local $f i32) (local $len i32) (local $state i32)
     (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32) (local $failT i32)
-    (local $termT i32) (local $norm i32) (local $upper i32) (local $src i32)
+    (local $termBits i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
     (local.set $foldT (i32.load (i32.const 0)))
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeOffset (i32.load (i32.const 8)))
     (local.set $edgeChar (i32.load (i32.const 12)))
     (local.set $failT (i32.load (i32.const 16)))
-    (local.set $termT (i32.load (i32.const 20)))
+    (local.set $termBits (i32.load (i32.const 20)))
     (local.set $p (i32.load (i32.const 28)))
     (local.set $norm (i32.load (i32.const 32)))
     (local.set $upper (i32.load (i32.const 36)))
@@ -234,13 +277,18 @@
             (then (local.set $state (i32.load (i32.add (local.get $rootT) (i32.shl (local.get $f) (i32.const 2)))))))
           (if (local.get $state)
             (then
-              (local.set $t (i32.load (i32.add (local.get $termT) (i32.shl (local.get $state) (i32.const 2)))))
-              (if (local.get $t) (then (call $emit (local.get $len) (i32.sub (local.get $t) (i32.const 1)))))
+              ;; The term-end bit read in place ($ends): this runs for nearly every character.
+              (if (i32.wrap_i64 (i64.and
+                    (i64.shr_u
+                      (i64.load (i32.add (local.get $termBits) (i32.shl (i32.shr_u (local.get $state) (i32.const 6)) (i32.const 3))))
+                      (i64.extend_i32_u (local.get $state)))
+                    (i64.const 1)))
+                (then (call $emit (local.get $len) (call $termAt (local.get $state)))))
               (local.set $t (call $out (local.get $state)))
               (block $outDone
                 (loop $chain
                   (br_if $outDone (i32.lt_s (local.get $t) (i32.const 0)))
-                  (call $emit (local.get $len) (i32.sub (i32.load (i32.add (local.get $termT) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 1)))
+                  (call $emit (local.get $len) (call $termAt (local.get $t)))
                   (local.set $t (call $out (local.get $t)))
                   (br $chain)))))
           (local.set $len (i32.add (local.get $len) (i32.const 1))))

@@ -15,8 +15,8 @@ import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeOffset: 2, edgeChar: 3, fail: 4, termAt: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15 } as const;
-const HEADER_BYTES = 64;
+const H = { fold: 0, root: 1, edgeOffset: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17 } as const;
+const HEADER_BYTES = 72;
 const PAGE = 65536;
 
 interface ScanExports {
@@ -109,11 +109,12 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-/** The tables' places in memory for an automaton of `states` and `edges`, written in the header; returns where they end. */
-function layTables(exports: ScanExports, states: number, edges: number): number {
+/** The tables' places in memory for an automaton of `states`, `edges` and `termEnds`, written in the header; returns where they end. */
+function layTables(exports: ScanExports, states: number, edges: number, termEnds: number): number {
+  const words = Math.ceil(states / 64);
   const sizes: [keyof typeof H, number][] = [
     ['fold', 65536 * 4], ['root', 65536 * 4], ['edgeOffset', (states + 1) * 4], ['edgeChar', edges * 2],
-    ['fail', states * 4], ['termAt', states * 4], ['outLink', states * 4],
+    ['fail', states * 4], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
   ];
   let at = HEADER_BYTES;
   const offsets = sizes.map(([, bytes]) => {
@@ -132,7 +133,7 @@ function layTables(exports: ScanExports, states: number, edges: number): number 
 }
 
 /** The module's table-building checks, by the number each returns (see scan.wat). */
-const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back'];
+const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back', 'terms are not in state order'];
 
 function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
@@ -174,7 +175,7 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     const pairBytes = decodedLength(s.terms);
     if (pairBytes < 0 || pairBytes % 8 !== 0) throw new Error('dictionary automaton: terms has the wrong size');
     const exports = instantiate(module);
-    const buffersAt = layTables(exports, states, edges);
+    const buffersAt = layTables(exports, states, edges, pairBytes / 8);
     // The stored counts and pairs are only read on the way: they sit where the page's buffers will go.
     const counts = buffersAt;
     const wide = align8(counts + states);
@@ -213,31 +214,43 @@ class ModuleAutomaton extends Automaton {
     return loaded;
   }
 
-  /** The tables in automaton.ts's terms: term ends shifted back, every output link worked out. */
+  /** The tables in automaton.ts's terms: term ends from their bits, every output link worked out. */
   protected override copyTables(): AutomatonTables {
     const buf = this.loaded.exports.memory.buffer;
     const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
     const { states, edges } = this;
     const fail = new Int32Array(buf, header[H.fail], states).slice();
-    const termAt = new Int32Array(buf, header[H.termAt], states).map((t) => t - 1);
+    const termAt = new Int32Array(states).fill(-1);
+    const bits = new Uint32Array(buf, header[H.termBits], Math.ceil(states / 64) * 2);
+    const ids = new Int32Array(buf, header[H.termIds]);
+    for (let w = 0, rank = 0; w < bits.length; w++) {
+      for (let b = bits[w]; b !== 0; b &= b - 1) termAt[w * 32 + 31 - Math.clz32(b & -b)] = ids[rank++];
+    }
     return { edgeOffset: new Int32Array(buf, header[H.edgeOffset], states + 1).slice(), edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink: outputLinks(fail, termAt) };
   }
 }
 
-/** A new instance with the JavaScript tables `t` copied into its memory (term ends shifted; output links left to work out). */
+/** A new instance with the JavaScript tables `t` copied into its memory (output links left to work out). */
 function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesInMemory {
   const exports = instantiate(module);
   const states = t.fail.length;
-  const buffersAt = layTables(exports, states, t.edgeChar.length);
+  let termEnds = 0;
+  for (let q = 0; q < states; q++) if (t.termAt[q] >= 0) termEnds++;
+  const buffersAt = layTables(exports, states, t.edgeChar.length, termEnds);
+  ensureMemory(exports.memory, buffersAt + termEnds * 8);
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
   new Int32Array(buf, header[H.edgeOffset], t.edgeOffset.length).set(t.edgeOffset);
   new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
   new Int32Array(buf, header[H.fail], states).set(t.fail);
-  const termAt = new Int32Array(buf, header[H.termAt], states);
-  for (let q = 0; q < states; q++) termAt[q] = t.termAt[q] + 1;
-  // No pairs to read: the term ends are in place, and the call only makes the root table.
-  check(exports.terms(states, 0, 0));
+  // The (state, term) pairs, where the page's buffers will go, for the module to make the term ends from.
+  const pairs = new Int32Array(buf, buffersAt, termEnds * 2);
+  for (let q = 0, k = 0; q < states; q++) {
+    if (t.termAt[q] < 0) continue;
+    pairs[k++] = q;
+    pairs[k++] = t.termAt[q];
+  }
+  check(exports.terms(states, buffersAt, buffersAt + termEnds * 8));
   return { exports, buffersAt };
 }
 

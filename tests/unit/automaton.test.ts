@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Automaton, buildAutomaton, deserializeAutomaton, serializeAutomaton } from '../../src/core/automaton.ts';
+import { Automaton, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton } from '../../src/core/automaton.ts';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -57,6 +57,8 @@ describe('automaton', () => {
     const tables = buildAutomaton(['ab', 'b']);
     const forward = serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 1 ? 2 : f)) });
     expect(() => deserializeAutomaton(forward)).toThrow(/does not lead back/);
+    const reordered = { ...serializeAutomaton(tables), terms: bytesToBase64(new Uint8Array(Int32Array.from([2, 1, 1, 0]).buffer)) };
+    expect(() => deserializeAutomaton(reordered)).toThrow(/not in state order/);
     expect(() => deserializeAutomaton({ ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') })).toThrow(/childCounts|wideCounts/);
   });
 });

@@ -166,6 +166,7 @@ describe('the WebAssembly scanner', () => {
       const tables = buildAutomaton(['ab', 'b', 'abc']);
       const s = serializeAutomaton(tables);
       const i32 = (values: number[]) => bytesToBase64(new Uint8Array(Int32Array.from(values).buffer));
+      const ends = [...tables.termAt].flatMap((term, q) => (term >= 0 ? [q, term] : []));
       const damaged: [string, SerializedAutomaton][] = [
         ['fail cut short', { ...s, fail: s.fail.slice(0, 4) }],
         ['fail too long', { ...s, fail: i32([...tables.fail, 0]) }],
@@ -176,6 +177,8 @@ describe('the WebAssembly scanner', () => {
         ['a wide count for no wide state', { ...s, childCounts: bytesToBase64(Uint8Array.from([255, 1, 1, 0, 0])), wideCounts: i32([1, 2]) }],
         ['a term at a state that does not exist', { ...s, terms: i32([1, 0, 99, 1]) }],
         ['half a term pair', { ...s, terms: i32([1, 0, 2]) }],
+        ['terms out of state order', { ...s, terms: i32([...ends.slice(2), ...ends.slice(0, 2)]) }],
+        ['a state with two terms', { ...s, terms: i32([...ends.slice(0, 2), ...ends.slice(0, 2)]) }],
         ['one edge too many', { ...s, edges: s.edges + 1 }],
       ];
       for (const [what, stored] of damaged) {
