@@ -7,7 +7,7 @@
 ;;
 ;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16, 0 = not yet folded
 ;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
-;;                                 8 edge offsets   12 edge chars (u16)   16 failure links
+;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u16)   16 failure links
 ;;                                20 term-end bits (i64 words, bit q: a term ends at state q)
 ;;                                24 output links
 ;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
@@ -16,7 +16,10 @@
 ;;                                60 candidates written (i32 count)
 ;;                                64 term-end ranks (i32 per bit word: term ends before it)
 ;;                                68 terms (i32 per term end, in state order)
+;;                                72 edge-offset samples (i32 per 64 states: the offset of the first)
 ;;
+;; A state's edge offset is its block's sample plus its own 16 bits, half the memory of a full
+;; offset (a block whose children need more refuses the dictionary: the JavaScript scanner reads it).
 ;; Term ends are a bitmap with ranks, not a table per state: a dictionary of 2 million states has
 ;; about 230,000 of them, and a table would take (and a page would touch) 8 MB to hold them.
 ;; Output links are stored shifted from automaton.ts's (link + 2), so that zero means "not worked
@@ -48,12 +51,15 @@
   ;; Edge offsets from one child count per state (bytes at $counts; 255: the count is in the
   ;; (state, count) pairs from $wide to $wideEnd), and a check of the failure links, already in
   ;; place. 1: a wide count that does not match; 2: counts that do not add up to $edges; 4: a
-  ;; failure link that does not lead back to an earlier state (which $out relies on to end).
+  ;; failure link that does not lead back to an earlier state (which $out relies on to end);
+  ;; 6: a block of 64 states whose offsets do not fit 16 bits.
   (func (export "offsets") (param $states i32) (param $edges i32) (param $counts i32) (param $wide i32) (param $wideEnd i32) (result i32)
-    (local $eo i32) (local $failT i32) (local $q i32) (local $n i32) (local $sum i32)
+    (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $failT i32) (local $q i32) (local $n i32) (local $sum i32)
     (local.set $eo (i32.load (i32.const 8)))
+    (local.set $samples (i32.load (i32.const 72)))
     (local.set $failT (i32.load (i32.const 16)))
-    (i32.store (local.get $eo) (i32.const 0))
+    (i32.store16 (local.get $eo) (i32.const 0))
+    (i32.store (local.get $samples) (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $q) (local.get $states)))
@@ -72,7 +78,13 @@
             (if (i32.ge_u (i32.load (i32.add (local.get $failT) (i32.shl (local.get $q) (i32.const 2)))) (local.get $q))
               (then (return (i32.const 4))))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (i32.store (i32.add (local.get $eo) (i32.shl (local.get $q) (i32.const 2))) (local.get $sum))
+        (if (i32.eqz (i32.and (local.get $q) (i32.const 63)))
+          (then
+            (local.set $base (local.get $sum))
+            (i32.store (i32.add (local.get $samples) (i32.shl (i32.shr_u (local.get $q) (i32.const 6)) (i32.const 2))) (local.get $sum))))
+        (local.set $d (i32.sub (local.get $sum) (local.get $base)))
+        (if (i32.gt_u (local.get $d) (i32.const 0xffff)) (then (return (i32.const 6))))
+        (i32.store16 (i32.add (local.get $eo) (i32.shl (local.get $q) (i32.const 1))) (local.get $d))
         (br $next)))
     (if (i32.ne (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
     (i32.const 0))
@@ -112,8 +124,9 @@
         (br $word)))
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeChar (i32.load (i32.const 12)))
-    (local.set $e (i32.load (i32.load (i32.const 8))))
-    (local.set $last (i32.load offset=4 (i32.load (i32.const 8))))
+    ;; The root's edges: from 0 to state 1's offset (block 0, whose sample is 0).
+    (local.set $e (i32.const 0))
+    (local.set $last (i32.load16_u offset=2 (i32.load (i32.const 8))))
     (block $rooted
       (loop $child
         (br_if $rooted (i32.ge_s (local.get $e) (local.get $last)))
@@ -180,7 +193,7 @@
     (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
     (local $b i32) (local $v i32) (local $f i32) (local $len i32) (local $state i32)
     (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32) (local $failT i32)
-    (local $termBits i32) (local $norm i32) (local $upper i32) (local $src i32)
+    (local $termBits i32) (local $samples i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
     (local.set $foldT (i32.load (i32.const 0)))
     (local.set $rootT (i32.load (i32.const 4)))
@@ -188,6 +201,7 @@
     (local.set $edgeChar (i32.load (i32.const 12)))
     (local.set $failT (i32.load (i32.const 16)))
     (local.set $termBits (i32.load (i32.const 20)))
+    (local.set $samples (i32.load (i32.const 72)))
     (local.set $p (i32.load (i32.const 28)))
     (local.set $norm (i32.load (i32.const 32)))
     (local.set $upper (i32.load (i32.const 36)))
@@ -256,8 +270,13 @@
           (block $stepped
             (loop $follow
               (br_if $stepped (i32.eqz (local.get $state)))
-              (local.set $lo (i32.load (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 2)))))
-              (local.set $hi (i32.sub (i32.load offset=4 (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 2)))) (i32.const 1)))
+              (local.set $lo (i32.add
+                (i32.load (i32.add (local.get $samples) (i32.shl (i32.shr_u (local.get $state) (i32.const 6)) (i32.const 2))))
+                (i32.load16_u (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 1))))))
+              (local.set $hi (i32.sub (i32.add
+                (i32.load (i32.add (local.get $samples) (i32.shl (i32.shr_u (i32.add (local.get $state) (i32.const 1)) (i32.const 6)) (i32.const 2))))
+                (i32.load16_u offset=2 (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 1)))))
+                (i32.const 1)))
               (block $notFound
                 (loop $search
                   (br_if $notFound (i32.gt_s (local.get $lo) (local.get $hi)))

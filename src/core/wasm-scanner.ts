@@ -15,8 +15,8 @@ import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeOffset: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17 } as const;
-const HEADER_BYTES = 72;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18 } as const;
+const HEADER_BYTES = 80;
 const PAGE = 65536;
 
 interface ScanExports {
@@ -113,7 +113,7 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
 function layTables(exports: ScanExports, states: number, edges: number, termEnds: number): number {
   const words = Math.ceil(states / 64);
   const sizes: [keyof typeof H, number][] = [
-    ['fold', 65536 * 4], ['root', 65536 * 4], ['edgeOffset', (states + 1) * 4], ['edgeChar', edges * 2],
+    ['fold', 65536 * 4], ['root', 65536 * 4], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4], ['edgeChar', edges * 2],
     ['fail', states * 4], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
   ];
   let at = HEADER_BYTES;
@@ -132,8 +132,11 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   return at;
 }
 
+/** A block of 64 states whose children start more than 16 bits after its first state's (see scan.wat). */
+const BLOCK_TOO_WIDE = 'more edges in one block of 64 states than the WebAssembly scanner holds';
+
 /** The module's table-building checks, by the number each returns (see scan.wat). */
-const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back', 'terms are not in state order'];
+const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back', 'terms are not in state order', BLOCK_TOO_WIDE];
 
 function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
@@ -226,7 +229,11 @@ class ModuleAutomaton extends Automaton {
     for (let w = 0, rank = 0; w < bits.length; w++) {
       for (let b = bits[w]; b !== 0; b &= b - 1) termAt[w * 32 + 31 - Math.clz32(b & -b)] = ids[rank++];
     }
-    return { edgeOffset: new Int32Array(buf, header[H.edgeOffset], states + 1).slice(), edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink: outputLinks(fail, termAt) };
+    const deltas = new Uint16Array(buf, header[H.edgeDeltas], states + 1);
+    const samples = new Int32Array(buf, header[H.edgeSamples], (states >> 6) + 1);
+    const edgeOffset = new Int32Array(states + 1);
+    for (let q = 0; q <= states; q++) edgeOffset[q] = samples[q >> 6] + deltas[q];
+    return { edgeOffset, edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink: outputLinks(fail, termAt) };
   }
 }
 
@@ -240,7 +247,14 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
   ensureMemory(exports.memory, buffersAt + termEnds * 8);
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
-  new Int32Array(buf, header[H.edgeOffset], t.edgeOffset.length).set(t.edgeOffset);
+  const deltas = new Uint16Array(buf, header[H.edgeDeltas], states + 1);
+  const samples = new Int32Array(buf, header[H.edgeSamples], (states >> 6) + 1);
+  for (let q = 0; q <= states; q++) {
+    if ((q & 63) === 0) samples[q >> 6] = t.edgeOffset[q];
+    const d = t.edgeOffset[q] - samples[q >> 6];
+    if (d > 0xffff) throw new Error(`dictionary automaton: ${BLOCK_TOO_WIDE}`);
+    deltas[q] = d;
+  }
   new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
   new Int32Array(buf, header[H.fail], states).set(t.fail);
   // The (state, term) pairs, where the page's buffers will go, for the module to make the term ends from.

@@ -10,7 +10,7 @@ import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary, type Catalogue, type CatalogueEntity, type RuntimeDictionary } from '../../src/core/dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
 import { WasmScanner, makeScanner, moduleAutomatonLoader, scanModule } from '../../src/core/wasm-scanner.ts';
-import { buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
+import { Automaton, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
 import { packDictionary, packedDictionarySteps } from '../../src/core/stored-dictionary.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
@@ -125,6 +125,20 @@ describe('the WebAssembly scanner', () => {
         expect(loaded.states).toBe(expected.fail.length);
         expect(loaded.t).toEqual(expected);
       }
+    });
+
+    it('refuses a block of 64 states whose edges do not fit its 16-bit offsets, and the JavaScript scanner reads it', () => {
+      // 55,040 children of the root, then 200 more for each of the next 63 states: 67,640 edges start in block 0.
+      const firsts = Array.from({ length: 0xd800 - 0x100 }, (_, i) => String.fromCharCode(0x100 + i));
+      const seconds = Array.from({ length: 200 }, (_, i) => String.fromCharCode(0x4e00 + i));
+      const terms = [...firsts, ...firsts.slice(0, 63).flatMap((c) => seconds.map((d) => c + d))];
+      const stored = serializeAutomaton(buildAutomaton(terms));
+      expect(deserializeAutomaton(stored).edgeOffset[64]).toBe(0xd800 - 0x100 + 63 * 200);
+      expect(() => loadIntoModule(stored)).toThrow(/more edges in one block of 64 states/);
+      const dict: RuntimeDictionary = { ...seedDict, automaton: new Automaton(deserializeAutomaton(stored)) };
+      const scanner = makeScanner(dict);
+      expect(scanner).toBeInstanceOf(Scanner);
+      expect(scanner).not.toBeInstanceOf(WasmScanner);
     });
 
     it('scans as the JavaScript tables do: the first scanner on the instance itself, any other on a copy', () => {
