@@ -164,7 +164,12 @@ export interface PageMessageMap {
   'page/next-highlight': { request: Record<never, never>; response: { found: boolean } };
   /** Highlights were changed elsewhere (popup, highlights page): read them again. */
   'page/highlights-changed': { request: Record<never, never>; response: { ok: boolean } };
+  /** The background says a stored key the page follows changed: the paused sites, or the dictionary. */
+  'page/stored-changed': { request: { key: StoredKeyName }; response: { ok: boolean } };
 }
+
+/** The stored keys a page follows (platform/browser.ts `PAGE_FOLLOWS`). */
+export type StoredKeyName = 'pausedSites' | 'dictionary';
 
 export type MessageType = keyof MessageMap;
 export type Request<K extends MessageType> = { type: K } & MessageMap[K]['request'];
@@ -306,6 +311,9 @@ export function parsePageRequest(message: unknown): AnyPageRequest | string {
       return { type: 'page/next-highlight' };
     case 'page/highlights-changed':
       return { type: 'page/highlights-changed' };
+    case 'page/stored-changed':
+      if (m.key !== 'pausedSites' && m.key !== 'dictionary') return 'page/stored-changed needs a key a page follows';
+      return { type: 'page/stored-changed', key: m.key };
     default:
       return `unknown page message ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }

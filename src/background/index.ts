@@ -5,7 +5,7 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, DICTIONARY_KEY, PAGE_INDEX_KEY, browser, extensionOrigin, readStoredDictionary, sendToTab,
+  AUTO_SAVE_HINT_KEY, DICTIONARY_KEY, PAGE_FOLLOWS, PAGE_INDEX_KEY, browser, extensionOrigin, readStoredDictionary, sendToTab,
   type PageIndex, type StoredDictionary,
   type Browser,
 } from '../platform/browser.ts';
@@ -17,7 +17,7 @@ import type { CompiledDictionary, EntityRecord, RuntimeDictionary } from '../cor
 import { packDictionary, unpackDictionary } from '../core/stored-dictionary.ts';
 import { applyImport, exportHighlights, previewImport } from './annotation-store.ts';
 import { AnnotationFileError } from '../core/annotation-file.ts';
-import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap } from '../messages.ts';
+import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap, type PageRequest } from '../messages.ts';
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
@@ -44,7 +44,7 @@ let live: Promise<LiveDictionary> | null = null;
 
 /**
  * Compiles the enabled packs and writes the result where content scripts read it (open tabs
- * follow through storage.onChanged). Runs one at a time; a change while compiling compiles again.
+ * are told, see PAGE_FOLLOWS). Runs one at a time; a change while compiling compiles again.
  */
 async function compileAndStore(): Promise<{ live: LiveDictionary; entities: number; skipped: ReturnType<typeof compileTerms>['skipped'] }> {
   const { packs, entities } = await enabledEntities(await coverageDb(), records);
@@ -267,11 +267,22 @@ function settings(): Promise<Settings> {
   return settingsRead;
 }
 
-/** After a change made on an extension page, tabs showing highlights read them again. */
-async function tellTabsHighlightsChanged(): Promise<void> {
+/** Tells the content script of every web page tab (those without one, or gone, are passed over). */
+async function tellTabs(request: PageRequest<'page/highlights-changed'> | PageRequest<'page/stored-changed'>): Promise<void> {
   const tabs = await browser.tabs.query({ url: ['http://*/*', 'https://*/*'] });
-  await Promise.all(tabs.map((t) => (t.id === undefined ? null : sendToTab(t.id, { type: 'page/highlights-changed' }).catch(() => null))));
+  await Promise.all(tabs.map((t) => (t.id === undefined ? null : sendToTab(t.id, request).catch(() => null))));
 }
+
+/** After a change made on an extension page, tabs showing highlights read them again. */
+function tellTabsHighlightsChanged(): Promise<void> {
+  return tellTabs({ type: 'page/highlights-changed' });
+}
+
+// Whoever wrote it (the popup's pause switch, a compile here), open pages hear of a change to what they follow.
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  for (const [key, name] of Object.entries(PAGE_FOLLOWS)) if (key in changes) void tellTabs({ type: 'page/stored-changed', key: name }).catch(() => undefined);
+});
 
 async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {

@@ -13,7 +13,7 @@ import { loadDictionary, type EntityRecord, type SeedArticle } from '../core/dic
 import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { RescanScheduler } from '../page/rescan-scheduler.ts';
 import {
-  browser, extensionAlive, extensionOrigin, onDictionaryChanged, onPausedSitesChanged, pageHasHighlights, readAutoSaveHint, readPageStart,
+  browser, extensionAlive, extensionOrigin, pageHasHighlights, readAutoSaveHint, readPageStart, readPausedSites,
   readStoredDictionary, send, type Browser, type PageStart,
 } from '../platform/browser.ts';
 import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
@@ -22,7 +22,7 @@ import { packedDictionarySteps, type PackedDictionary } from '../core/stored-dic
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
 import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
 import { splitSentences } from '../core/sentences.ts';
-import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState } from '../messages.ts';
+import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState, type StoredKeyName } from '../messages.ts';
 import { pageKey, type SavedHighlight } from '../core/highlights.ts';
 import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
 import type { EntityCard } from './card.ts';
@@ -112,6 +112,8 @@ class ContentSession {
   private compiling: Promise<void> | null = null;
   /** A changed dictionary that arrived before the page was first painted. */
   private newerDictionary: RuntimeDictionary | null = null;
+  /** Dictionary changes heard of, so that only the latest is painted. */
+  private dictionaryChanges = 0;
   private state: PageState = 'starting';
   /** The address the page's saved highlights and entity context were read for. */
   private pageUrl = location.href;
@@ -178,20 +180,8 @@ class ContentSession {
     };
     browser.runtime.onMessage.addListener(onMessage);
     signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage));
-    const site = location.hostname;
-    const unsubscribe = onPausedSitesChanged((sites) => (sites.includes(site) ? this.pause() : void this.resume()));
-    signal.addEventListener('abort', unsubscribe);
-    // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
-    // Unpacking may pause, so only the latest change is applied. A paused site unpacks nothing:
-    // resuming reads the stored dictionary afresh.
-    let changes = 0;
-    signal.addEventListener('abort', onDictionaryChanged((d) => {
-      const change = ++changes;
-      if (this.state === 'paused') return;
-      void unpackForPage(d.packed, this.compiling).then((dict) => change === changes && this.replaceDictionary(dict), (error: unknown) => console.warn('Newsgloss could not read the changed dictionary:', error));
-    }));
     const first = await readPageStart(pageKey(location.href, this.declaredCanonical()));
-    if (first.pausedSites.includes(site)) {
+    if (first.pausedSites.includes(location.hostname)) {
       this.state = 'paused';
       return;
     }
@@ -228,6 +218,25 @@ class ContentSession {
     this.listen();
     await this.loadHighlights(first?.hasHighlights);
     if (this.highlighter) this.state = 'ready';
+  }
+
+  /** The background says a stored key this page follows changed (see PAGE_FOLLOWS): read it. */
+  private async storedChanged(key: StoredKeyName): Promise<void> {
+    if (key === 'pausedSites') {
+      if ((await readPausedSites()).includes(location.hostname)) this.pause();
+      else await this.resume();
+      return;
+    }
+    // A pack added, edited or switched off on the dictionary page reaches open tabs without a reload.
+    // Unpacking may pause, so only the latest change is applied. A paused site reads nothing:
+    // resuming reads the stored dictionary afresh.
+    const change = ++this.dictionaryChanges;
+    const current = () => change === this.dictionaryChanges && this.state !== 'paused';
+    if (!current()) return;
+    const stored = await readStoredDictionary();
+    if (!stored || !current()) return;
+    const dict = await unpackForPage(stored.packed, this.compiling);
+    if (change === this.dictionaryChanges) this.replaceDictionary(dict);
   }
 
   /** Paints the page again with a changed dictionary (kept for resume when nothing is painted yet). */
@@ -485,6 +494,9 @@ class ContentSession {
       case 'page/highlights-changed':
         if (this.highlighter) await this.loadHighlights();
         return { ok: this.highlighter !== null };
+      case 'page/stored-changed':
+        await this.storedChanged(request.key).catch((error: unknown) => console.warn(`Newsgloss could not read the changed ${request.key}:`, error));
+        return { ok: true };
     }
   }
 

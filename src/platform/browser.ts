@@ -55,16 +55,6 @@ function pausedSitesOf(list: unknown): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
 }
 
-/** Calls `listener` whenever the paused-site list changes; returns the unsubscribe function. */
-export function onPausedSitesChanged(listener: (sites: string[]) => void): () => void {
-  const handler = (changes: Record<string, Browser.Storage.StorageChange>, area: string): void => {
-    if (area !== 'local' || !(PAUSED_SITES_KEY in changes)) return;
-    listener(pausedSitesOf(changes[PAUSED_SITES_KEY].newValue));
-  };
-  browser.storage.onChanged.addListener(handler);
-  return () => browser.storage.onChanged.removeListener(handler);
-}
-
 /** The reader's settings, kept by the background (extension pages only). */
 export async function readSettings(): Promise<Settings> {
   return send({ type: 'settings/get' });
@@ -155,13 +145,10 @@ export async function readPageStart(key: string | null): Promise<PageStart> {
   };
 }
 
-/** Calls `listener` with the new dictionary whenever the background writes one. */
-export function onDictionaryChanged(listener: (d: StoredDictionary) => void): () => void {
-  const handler = (changes: Record<string, Browser.Storage.StorageChange>, area: string): void => {
-    if (area !== 'local' || !(DICTIONARY_KEY in changes)) return;
-    const v = storedDictionaryOf(changes[DICTIONARY_KEY].newValue);
-    if (v) listener(v);
-  };
-  browser.storage.onChanged.addListener(handler);
-  return () => browser.storage.onChanged.removeListener(handler);
-}
+/**
+ * The stored keys open pages follow, by the name a page is told of a change with. Pages do not
+ * listen to storage.onChanged: each change event carries the old and new values of every key
+ * written, so with a dictionary of 100,000 entities every open tab, paused or not, took in 56 MB
+ * (a 76 ms task) per change. The background listens and tells the pages in a small message.
+ */
+export const PAGE_FOLLOWS = { [PAUSED_SITES_KEY]: 'pausedSites', [DICTIONARY_KEY]: 'dictionary' } as const;
