@@ -5,8 +5,8 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, DICTIONARY_KEY, PAGE_FOLLOWS, PAGE_INDEX_KEY, browser, extensionOrigin, readStoredDictionary, sendToTab,
-  type PageIndex, type StoredDictionary,
+  AUTO_SAVE_HINT_KEY, PAGE_FOLLOWS, PAGE_INDEX_KEY, browser, extensionOrigin, readEntityText, readStoredDictionary, sendToTab, storedDictionaryEntries,
+  type PageIndex,
   type Browser,
 } from '../platform/browser.ts';
 import { enabledEntities, putEntity } from './dictionary-store.ts';
@@ -50,8 +50,7 @@ async function compileAndStore(): Promise<{ live: LiveDictionary; entities: numb
   const { packs, entities } = await enabledEntities(await coverageDb(), records);
   const result = compileTerms(entities);
   const stamp = `${SEED_STAMP}:${hash32(packs.map((p) => `${p.id}=${p.enabled}`).join('|') + result.compiled.automaton.edgeChar.length + result.compiled.termEntity.length).toString(36)}:${Date.now().toString(36)}`;
-  const stored: StoredDictionary = { stamp, packed: packDictionary(result.compiled) };
-  await browser.storage.local.set({ [DICTIONARY_KEY]: stored });
+  await browser.storage.local.set(storedDictionaryEntries(stamp, packDictionary(result.compiled)));
   return { live: { stamp, compiled: result.compiled, runtime: loadDictionary(result.compiled) }, entities: entities.length, skipped: result.skipped };
 }
 
@@ -111,7 +110,10 @@ function liveDictionary(): Promise<LiveDictionary> {
   live ??= (async () => {
     const stored = await readStoredDictionary();
     if (!stored || !stored.stamp.startsWith(`${SEED_STAMP}:`)) return (await recompile()).live;
-    const compiled = unpackDictionary(stored.packed);
+    // Its ids and names are stored apart; without them (a write cut short), compile again.
+    const text = await readEntityText(stored.stamp).catch(() => null);
+    if (!text) return (await recompile()).live;
+    const compiled = unpackDictionary({ ...stored.packed, ...text });
     const loaded = { stamp: stored.stamp, compiled, runtime: loadDictionary(compiled) };
     void reindexCoverage(loaded).catch(() => undefined);
     return loaded;

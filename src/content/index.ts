@@ -14,11 +14,11 @@ import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { RescanScheduler } from '../page/rescan-scheduler.ts';
 import {
   browser, extensionAlive, extensionOrigin, pageHasHighlights, readAutoSaveHint, readPageStart, readPausedSites,
-  readStoredDictionary, send, type Browser, type PageStart,
+  readEntityText, readStoredDictionary, send, type Browser, type PageStart, type StoredDictionary,
 } from '../platform/browser.ts';
 import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
-import { packedDictionarySteps, type PackedDictionary } from '../core/stored-dictionary.ts';
+import { packedDictionarySteps } from '../core/stored-dictionary.ts';
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
 import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
 import { splitSentences } from '../core/sentences.ts';
@@ -57,9 +57,11 @@ const UNPACK_IN_STEPS_STATES = 100_000;
  * The stored dictionary in the scanner's form, giving the page its turn between steps when it is
  * large. Where the scanner's WebAssembly compiled (`compiling`, null before the page may compile
  * it), the automaton is unpacked straight into its memory; should that fail for any reason but a
- * damaged dictionary, JavaScript tables serve.
+ * damaged dictionary, JavaScript tables serve. The entities' ids and names are read from storage
+ * when the page first shows one (`entities.ready()`).
  */
-async function unpackForPage(packed: PackedDictionary, compiling: Promise<void> | null): Promise<RuntimeDictionary> {
+async function unpackForPage({ stamp, packed }: StoredDictionary, compiling: Promise<void> | null): Promise<RuntimeDictionary> {
+  const text = () => readEntityText(stamp);
   await compiling;
   const module = compiling ? scanModule() : null;
   const run = (steps: Steps<RuntimeDictionary>): RuntimeDictionary | Promise<RuntimeDictionary> => {
@@ -67,11 +69,11 @@ async function unpackForPage(packed: PackedDictionary, compiling: Promise<void> 
     const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
     return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
   };
-  if (!module) return run(packedDictionarySteps(packed));
+  if (!module) return run(packedDictionarySteps(packed, undefined, text));
   try {
-    return await run(packedDictionarySteps(packed, moduleAutomatonLoader(module)));
+    return await run(packedDictionarySteps(packed, moduleAutomatonLoader(module), text));
   } catch {
-    return run(packedDictionarySteps(packed));
+    return run(packedDictionarySteps(packed, undefined, text));
   }
 }
 
@@ -197,7 +199,7 @@ class ContentSession {
     // The scanner's WebAssembly compiles (off the main thread) only now, not on a paused site,
     // where Chromium would tell a page whose policy refuses it.
     this.compiling ??= prepareScanModule();
-    const loaded = stored ? await unpackForPage(stored.packed, this.compiling) : loadDictionary(await send({ type: 'dictionary/get' }));
+    const loaded = stored ? await unpackForPage(stored, this.compiling) : loadDictionary(await send({ type: 'dictionary/get' }));
     await this.compiling;
     if (this.stopped || this.highlighter) return;
     // A dictionary that changed while this one was read and unpacked is the one to paint.
@@ -235,7 +237,7 @@ class ContentSession {
     if (!current()) return;
     const stored = await readStoredDictionary();
     if (!stored || !current()) return;
-    const dict = await unpackForPage(stored.packed, this.compiling);
+    const dict = await unpackForPage(stored, this.compiling);
     if (change === this.dictionaryChanges) this.replaceDictionary(dict);
   }
 
@@ -398,6 +400,7 @@ class ContentSession {
     if (!at) throw new Error('the selection holds no text of the page');
     const target = describeText(text.text, at.start, at.end);
     const highlighter = this.highlighter;
+    await highlighter?.dict.entities.ready();
     const entities = new Set<string>();
     for (const m of highlighter?.matches ?? []) {
       if (m.range.collapsed) continue;
@@ -468,16 +471,21 @@ class ContentSession {
           counts.set(m.entity, (counts.get(m.entity) ?? 0) + 1);
         }
         const entities = this.highlighter?.dict.entities;
+        // Their ids and names are read from storage the first time (none if the dictionary changed meanwhile: the page repaints).
+        const named = (await entities?.ready().then(() => true, () => false)) ?? false;
         return {
           url: location.href,
           title: document.title,
-          entities: entities ? [...counts].map(([e, count]): PageEntity => ({ ...entities.get(e), count })) : [],
+          entities: entities && named ? [...counts].map(([e, count]): PageEntity => ({ ...entities.get(e), count })) : [],
           state: this.state,
           scanner: this.highlighter?.engine ?? null,
         };
       }
-      case 'page/reveal':
-        return { found: this.highlighter?.revealNext(request.entity) ?? false };
+      case 'page/reveal': {
+        const highlighter = this.highlighter;
+        await highlighter?.dict.entities.ready();
+        return { found: highlighter?.revealNext(request.entity) ?? false };
+      }
       case 'page/highlights':
         return {
           source: this.highlightSource,
@@ -671,8 +679,10 @@ class ContentSession {
   }
 
   private async openCard(match: PaintedMatch): Promise<void> {
-    const id = this.highlighter?.dict.entities.get(match.entity).id;
-    if (!id) return;
+    const entities = this.highlighter?.dict.entities;
+    // Ids and names are read from storage on the first card (a dictionary changed meanwhile: the page repaints, no card).
+    if (!entities || !(await entities.ready().then(() => true, () => false))) return;
+    const id = entities.get(match.entity).id;
     let pending = this.records.get(id);
     if (!pending) {
       pending = send({ type: 'entity/get', id }).catch(() => null);

@@ -4,6 +4,8 @@
  * A page with a reader's list of 100,000 entities needs the few dozen it finds. Parsing the whole
  * list into objects on every page load cost it about 30 ms, so from storage the ids and names stay
  * text, one JSON string per line, and an entity is read the first time something asks for it.
+ * A page does not even read that text until it first shows an entity (`deferred`): storage handed
+ * every page 3.3 MB of it, about 9 ms and 6.5 MB a tab, for names most pages never show.
  */
 
 export const ENTITY_KINDS = ['official', 'person', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
@@ -15,6 +17,12 @@ export interface DictionaryEntity {
   name: string;
 }
 
+/** The entities' ids and names as stored: one JSON string per line (see linesOf). */
+export interface EntityText {
+  entityIds: string;
+  entityNames: string;
+}
+
 export class EntityTable {
   private readonly seen = new Map<number, DictionaryEntity>();
 
@@ -23,6 +31,8 @@ export class EntityTable {
     private readonly read: (i: number) => DictionaryEntity,
     private readonly find: (id: string) => number,
     private readonly kindAt: (i: number) => EntityKind,
+    /** Reads what `read` and `find` need, for a table whose text is read on first need. */
+    private readonly load: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Entities already in memory (the background, the build, tests). */
@@ -37,11 +47,7 @@ export class EntityTable {
    * each entity's text is checked when it is read.
    */
   static fromLines(ids: string, names: string, kinds: string): EntityTable {
-    const n = kinds.length;
-    for (let i = 0; i < n; i++) {
-      const k = kinds.charCodeAt(i) - 48;
-      if (!(k >= 0 && k < ENTITY_KINDS.length)) throw new Error(`stored dictionary: entity ${i} is damaged`);
-    }
+    const n = checkedKinds(kinds);
     let starts: { ids: Int32Array; names: Int32Array } | null = null;
     const lines = (): { ids: Int32Array; names: Int32Array } => {
       if (!starts) {
@@ -62,7 +68,7 @@ export class EntityTable {
       if (typeof value !== 'string') throw new Error(`stored dictionary: entity ${i} is damaged`);
       return value;
     };
-    const kindAt = (i: number): EntityKind => ENTITY_KINDS[kinds.charCodeAt(i) - 48];
+    const kindAt = kindReader(kinds);
     const read = (i: number): DictionaryEntity => ({ id: line(ids, lines().ids, i), kind: kindAt(i), name: line(names, lines().names, i) });
     const find = (id: string): number => {
       const quoted = JSON.stringify(id);
@@ -73,6 +79,33 @@ export class EntityTable {
       return -1;
     };
     return new EntityTable(n, read, find, kindAt);
+  }
+
+  /**
+   * Kinds now (painting needs nothing else); ids and names read by `text` when `ready` is first
+   * awaited. Until then `get` and `indexOf` throw. A failed read is tried again next time.
+   */
+  static deferred(kinds: string, text: () => Promise<EntityText>): EntityTable {
+    const n = checkedKinds(kinds);
+    let table: EntityTable | null = null;
+    let reading: Promise<void> | null = null;
+    const loaded = (): EntityTable => {
+      if (!table) throw new Error('stored dictionary: entity names not read yet');
+      return table;
+    };
+    const load = (): Promise<void> => {
+      reading ??= text().then(({ entityIds, entityNames }) => {
+        table = EntityTable.fromLines(entityIds, entityNames, kinds);
+      });
+      reading.catch(() => (reading = null));
+      return reading;
+    };
+    return new EntityTable(n, (i) => loaded().get(i), (id) => loaded().indexOf(id), kindReader(kinds), load);
+  }
+
+  /** Resolves once ids and names can be read (at once, but for a deferred table's first time). */
+  ready(): Promise<void> {
+    return this.load();
   }
 
   /** Entity `i` (0 ≤ i < length). */
@@ -103,6 +136,17 @@ export class EntityTable {
     if (!(i >= 0 && i < this.length)) throw new RangeError(`no entity ${i} in a dictionary of ${this.length}`);
   }
 }
+
+/** Checks one digit per entity and returns how many. */
+function checkedKinds(kinds: string): number {
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds.charCodeAt(i) - 48;
+    if (!(k >= 0 && k < ENTITY_KINDS.length)) throw new Error(`stored dictionary: entity ${i} is damaged`);
+  }
+  return kinds.length;
+}
+
+const kindReader = (kinds: string) => (i: number): EntityKind => ENTITY_KINDS[kinds.charCodeAt(i) - 48];
 
 /** Strings as EntityTable.fromLines reads them: JSON escapes every line break inside a string, so lines cannot run together. */
 export function linesOf(values: readonly string[]): string {

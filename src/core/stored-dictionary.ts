@@ -6,18 +6,16 @@
  * as one string, the term tables 164 ms as lists and 21 ms as one string (Chromium 156, in the
  * background). So every list travels as one string: JSON text for the entities' ids and names and
  * for the parts that are rarely large, base64 for the numeric term tables, and the automaton in its
- * own compact form (see SerializedAutomaton).
+ * own compact form (see SerializedAutomaton). The ids and names are stored apart from the rest
+ * (`splitPacked`): a page reads them only when it first shows an entity.
  */
 import { base64ToBytes, bytesToBase64, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
 import { ENTITY_KINDS, EntityTable, runtimeDictionarySteps, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
-import { linesOf } from './entity-table.ts';
+import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
-export interface PackedDictionary {
-  format: 4;
-  /** The entities' ids and names, one JSON string per line (entity-table.ts `linesOf`): a page reads only those it finds. */
-  entityIds: string;
-  entityNames: string;
+export interface PackedDictionary extends EntityText {
+  format: 5;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
   entityKinds: string;
   /** Base64 of the term tables (Int32 entity and length, Uint8 flags). */
@@ -27,6 +25,15 @@ export interface PackedDictionary {
   /** JSON of termCase, entityContext (only the entities that have one), patterns and termPattern. */
   extras: string;
   automaton: SerializedAutomaton;
+}
+
+/** What a page reads on load: all but the entities' ids and names (stored apart, see splitPacked). */
+export type PagePackedDictionary = Omit<PackedDictionary, keyof EntityText>;
+
+/** The packed form in the two parts storage keeps: what every page reads, and the ids and names. */
+export function splitPacked(p: PackedDictionary): { page: PagePackedDictionary; text: EntityText } {
+  const { entityIds, entityNames, ...page } = p;
+  return { page, text: { entityIds, entityNames } };
 }
 
 interface Extras {
@@ -45,7 +52,7 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
   });
   const extras: Extras = { termCase: c.termCase, entityContext, patterns: c.patterns, termPattern: c.termPattern };
   return {
-    format: 4,
+    format: 5,
     entityIds: linesOf(c.entities.map((e) => e.id)),
     entityNames: linesOf(c.entities.map((e) => e.name)),
     entityKinds: c.entities.map((e) => {
@@ -82,16 +89,20 @@ export function loadPackedDictionary(p: PackedDictionary): RuntimeDictionary {
 
 /**
  * loadPackedDictionary in steps (see steps.ts): the entities, then each pass over the automaton
- * (into the scanner module's memory with its loader, see wasm-scanner.ts).
+ * (into the scanner module's memory with its loader, see wasm-scanner.ts). Without its ids and
+ * names, `text` reads them when the entities are first made `ready`.
  */
-export function* packedDictionarySteps(p: PackedDictionary, loadAutomaton?: AutomatonLoader): Steps<RuntimeDictionary> {
-  const parts = typedParts(p);
+export function* packedDictionarySteps(p: PagePackedDictionary & Partial<EntityText>, loadAutomaton?: AutomatonLoader, text?: () => Promise<EntityText>): Steps<RuntimeDictionary> {
+  const parts = typedParts(p, text);
   yield;
   return yield* runtimeDictionarySteps(parts, loadAutomaton);
 }
 
-function typedParts(p: PackedDictionary): TypedDictionaryParts {
-  const entities = EntityTable.fromLines(p.entityIds, p.entityNames, p.entityKinds);
+function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => Promise<EntityText>): TypedDictionaryParts {
+  let entities: EntityTable;
+  if (typeof p.entityIds === 'string' && typeof p.entityNames === 'string') entities = EntityTable.fromLines(p.entityIds, p.entityNames, p.entityKinds);
+  else if (text) entities = EntityTable.deferred(p.entityKinds, text);
+  else throw new Error('stored dictionary: the entities have no ids and names');
   const extras = JSON.parse(p.extras) as Extras;
   // Entities without context are left out: the scanner reads a missing one as none.
   const entityContext: number[][] = [];
@@ -109,10 +120,10 @@ function typedParts(p: PackedDictionary): TypedDictionaryParts {
   };
 }
 
-/** Whether a value read from storage has the packed form's shape (its contents are checked on unpacking). */
-export function isPackedDictionary(v: unknown): v is PackedDictionary {
+/** Whether a value read from storage has the shape of what a page reads (its contents are checked on unpacking). */
+export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
-  return typeof p === 'object' && p !== null && p.format === 4 && typeof p.entityIds === 'string' && typeof p.entityNames === 'string' &&
+  return typeof p === 'object' && p !== null && p.format === 5 &&
     typeof p.entityKinds === 'string' && typeof p.termEntity === 'string' && typeof p.termLength === 'string' &&
     typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string';
 }

@@ -9,7 +9,7 @@ import { loadDictionary } from '../core/dictionary.ts';
 import type { TimelineItem } from '../messages.ts';
 import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
-import { readStoredDictionary, send } from '../platform/browser.ts';
+import { readEntityText, readStoredDictionary, send } from '../platform/browser.ts';
 import { loadPackedDictionary } from '../core/stored-dictionary.ts';
 import { httpUrl } from '../core/urls.ts';
 import { timelineOf } from '../ui/coverage-reads.ts';
@@ -89,7 +89,10 @@ async function loadArticle(id: string) {
   // The dictionary as pages read it, straight from storage's packed form; the background is asked only before it wrote one.
   const [record, dict] = await Promise.all([
     send({ type: 'coverage/article', id }),
-    readStoredDictionary().then(async (d) => (d ? loadPackedDictionary(d.packed) : loadDictionary(await send({ type: 'dictionary/get' })))),
+    readStoredDictionary().then(async (d) => {
+      const text = d && (await readEntityText(d.stamp).catch(() => null));
+      return d && text ? loadPackedDictionary({ ...d.packed, ...text }) : loadDictionary(await send({ type: 'dictionary/get' }));
+    }),
   ]);
   return record ? { record, dict } : null;
 }

@@ -4,7 +4,8 @@
  */
 import type Browser from 'webextension-polyfill';
 import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
-import { isPackedDictionary, type PackedDictionary } from '../core/stored-dictionary.ts';
+import { isPackedDictionary, splitPacked, type PackedDictionary, type PagePackedDictionary } from '../core/stored-dictionary.ts';
+import type { EntityText } from '../core/entity-table.ts';
 import type { Settings } from '../background/settings-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 
@@ -113,8 +114,24 @@ export const DICTIONARY_KEY = 'dictionary';
 export interface StoredDictionary {
   /** Which seed pack build and which pack contents it was compiled from. */
   stamp: string;
-  /** Packed into a few strings, which storage hands to a page far faster (see stored-dictionary.ts). */
-  packed: PackedDictionary;
+  /** Packed into a few strings, which storage hands to a page far faster (see stored-dictionary.ts); without the entities' ids and names. */
+  packed: PagePackedDictionary;
+}
+
+/** Storage key of the compiled dictionary's entity ids and names, kept apart: a page reads them when it first shows an entity. */
+export const ENTITY_TEXT_KEY = 'dictionaryEntities';
+
+/** The storage entries of a compiled dictionary: what pages read on load, and apart from it its entities' ids and names. */
+export function storedDictionaryEntries(stamp: string, packed: PackedDictionary): Record<string, unknown> {
+  const { page, text } = splitPacked(packed);
+  return { [DICTIONARY_KEY]: { stamp, packed: page } satisfies StoredDictionary, [ENTITY_TEXT_KEY]: { stamp, ...text } };
+}
+
+/** The ids and names of the stored dictionary `stamp`; throws when storage holds another's (it changed since). */
+export async function readEntityText(stamp: string): Promise<EntityText> {
+  const v = (await browser.storage.local.get(ENTITY_TEXT_KEY))[ENTITY_TEXT_KEY] as Partial<EntityText & { stamp: string }> | undefined;
+  if (!v || v.stamp !== stamp || typeof v.entityIds !== 'string' || typeof v.entityNames !== 'string') throw new Error('stored dictionary: its entity names are missing or belong to another version');
+  return { entityIds: v.entityIds, entityNames: v.entityNames };
 }
 
 export async function readStoredDictionary(): Promise<StoredDictionary | null> {

@@ -4,8 +4,9 @@ import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
 import { loadDictionary } from '../../src/core/dictionary.ts';
-import { isPackedDictionary, loadPackedDictionary, packDictionary, packedDictionarySteps, unpackDictionary } from '../../src/core/stored-dictionary.ts';
-import { runStepsPausing } from '../../src/core/steps.ts';
+import { isPackedDictionary, loadPackedDictionary, packDictionary, packedDictionarySteps, splitPacked, unpackDictionary } from '../../src/core/stored-dictionary.ts';
+import { runSteps, runStepsPausing } from '../../src/core/steps.ts';
+import { Scanner } from '../../src/core/scanner.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -77,7 +78,42 @@ describe('the dictionary as kept in storage', () => {
     expect(() => short.entities.get(0)).toThrow(/differ in length/);
   });
 
+  it('paints without the ids and names, which are stored apart and read once, when first needed', async () => {
+    const packed = packDictionary(seedPack.compiled);
+    const { page, text } = splitPacked(packed);
+    expect(Object.keys(page)).not.toContain('entityIds');
+    expect(Object.keys(page)).not.toContain('entityNames');
+    expect(isPackedDictionary(JSON.parse(JSON.stringify(page)))).toBe(true);
+    const sample = 'Li Lecheng met officials of the Chinese Academy of Sciences in Tehran.';
+    let reads = 0;
+    let fail = true;
+    const dict = runSteps(packedDictionarySteps(page, undefined, async () => {
+      reads++;
+      if (fail) throw new Error('storage unavailable');
+      return text;
+    }));
+    // Scanning and painting need only kinds.
+    const scanner = new Scanner(dict);
+    scanner.feed(sample);
+    const [match] = scanner.finish();
+    const entity = match.entity;
+    const id = seedPack.compiled.entities[entity].id;
+    expect(findMentions(loadPackedDictionary(packed), sample).map((m) => m.entity)).toContain(id);
+    expect(dict.entities.kind(entity)).toBe(seedPack.compiled.entities[entity].kind);
+    expect(() => dict.entities.get(entity)).toThrow(/not read yet/);
+    // A failed read is tried again; once read, never again.
+    await expect(dict.entities.ready()).rejects.toThrow(/storage unavailable/);
+    fail = false;
+    await dict.entities.ready();
+    await dict.entities.ready();
+    expect(reads).toBe(2);
+    expect(dict.entities.get(entity)).toEqual(seedPack.compiled.entities[entity]);
+    expect(dict.entities.indexOf(id)).toBe(entity);
+    expect(() => runSteps(packedDictionarySteps(page))).toThrow(/no ids and names/);
+  });
+
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
+    expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 4 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 3 })).toBe(false);
     expect(isPackedDictionary({ format: 2, entities: [] })).toBe(false);
     expect(isPackedDictionary(null)).toBe(false);
