@@ -19,6 +19,7 @@ import {
 import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
 import { KIND_LABEL } from '../core/labels.ts';
 import { packedDictionarySteps } from '../core/stored-dictionary.ts';
+import type { EntityText } from '../core/entity-table.ts';
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
 import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
 import { splitSentences } from '../core/sentences.ts';
@@ -61,7 +62,7 @@ const UNPACK_IN_STEPS_STATES = 100_000;
  * when the page first shows one (`entities.ready()`).
  */
 async function unpackForPage({ stamp, packed }: StoredDictionary, compiling: Promise<void> | null): Promise<RuntimeDictionary> {
-  const text = () => readEntityText(stamp);
+  const text = entityTextOf(stamp);
   await compiling;
   const module = compiling ? scanModule() : null;
   const run = (steps: Steps<RuntimeDictionary>): RuntimeDictionary | Promise<RuntimeDictionary> => {
@@ -75,6 +76,15 @@ async function unpackForPage({ stamp, packed }: StoredDictionary, compiling: Pro
   } catch {
     return run(packedDictionarySteps(packed, undefined, text));
   }
+}
+
+/**
+ * Reads the ids and names of dictionary `stamp`. Made outside unpackForPage: a closure made there
+ * would keep that function's scope, the whole packed dictionary (21 MB with 100,000 entities),
+ * alive as long as the page keeps its entities.
+ */
+function entityTextOf(stamp: string): () => Promise<EntityText> {
+  return () => readEntityText(stamp);
 }
 
 class ContentSession {
