@@ -76,6 +76,10 @@ describe('the dictionary as kept in storage', () => {
     const short = loadPackedDictionary({ ...packed, entityIds: packed.entityIds.replace(/\n[^\n]*$/, '') });
     expect(short.entities.kind(n - 1)).toBe('organisation');
     expect(() => short.entities.get(0)).toThrow(/differ in length/);
+    // A damaged kind, too, fails its own entity when read, not the load.
+    const badKind = loadPackedDictionary({ ...packed, entityKinds: `${packed.entityKinds.slice(0, -1)}9` });
+    expect(badKind.entities.kind(0)).toBe(compiled.entities[0].kind);
+    expect(() => badKind.entities.kind(n - 1)).toThrow(new RegExp(`entity ${n - 1} is damaged`));
   });
 
   it('paints without the ids and names, which are stored apart and read once, when first needed', async () => {
