@@ -36,6 +36,8 @@ export interface MainThreadFigures {
    * value costs its tab here, and no script event shows it.
    */
   repliesMs: number;
+  /** Every task the thread ran, overlaps counted once: on an idle page, all that a change elsewhere cost it. */
+  busyMs: number;
   /** The longest task the thread ran, those of extension messages included (a page's own long-task observer does not see them). */
   longestTaskMs: number;
   /**
@@ -50,10 +52,12 @@ export interface MainThreadFigures {
 }
 
 /**
- * Runs `work` (which loads `urlPart` in `page`, or waits while it runs) under a trace; returns its
- * result and what the renderer's main thread did meanwhile.
+ * Runs `work` (which loads `target` in `page`, or waits while it runs) under a trace; returns its
+ * result and what the renderer's main thread did meanwhile. The renderer is the one that showed
+ * the URL `target` names a part of, or the process `target.pid` (for a window where the page's
+ * URL shows in no event: no load, no script of its own).
  */
-export async function traceScript<T>(context: BrowserContext, page: Page, urlPart: string, work: () => Promise<T>): Promise<{ result: T } & MainThreadFigures> {
+export async function traceScript<T>(context: BrowserContext, page: Page, target: string | { pid: number }, work: () => Promise<T>): Promise<{ result: T } & MainThreadFigures> {
   const cdp = await context.newCDPSession(page);
   const complete = new Promise<string>((resolve) => cdp.on('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
   await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,v8.execute,v8,__metadata', transferMode: 'ReturnAsStream' });
@@ -74,13 +78,13 @@ export async function traceScript<T>(context: BrowserContext, page: Page, urlPar
   await cdp.detach();
   const parsed = JSON.parse(data) as TraceEvent[] | { traceEvents: TraceEvent[] };
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-  return { result, ...mainThreadFigures(events, urlPart) };
+  return { result, ...mainThreadFigures(events, target) };
 }
 
 /** On the main thread of the renderer that parsed `urlPart` or ran its script: the union of script events' time, and the longest tasks. */
-function mainThreadFigures(events: readonly TraceEvent[], urlPart: string): MainThreadFigures {
-  const pids = new Set(events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(urlPart)).map((e) => e.pid));
-  if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${urlPart}`);
+function mainThreadFigures(events: readonly TraceEvent[], target: string | { pid: number }): MainThreadFigures {
+  const pids = typeof target === 'string' ? new Set(events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(target)).map((e) => e.pid)) : new Set([target.pid]);
+  if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${String(target)}`);
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
   const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`));
   // Every top-level unit of work (a task, a message from the browser and what runs in it): nested ones are shorter than their parent.
@@ -96,7 +100,7 @@ function mainThreadFigures(events: readonly TraceEvent[], urlPart: string): Main
   const runsScript = ([from, to]: readonly [number, number]) => withReplies.some(within(from, to)) && !parsing.some(within(from, to));
   const longest = (list: (readonly [number, number])[]) => Math.max(0, ...list.map(([from, to]) => (to - from) / 1000));
   const scriptMs = unionMs(spans);
-  return { scriptMs, repliesMs: unionMs(withReplies) - scriptMs, longestTaskMs: longest(tasks), longestScriptTaskMs: longest(tasks.filter(runsScript)), pid: rendererPid(onMain, urlPart) };
+  return { scriptMs, repliesMs: unionMs(withReplies) - scriptMs, busyMs: unionMs([...tasks].sort((a, b) => a[0] - b[0])), longestTaskMs: longest(tasks), longestScriptTaskMs: longest(tasks.filter(runsScript)), pid: typeof target === 'string' ? rendererPid(onMain, target) : target.pid };
 }
 
 /** The time sorted spans cover, overlaps counted once (ms). */
