@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   const readerExtension = writeReaderExtension();
   const dictionary = await step('compile the dictionary', async () => largerDictionary());
   const rows = pages.map((file) => ({
-    file, chars: 0, floor: 0, without: 0, reader: 0, with: 0, longWithout: 0, longWith: 0, ourLong: 0,
+    file, chars: 0, floor: 0, without: 0, reader: 0, with: 0, longWithout: 0, longWith: 0, ourLong: 0, scriptLongWithout: 0,
     memory: { without: NaN, reader: NaN, with: NaN } as Record<Mode, number>,
     replies: { without: 0, reader: 0, with: 0 } as Record<Mode, number>,
   }));
@@ -207,6 +207,8 @@ async function main(): Promise<void> {
         row.replies[mode] = median(runs.map((r) => r.replies));
         if (mode !== 'reader') row[mode === 'with' ? 'longWith' : 'longWithout'] = Math.max(...runs.map((r) => r.longest));
         if (mode === 'with') row.ourLong = Math.max(...runs.map((r) => r.longestScript));
+        // The same measure without the extension: a page's own task can hold an empty microtask checkpoint.
+        if (mode === 'without') row.scriptLongWithout = Math.max(...runs.map((r) => r.longestScript));
         if (mode === 'without') {
           row.floor = median(runs.map((r) => r.floor));
           row.chars = runs[0].chars;
@@ -233,7 +235,7 @@ async function main(): Promise<void> {
     ...rows.map((r, i) => `${r.file.slice(0, 32).padEnd(32)} ${String(r.chars).padStart(7)} ${r.floor.toFixed(2).padStart(6)} ${(r.reader - r.without).toFixed(1).padStart(6)} ${r.without.toFixed(1).padStart(7)} ${r.with.toFixed(1).padStart(6)} ${(r.with - r.without).toFixed(1).padStart(6)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(8)} ${r.longWith.toFixed(0).padStart(9)} ${r.ourLong.toFixed(0).padStart(8)} ${(r.replies.with - r.replies.without).toFixed(1).padStart(7)} ${mb(memory(r, 'reader')).padStart(9)} ${mb(memory(r, 'with')).padStart(7)}`),
     `ours / floor: median ${median(ratios).toFixed(1)}×, worst ${Math.max(...ratios).toFixed(1)}× (targets ≤ 2×, ≤ 4×)`,
     `ours / reader floor: median ${median(readerRatios).toFixed(1)}×, worst ${Math.max(...readerRatios).toFixed(1)}×`,
-    `tasks over 50 ms in which our script ran (or a reply was made into values): ${rows.filter((r) => r.ourLong > 50).map((r) => `${r.file} (${r.ourLong.toFixed(0)} ms)`).join(', ') || 'none'} (longest ${Math.max(...rows.map((r) => r.ourLong)).toFixed(0)} ms); any task over 50 ms: on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it`,
+    `tasks over 50 ms in which our script ran (or a reply was made into values), where the same measure without the extension stays lower: ${rows.filter((r) => r.ourLong > 50 && r.ourLong > r.scriptLongWithout).map((r) => `${r.file} (${r.scriptLongWithout.toFixed(0)} → ${r.ourLong.toFixed(0)} ms)`).join(', ') || 'none'}; any task over 50 ms: on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it`,
     `a tab's memory with the extension minus without: ${ourMemory.length ? `median ${median(ourMemory).toFixed(1)} MB, most ${Math.max(...ourMemory).toFixed(1)} MB` : 'not read on this system'}`,
   ].join('\n'));
 }
