@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { anchorText, describeText, prepareText } from '../../src/core/anchoring.ts';
 import { matchesFilter, pageKey, parseTags, siteOf, type SavedHighlight } from '../../src/core/highlights.ts';
-import { parseRequest } from '../../src/messages.ts';
+import { parsePageRequest, parseRequest } from '../../src/messages.ts';
+import { PAGE_FOLLOWS } from '../../src/platform/browser.ts';
 import { DB_VERSION, highlightsOf, openCoverageDb, putHighlights } from '../../src/background/coverage-db.ts';
 import { openOldCoverageDb } from '../support/old-databases.ts';
 
@@ -74,6 +75,12 @@ describe('highlight helpers', () => {
     expect(parseRequest({ type: 'highlights/save', canonical: null, highlight: { ...h, position: { type: 'TextPositionSelector', start: 5, end: 2 } } })).toMatch(/position/);
     expect(parseRequest({ type: 'highlights/save', canonical: null, highlight: { ...h, note: 'x'.repeat(30_000) } })).toMatch(/note/);
     expect(parseRequest({ type: 'highlights/update', id: 'x', edit: { tags: 'a,b' } })).toMatch(/tags/);
+  });
+
+  it('lets a page be told only of the stored keys it follows', () => {
+    for (const key of Object.values(PAGE_FOLLOWS)) expect(parsePageRequest({ type: 'page/stored-changed', key })).toEqual({ type: 'page/stored-changed', key });
+    expect(parsePageRequest({ type: 'page/stored-changed', key: 'pageIndex' })).toMatch(/key a page follows/);
+    expect(parsePageRequest({ type: 'page/stored-changed' })).toMatch(/key a page follows/);
   });
 });
 
