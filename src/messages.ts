@@ -168,8 +168,9 @@ export interface PageMessageMap {
   'page/stored-changed': { request: { key: StoredKeyName }; response: { ok: boolean } };
 }
 
-/** The stored keys a page follows (platform/browser.ts `PAGE_FOLLOWS`). */
-export type StoredKeyName = 'pausedSites' | 'dictionary';
+/** The stored keys a page follows, by name (platform/browser.ts `PAGE_FOLLOWS` maps them to storage keys). */
+export const STORED_KEY_NAMES = ['pausedSites', 'dictionary'] as const;
+export type StoredKeyName = (typeof STORED_KEY_NAMES)[number];
 
 export type MessageType = keyof MessageMap;
 export type Request<K extends MessageType> = { type: K } & MessageMap[K]['request'];
@@ -312,8 +313,8 @@ export function parsePageRequest(message: unknown): AnyPageRequest | string {
     case 'page/highlights-changed':
       return { type: 'page/highlights-changed' };
     case 'page/stored-changed':
-      if (m.key !== 'pausedSites' && m.key !== 'dictionary') return 'page/stored-changed needs a key a page follows';
-      return { type: 'page/stored-changed', key: m.key };
+      if (!STORED_KEY_NAMES.includes(m.key as StoredKeyName)) return 'page/stored-changed needs a key a page follows';
+      return { type: 'page/stored-changed', key: m.key as StoredKeyName };
     default:
       return `unknown page message ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }
