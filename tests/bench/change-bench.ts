@@ -8,15 +8,16 @@
  * BENCH_DICTIONARY sets the reader entities added to the seed pack (default 100,000; 0 for the
  * seed pack alone), BENCH_RUNS the changes measured per tab.
  */
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
-import { packDictionary, type PackedDictionary } from '../../src/core/stored-dictionary.ts';
-import { DICTIONARY_KEY, PAUSED_SITES_KEY, storedDictionaryEntries } from '../../src/platform/browser.ts';
+import { packDictionary } from '../../src/core/stored-dictionary.ts';
+import { PAUSED_SITES_KEY } from '../../src/platform/browser.ts';
+import { installedBuild, writeBenchDictionary, writeStorage } from './bench-dictionary.ts';
 import { CHROME_BUILD, CHROMIUM_PATH, SEEDS_DIR } from '../support/paths.ts';
 import { seedPageHtml } from '../support/seed-pages.ts';
 import { startServer } from '../support/server.ts';
@@ -27,29 +28,6 @@ import { userEntities } from './synthetic-dictionary.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DICTIONARY_SIZE = Number(process.env.BENCH_DICTIONARY ?? 100_000);
-
-interface StorageArea {
-  get(key: string): Promise<Record<string, { stamp?: string } | undefined>>;
-  set(entries: object): Promise<void>;
-}
-
-/** The stamp of the dictionary the background wrote on install, once it is there. */
-function installedStamp(worker: Worker): Promise<string> {
-  return worker.evaluate(async (key) => {
-    const area = (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local;
-    for (;;) {
-      const stamp = (await area.get(key))[key]?.stamp;
-      if (stamp) return stamp;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }, DICTIONARY_KEY);
-}
-
-/** Writes the dictionary under a stamp of this build (so the background keeps it), as a compile writes it. */
-async function writeDictionary(worker: Worker, build: string, packed: PackedDictionary, tag: string): Promise<void> {
-  const entries = storedDictionaryEntries(`${build}:bench-${tag}`, packed);
-  await worker.evaluate((entries) => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.set(entries), entries);
-}
 
 /** A token for the highlight the open tab paints entities with: it changes when the tab repaints. */
 async function markPaint(page: Page): Promise<void> {
@@ -81,9 +59,9 @@ async function main(): Promise<void> {
   const figures = { open: [] as { busy: number; longest: number }[], paused: [] as { busy: number; longest: number }[] };
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    const build = (await step('the installed dictionary', () => installedStamp(worker))).split(':')[0];
-    await step('write the dictionary', () => writeDictionary(worker, build, packed, 'first'));
-    await worker.evaluate(({ key }) => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.set({ [key]: ['localhost'] }), { key: PAUSED_SITES_KEY });
+    const build = await step('the installed dictionary', () => installedBuild(worker));
+    await step('write the dictionary', () => writeBenchDictionary(worker, build, packed, 'first'));
+    await writeStorage(worker, { [PAUSED_SITES_KEY]: ['localhost'] });
     const open = await context.newPage();
     const paused = await context.newPage();
     // Each tab's renderer, from a trace of its load (the windows below show no URL).
@@ -102,7 +80,7 @@ async function main(): Promise<void> {
         await step(`change ${++change}`, async () => {
           await markPaint(open);
           const { busyMs, longestTaskMs } = await traceScript(context, tab, { pid }, async () => {
-            await writeDictionary(worker, build, packed, String(change));
+            await writeBenchDictionary(worker, build, packed, String(change));
             // The positive sign that the change went round: the open tab painted with the new dictionary.
             await waitFor(() => repainted(open), 'the open tab did not repaint');
             await tab.waitForTimeout(300);

@@ -22,7 +22,7 @@ import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
 import { packDictionary, type PackedDictionary } from '../../src/core/stored-dictionary.ts';
-import { DICTIONARY_KEY, storedDictionaryEntries } from '../../src/platform/browser.ts';
+import { installedBuild, writeBenchDictionary } from './bench-dictionary.ts';
 import { CHROME_BUILD, CHROMIUM_PATH, NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
 import { userEntities } from './synthetic-dictionary.ts';
 import { startServer } from '../support/server.ts';
@@ -111,16 +111,7 @@ async function launch(mode: Mode, readerExtension: string, dictionary: { packed:
     // The background writes the compiled dictionary on install: a first page waits for it.
     // A larger one replaces it once it is there, under the same build's stamp (so it is kept).
     if (dictionary) {
-      const stamp = await worker.evaluate(async (key) => {
-        const storage = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, { stamp?: string } | undefined>> } } } }).chrome.storage.local;
-        for (;;) {
-          const found = (await storage.get(key))[key]?.stamp;
-          if (found) return found;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }, DICTIONARY_KEY);
-      const entries = storedDictionaryEntries(`${stamp.split(':')[0]}:bench-${dictionary.terms}`, dictionary.packed);
-      await worker.evaluate((entries) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(entries), entries);
+      await writeBenchDictionary(worker, await installedBuild(worker), dictionary.packed, String(dictionary.terms));
     }
   }
   return { context, profile };

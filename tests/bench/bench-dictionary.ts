@@ -1,0 +1,34 @@
+/**
+ * A benchmark's own dictionary in the extension's storage, written from its background as a
+ * compile writes it: under a stamp of the installed build, so the background keeps it.
+ */
+import type { Worker } from 'playwright-core';
+import type { PackedDictionary } from '../../src/core/stored-dictionary.ts';
+import { DICTIONARY_KEY, storedDictionaryEntries } from '../../src/platform/browser.ts';
+
+interface StorageArea {
+  get(key: string): Promise<Record<string, { stamp?: string } | undefined>>;
+  set(entries: object): Promise<void>;
+}
+
+/** The build part of the stamp of the dictionary the background wrote on install, once it is there. */
+export function installedBuild(worker: Worker): Promise<string> {
+  return worker.evaluate(async (key) => {
+    const area = (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local;
+    for (;;) {
+      const stamp = (await area.get(key))[key]?.stamp;
+      if (stamp) return stamp.split(':')[0];
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, DICTIONARY_KEY);
+}
+
+/** Writes `packed` under this build's stamp, `tag` telling one write from another. */
+export async function writeBenchDictionary(worker: Worker, build: string, packed: PackedDictionary, tag: string): Promise<void> {
+  await writeStorage(worker, storedDictionaryEntries(`${build}:bench-${tag}`, packed));
+}
+
+/** Writes entries to the extension's local storage from its background. */
+export async function writeStorage(worker: Worker, entries: Record<string, unknown>): Promise<void> {
+  await worker.evaluate((entries) => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.set(entries), entries);
+}
