@@ -119,6 +119,8 @@ export interface MessageMap {
   'settings/get': { request: Record<never, never>; response: Settings };
   /** Extension page → background: change the reader's name or the automatic-saving switch. */
   'settings/set': { request: { readerName?: string; autoSave?: AutoSaveSetting }; response: Settings };
+  /** Extension page → background: pause or resume highlighting on a site; open tabs follow. */
+  'sites/pause': { request: { site: string; paused: boolean }; response: { pausedSites: string[] } };
   /** Content script or extension page → background: open the dictionary page, at one entity or not. */
   'dictionary/open': { request: { entity: string | null }; response: { opened: boolean } };
 }
@@ -168,7 +170,7 @@ export interface PageMessageMap {
   'page/stored-changed': { request: { key: StoredKeyName }; response: { ok: boolean } };
 }
 
-/** The stored keys a page follows, by name (platform/browser.ts `PAGE_FOLLOWS` maps them to storage keys). */
+/** The stored keys a page follows, by name: whoever writes one tells open pages (the background, see its pauseSite). */
 export const STORED_KEY_NAMES = ['pausedSites', 'dictionary'] as const;
 export type StoredKeyName = (typeof STORED_KEY_NAMES)[number];
 
@@ -190,7 +192,7 @@ export const PAGE_BOUND: ReadonlySet<MessageType> = new Set(['highlights/page', 
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
   'coverage/seeded', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
-  'dictionary/changed', 'settings/get', 'settings/set',
+  'dictionary/changed', 'settings/get', 'settings/set', 'sites/pause',
 ]);
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -286,6 +288,10 @@ export function parseRequest(message: unknown): AnyRequest | string {
       if (a !== undefined && (typeof a !== 'object' || a === null || typeof a.enabled !== 'boolean' || typeof a.minMentions !== 'number')) return 'settings/set: automatic saving needs a switch and a number';
       return { type: 'settings/set', readerName: m.readerName as string | undefined, autoSave: a as AutoSaveSetting | undefined };
     }
+    case 'sites/pause':
+      if (typeof m.site !== 'string' || m.site.length === 0 || m.site.length > 253) return 'sites/pause needs a host name';
+      if (typeof m.paused !== 'boolean') return 'sites/pause needs paused: true or false';
+      return { type: 'sites/pause', site: m.site, paused: m.paused };
     default:
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 60) ?? ''}`;
   }

@@ -5,7 +5,7 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, PAGE_FOLLOWS, PAGE_INDEX_KEY, browser, extensionOrigin, readEntityText, readStoredDictionary, sendToTab, storedDictionaryEntries,
+  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, readEntityText, readPausedSites, readStoredDictionary, sendToTab, storedDictionaryEntries,
   type PageIndex,
   type Browser,
 } from '../platform/browser.ts';
@@ -44,13 +44,14 @@ let live: Promise<LiveDictionary> | null = null;
 
 /**
  * Compiles the enabled packs and writes the result where content scripts read it (open tabs
- * are told, see PAGE_FOLLOWS). Runs one at a time; a change while compiling compiles again.
+ * are told, see pauseSite). Runs one at a time; a change while compiling compiles again.
  */
 async function compileAndStore(): Promise<{ live: LiveDictionary; entities: number; skipped: ReturnType<typeof compileTerms>['skipped'] }> {
   const { packs, entities } = await enabledEntities(await coverageDb(), records);
   const result = compileTerms(entities);
   const stamp = `${SEED_STAMP}:${hash32(packs.map((p) => `${p.id}=${p.enabled}`).join('|') + result.compiled.automaton.edgeChar.length + result.compiled.termEntity.length).toString(36)}:${Date.now().toString(36)}`;
   await browser.storage.local.set(storedDictionaryEntries(stamp, packDictionary(result.compiled)));
+  void tellTabs({ type: 'page/stored-changed', key: 'dictionary' }).catch(() => undefined);
   return { live: { stamp, compiled: result.compiled, runtime: loadDictionary(result.compiled) }, entities: entities.length, skipped: result.skipped };
 }
 
@@ -280,11 +281,27 @@ function tellTabsHighlightsChanged(): Promise<void> {
   return tellTabs({ type: 'page/highlights-changed' });
 }
 
-// Whoever wrote it (the popup's pause switch, a compile here), open pages hear of a change to what they follow.
-browser.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local') return;
-  for (const [key, name] of Object.entries(PAGE_FOLLOWS)) if (key in changes) void tellTabs({ type: 'page/stored-changed', key: name }).catch(() => undefined);
-});
+/**
+ * Pauses or resumes a site, and tells open tabs. The background does not listen to
+ * storage.onChanged: every change event carries the old and new values of each key written, so a
+ * listener here would wake the worker for every write and, with a dictionary of 100,000 entities,
+ * take in 50 MB per compile and double what the browser's own main thread spends on the write
+ * (`change-bench.ts`). Whoever writes what pages follow tells them instead: here, and after a compile.
+ */
+let pausing: Promise<unknown> = Promise.resolve();
+function pauseSite(site: string, paused: boolean): Promise<string[]> {
+  const run = pausing.then(async () => {
+    const sites = new Set(await readPausedSites());
+    if (paused) sites.add(site);
+    else sites.delete(site);
+    const list = [...sites].sort();
+    await browser.storage.local.set({ [PAUSED_SITES_KEY]: list });
+    void tellTabs({ type: 'page/stored-changed', key: 'pausedSites' }).catch(() => undefined);
+    return list;
+  });
+  pausing = run.catch(() => undefined);
+  return run;
+}
 
 async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[AnyRequest['type']]['response']> {
   switch (request.type) {
@@ -332,6 +349,8 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
       settingsRead = null;
       return settings();
     }
+    case 'sites/pause':
+      return { pausedSites: await pauseSite(request.site, request.paused) };
     case 'dictionary/open': {
       const query = request.entity ? `?entity=${encodeURIComponent(request.entity)}` : '';
       await browser.tabs.create({ url: browser.runtime.getURL(`src/dictionary/index.html${query}`) });

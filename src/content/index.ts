@@ -232,7 +232,7 @@ class ContentSession {
     if (this.highlighter) this.state = 'ready';
   }
 
-  /** The background says a stored key this page follows changed (see PAGE_FOLLOWS): read it. */
+  /** The background says a stored key this page follows changed (see STORED_KEY_NAMES): read it. */
   private async storedChanged(key: StoredKeyName): Promise<void> {
     if (key === 'pausedSites') {
       if ((await readPausedSites()).includes(location.hostname)) this.pause();

@@ -3,7 +3,7 @@
  * differences stay in one place.
  */
 import type Browser from 'webextension-polyfill';
-import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request, StoredKeyName } from '../messages.ts';
+import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
 import { isPackedDictionary, splitPacked, type PackedDictionary, type PagePackedDictionary } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import type { Settings } from '../background/settings-store.ts';
@@ -162,10 +162,3 @@ export async function readPageStart(key: string | null): Promise<PageStart> {
   };
 }
 
-/**
- * The stored keys open pages follow, by the name a page is told of a change with. Pages do not
- * listen to storage.onChanged: each change event carries the old and new values of every key
- * written, so with a dictionary of 100,000 entities every open tab, paused or not, took in 56 MB
- * (a 76 ms task) per change. The background listens and tells the pages in a small message.
- */
-export const PAGE_FOLLOWS: Record<string, StoredKeyName> = { [PAUSED_SITES_KEY]: 'pausedSites', [DICTIONARY_KEY]: 'dictionary' };

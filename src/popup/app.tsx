@@ -9,7 +9,7 @@ import { ENTITY_KINDS } from '../core/dictionary.ts';
 import { KIND_PLURAL, articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
-import { browser, PAUSED_SITES_KEY, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
+import { browser, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
 import type { AutoSaveSetting } from '../background/settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
 import { relatedTo, timelineOf, warmCoverageReads } from '../ui/coverage-reads.ts';
@@ -171,11 +171,8 @@ export function App() {
 
   async function togglePause(): Promise<void> {
     if (!target?.site) return;
-    const sites = new Set(await readPausedSites());
-    if (paused) sites.delete(target.site);
-    else sites.add(target.site);
-    await browser.storage.local.set({ [PAUSED_SITES_KEY]: [...sites].sort() });
-    setPaused(!paused);
+    const { pausedSites } = await send({ type: 'sites/pause', site: target.site, paused: !paused });
+    setPaused(pausedSites.includes(target.site));
     setTimeout(() => setRevision((r) => r + 1), 300);
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Worker } from 'playwright-core';
 import type { PackedDictionary } from '../../src/core/stored-dictionary.ts';
+import type { PageRequest } from '../../src/messages.ts';
 import { DICTIONARY_KEY, storedDictionaryEntries } from '../../src/platform/browser.ts';
 
 interface StorageArea {
@@ -23,9 +24,22 @@ export function installedBuild(worker: Worker): Promise<string> {
   }, DICTIONARY_KEY);
 }
 
-/** Writes `packed` under this build's stamp, `tag` telling one write from another. */
+/**
+ * Writes `packed` under this build's stamp, `tag` telling one write from another, and tells open
+ * tabs as the background tells them after a compile (it does not listen to storage changes).
+ */
 export async function writeBenchDictionary(worker: Worker, build: string, packed: PackedDictionary, tag: string): Promise<void> {
   await writeStorage(worker, storedDictionaryEntries(`${build}:bench-${tag}`, packed));
+  await worker.evaluate(async (message) => {
+    const tabs = (globalThis as unknown as { chrome: { tabs: TabsApi } }).chrome.tabs;
+    const open = await tabs.query({ url: ['http://*/*', 'https://*/*'] });
+    await Promise.all(open.map((t) => (t.id === undefined ? null : tabs.sendMessage(t.id, message).catch(() => null))));
+  }, { type: 'page/stored-changed', key: 'dictionary' } satisfies PageRequest<'page/stored-changed'>);
+}
+
+interface TabsApi {
+  query(q: object): Promise<{ id?: number }[]>;
+  sendMessage(tabId: number, message: unknown): Promise<unknown>;
 }
 
 /** Writes entries to the extension's local storage from its background. */

@@ -49,6 +49,10 @@ export interface MainThreadFigures {
   longestScriptTaskMs: number;
   /** The renderer's process id. */
   pid: number;
+  /** The browser process's main thread (where extension API calls and events are handled, and the browser's own UI runs): every task, overlaps counted once. */
+  browserBusyMs: number;
+  /** Its longest task: the whole browser's windows answer no input meanwhile. */
+  browserLongestTaskMs: number;
 }
 
 /**
@@ -100,7 +104,12 @@ function mainThreadFigures(events: readonly TraceEvent[], target: string | { pid
   const runsScript = ([from, to]: readonly [number, number]) => withReplies.some(within(from, to)) && !parsing.some(within(from, to));
   const longest = (list: (readonly [number, number])[]) => Math.max(0, ...list.map(([from, to]) => (to - from) / 1000));
   const scriptMs = unionMs(spans);
-  return { scriptMs, repliesMs: unionMs(withReplies) - scriptMs, busyMs: unionMs([...tasks].sort((a, b) => a[0] - b[0])), longestTaskMs: longest(tasks), longestScriptTaskMs: longest(tasks.filter(runsScript)), pid: typeof target === 'string' ? rendererPid(onMain, target) : target.pid };
+  const browserMain = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrBrowserMain').map((e) => `${e.pid}:${e.tid}`));
+  const browserTasks = events
+    .filter((e) => e.ph === 'X' && e.dur !== undefined && browserMain.has(`${e.pid}:${e.tid}`) && (e.cat ?? '').split(',').includes('toplevel'))
+    .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  return { browserBusyMs: unionMs(browserTasks), browserLongestTaskMs: longest(browserTasks), scriptMs, repliesMs: unionMs(withReplies) - scriptMs, busyMs: unionMs([...tasks].sort((a, b) => a[0] - b[0])), longestTaskMs: longest(tasks), longestScriptTaskMs: longest(tasks.filter(runsScript)), pid: typeof target === 'string' ? rendererPid(onMain, target) : target.pid };
 }
 
 /** The time sorted spans cover, overlaps counted once (ms). */

@@ -2,8 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { anchorText, describeText, prepareText } from '../../src/core/anchoring.ts';
 import { matchesFilter, pageKey, parseTags, siteOf, type SavedHighlight } from '../../src/core/highlights.ts';
-import { parsePageRequest, parseRequest } from '../../src/messages.ts';
-import { PAGE_FOLLOWS } from '../../src/platform/browser.ts';
+import { parsePageRequest, parseRequest, STORED_KEY_NAMES } from '../../src/messages.ts';
 import { DB_VERSION, highlightsOf, openCoverageDb, putHighlights } from '../../src/background/coverage-db.ts';
 import { openOldCoverageDb } from '../support/old-databases.ts';
 
@@ -78,9 +77,15 @@ describe('highlight helpers', () => {
   });
 
   it('lets a page be told only of the stored keys it follows', () => {
-    for (const key of Object.values(PAGE_FOLLOWS)) expect(parsePageRequest({ type: 'page/stored-changed', key })).toEqual({ type: 'page/stored-changed', key });
+    for (const key of STORED_KEY_NAMES) expect(parsePageRequest({ type: 'page/stored-changed', key })).toEqual({ type: 'page/stored-changed', key });
     expect(parsePageRequest({ type: 'page/stored-changed', key: 'pageIndex' })).toMatch(/key a page follows/);
     expect(parsePageRequest({ type: 'page/stored-changed' })).toMatch(/key a page follows/);
+  });
+
+  it('takes a site to pause or resume only as a host name and a switch', () => {
+    expect(parseRequest({ type: 'sites/pause', site: 'example.org', paused: true })).toEqual({ type: 'sites/pause', site: 'example.org', paused: true });
+    expect(parseRequest({ type: 'sites/pause', site: '', paused: true })).toMatch(/host name/);
+    expect(parseRequest({ type: 'sites/pause', site: 'example.org', paused: 'yes' })).toMatch(/true or false/);
   });
 });
 
