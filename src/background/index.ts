@@ -32,7 +32,7 @@ const recordById = new Map(records.map((r) => [r.id, r]));
 const articleByFile = new Map(articles.map((a) => [a.file, a]));
 const seedIds: ReadonlySet<string> = new Set(recordById.keys());
 /** Identifies this build's seed pack: a dictionary compiled from another build is compiled again. */
-const SEED_STAMP = hash32(`${compiled.automaton.edgeChar}|${compiled.termFlags.join(',')}|${records.map((r) => r.id).join(',')}`).toString(36);
+const SEED_STAMP = hash32(`${compiled.automaton.alphabet}|${compiled.automaton.edgeChar}|${compiled.termFlags.join(',')}|${records.map((r) => r.id).join(',')}`).toString(36);
 
 /** The dictionary of every enabled pack: its stamp, its compiled form (for extension pages) and unpacked. */
 interface LiveDictionary {

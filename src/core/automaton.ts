@@ -37,7 +37,14 @@ export interface SerializedAutomaton {
   childCounts: string;
   /** Pairs (state, children) for the states with 255 children or more. */
   wideCounts: string;
+  /**
+   * The characters the edges use, in order (UTF-16 units), when there are at most 256 of them (a
+   * dictionary in one or a few alphabets): `edgeChar` is then one byte per edge, a place in this
+   * list. Empty when there are more: `edgeChar` holds the units themselves, two bytes each.
+   */
+  alphabet: string;
   edgeChar: string;
+  /** Three bytes per state (little-endian) below 2^24 states, four from there. */
   fail: string;
   /** Pairs (state, term) for the states where a term ends. */
   terms: string;
@@ -246,15 +253,41 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
     if (n >= WIDE) wide.push(s, n);
     counts[s] = Math.min(n, WIDE);
   }
+  const alphabet = Uint16Array.from(new Set(t.edgeChar)).sort();
+  const narrow = alphabet.length <= 256;
+  let edgeChar: Uint8Array | Uint16Array = t.edgeChar;
+  if (narrow) {
+    const place = new Map([...alphabet].map((c, i) => [c, i]));
+    edgeChar = Uint8Array.from(t.edgeChar, (c) => place.get(c)!);
+  }
   return {
     states,
     edges: t.edgeChar.length,
     childCounts: bytesToBase64(counts),
     wideCounts: encode(Int32Array.from(wide)),
-    edgeChar: encode(t.edgeChar),
-    fail: encode(t.fail),
+    alphabet: narrow ? encode(alphabet) : '',
+    edgeChar: narrow ? bytesToBase64(edgeChar as Uint8Array) : encode(t.edgeChar),
+    fail: bytesToBase64(failBytes(t.fail)),
     terms: encode(sparse(t.termAt)),
   };
+}
+
+/** Bytes per failure link: three while every state number fits (a link of -1 is then 2^24 - 1, still refused on loading). */
+export function failWidth(states: number): 3 | 4 {
+  return states < 1 << 24 ? 3 : 4;
+}
+
+function failBytes(fail: Int32Array): Uint8Array {
+  const width = failWidth(fail.length);
+  const bytes = new Uint8Array(fail.length * width);
+  for (let q = 0, at = 0; q < fail.length; q++, at += width) {
+    const f = fail[q];
+    bytes[at] = f;
+    bytes[at + 1] = f >> 8;
+    bytes[at + 2] = f >> 16;
+    if (width === 4) bytes[at + 3] = f >> 24;
+  }
+  return bytes;
 }
 
 /** Makes the automaton ready to run from its stored form, in steps (see steps.ts). */
@@ -278,8 +311,7 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
     return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   };
   const states = s.states;
-  const chars = base64ToBytes(s.edgeChar);
-  if (chars.length !== s.edges * 2 || s.edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  const edgeChar = edgeChars(s);
   const counts = base64ToBytes(s.childCounts);
   if (counts.length !== states) throw new Error('dictionary automaton: childCounts has the wrong size');
   const wide = i32(s.wideCounts, null, 'wideCounts');
@@ -295,7 +327,11 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   }
   if (edgeOffset[states] !== s.edges) throw new Error('dictionary automaton: childCounts does not add up to the edges');
   yield;
-  const fail = i32(s.fail, states, 'fail');
+  const width = failWidth(states);
+  const links = base64ToBytes(s.fail);
+  if (links.length !== states * width) throw new Error('dictionary automaton: fail has the wrong size');
+  const fail = new Int32Array(states);
+  for (let q = 0, at = 0; q < states; q++, at += width) fail[q] = links[at] | (links[at + 1] << 8) | (links[at + 2] << 16) | (width === 4 ? links[at + 3] << 24 : 0);
   const termAt = new Int32Array(states).fill(-1);
   const pairs = i32(s.terms, null, 'terms');
   for (let k = 0; k < pairs.length; k += 2) {
@@ -305,8 +341,37 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
     termAt[pairs[k]] = pairs[k + 1];
   }
   yield;
-  return { edgeOffset, edgeChar: new Uint16Array(chars.buffer, chars.byteOffset, s.edges), fail, termAt, outLink: outputLinks(fail, termAt) };
+  return { edgeOffset, edgeChar, fail, termAt, outLink: outputLinks(fail, termAt) };
 }
+
+/** The edges' characters, from places in the alphabet or as stored. */
+function edgeChars(s: SerializedAutomaton): Uint16Array {
+  if (s.edges !== s.states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  const bytes = base64ToBytes(s.edgeChar);
+  if (s.alphabet === '') {
+    if (bytes.length !== s.edges * 2) throw new Error('dictionary automaton: edgeChar has the wrong size');
+    return new Uint16Array(bytes.buffer, bytes.byteOffset, s.edges);
+  }
+  const alphabet = storedAlphabet(s.alphabet)!;
+  if (bytes.length !== s.edges) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  const chars = new Uint16Array(s.edges);
+  for (let e = 0; e < s.edges; e++) {
+    if (bytes[e] >= alphabet.length) throw new Error(`dictionary automaton: ${EDGE_OUTSIDE_ALPHABET}`);
+    chars[e] = alphabet[bytes[e]];
+  }
+  return chars;
+}
+
+/** A stored alphabet's characters, null for none; throws on one that is not 1 to 256 whole units. */
+export function storedAlphabet(b64: string): Uint16Array | null {
+  if (b64 === '') return null;
+  const bytes = base64ToBytes(b64);
+  if (bytes.length === 0 || bytes.length % 2 !== 0 || bytes.length > 512) throw new Error('dictionary automaton: alphabet has the wrong size');
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+}
+
+/** The message for an edge whose place is past the alphabet's end (the WebAssembly loader's too). */
+export const EDGE_OUTSIDE_ALPHABET = 'an edge names a character past the alphabet';
 
 /**
  * The output links from the failure links and term ends. Breadth-first numbering puts each

@@ -7,7 +7,7 @@
 ;;
 ;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16, 0 = not yet folded
 ;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
-;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u16)   16 failure links
+;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u16)   16 failure links (3 bytes)
 ;;                                20 term-end bits (i64 words, bit q: a term ends at state q)
 ;;                                24 output links
 ;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
@@ -17,7 +17,11 @@
 ;;                                64 term-end ranks (i32 per bit word: term ends before it)
 ;;                                68 terms (i32 per term end, in state order)
 ;;                                72 edge-offset samples (i32 per 64 states: the offset of the first)
+;;                                76 alphabet (u16 per letter)   80 letters: 0, or how many (see below)
 ;;
+;; Edges read a character each. A dictionary of at most 256 letters (one or a few scripts) keeps
+;; an edge as its letter's place in the alphabet, one byte, and the fold table keeps each unit's
+;; place + 1 in its top byte (0: no edge reads it); a larger one keeps the units themselves.
 ;; A state's edge offset is its block's sample plus its own 16 bits, half the memory of a full
 ;; offset (a block whose children need more refuses the dictionary: the JavaScript scanner reads it).
 ;; Term ends are a bitmap with ranks, not a table per state: a dictionary of 2 million states has
@@ -52,9 +56,13 @@
   ;; (state, count) pairs from $wide to $wideEnd), and a check of the failure links, already in
   ;; place. 1: a wide count that does not match; 2: counts that do not add up to $edges; 4: a
   ;; failure link that does not lead back to an earlier state (which $out relies on to end);
-  ;; 6: a block of 64 states whose offsets do not fit 16 bits.
+  ;; 6: a block of 64 states whose offsets do not fit 16 bits; 7: an edge whose place is past the
+  ;; alphabet (edge q - 1 is the one that leads to state q).
   (func (export "offsets") (param $states i32) (param $edges i32) (param $counts i32) (param $wide i32) (param $wideEnd i32) (result i32)
     (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $failT i32) (local $q i32) (local $n i32) (local $sum i32)
+    (local $edgeChar i32) (local $letters i32)
+    (local.set $edgeChar (i32.load (i32.const 12)))
+    (local.set $letters (i32.load (i32.const 80)))
     (local.set $eo (i32.load (i32.const 8)))
     (local.set $samples (i32.load (i32.const 72)))
     (local.set $failT (i32.load (i32.const 16)))
@@ -75,7 +83,13 @@
         (if (i32.gt_u (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
         (if (local.get $q)
           (then
-            (if (i32.ge_u (i32.load (i32.add (local.get $failT) (i32.shl (local.get $q) (i32.const 2)))) (local.get $q))
+            (if (local.get $letters)
+              (then
+                (if (i32.ge_u (i32.load8_u (i32.add (local.get $edgeChar) (i32.sub (local.get $q) (i32.const 1)))) (local.get $letters))
+                  (then (return (i32.const 7))))))
+            (if (i32.ge_u
+                  (i32.and (i32.load (i32.add (local.get $failT) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1))))) (i32.const 0xffffff))
+                  (local.get $q))
               (then (return (i32.const 4))))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (if (i32.eqz (i32.and (local.get $q) (i32.const 63)))
@@ -131,11 +145,22 @@
       (loop $child
         (br_if $rooted (i32.ge_s (local.get $e) (local.get $last)))
         (i32.store
-          (i32.add (local.get $rootT) (i32.shl (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $e) (i32.const 1)))) (i32.const 2)))
+          (i32.add (local.get $rootT) (i32.shl
+            (if (result i32) (i32.load (i32.const 80))
+              (then (i32.load16_u (i32.add (i32.load (i32.const 76)) (i32.shl (i32.load8_u (i32.add (local.get $edgeChar) (local.get $e))) (i32.const 1)))))
+              (else (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $e) (i32.const 1))))))
+            (i32.const 2)))
           (i32.add (local.get $e) (i32.const 1)))
         (local.set $e (i32.add (local.get $e) (i32.const 1)))
         (br $child)))
     (i32.const 0))
+
+  ;; The failure link of state $q: three bytes at $failT + 3 $q (the table ends with a spare byte,
+  ;; so the four-byte load stays inside it).
+  (func $fail (param $failT i32) (param $q i32) (result i32)
+    (i32.and
+      (i32.load (i32.add (local.get $failT) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1)))))
+      (i32.const 0xffffff)))
 
   ;; Whether a term ends at state $q.
   (func $ends (param $q i32) (result i32)
@@ -174,7 +199,7 @@
           (then (local.set $v (i32.const 1)) (local.set $stop (i32.const 0)) (br $found)))
         (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2)))))
         (if (local.get $v) (then (local.set $stop (local.get $p)) (br $found)))
-        (local.set $f (i32.load (i32.add (local.get $failT) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $f (call $fail (local.get $failT) (local.get $p)))
         (if (call $ends (local.get $f))
           (then (local.set $v (i32.add (local.get $f) (i32.const 2))) (local.set $stop (local.get $f)) (br $found)))
         (local.set $p (local.get $f))
@@ -184,7 +209,7 @@
       (loop $write
         (br_if $written (i32.eq (local.get $p) (local.get $stop)))
         (i32.store (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2))) (local.get $v))
-        (local.set $p (i32.load (i32.add (local.get $failT) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $p (call $fail (local.get $failT) (local.get $p)))
         (br $write)))
     (i32.sub (local.get $v) (i32.const 2)))
 
@@ -195,6 +220,11 @@
     (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32) (local $failT i32)
     (local $termBits i32) (local $samples i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
+    (local $narrow i32) (local $shift i32) (local $mask i32) (local $k i32)
+    (local.set $narrow (i32.ne (i32.load (i32.const 80)) (i32.const 0)))
+    ;; An edge is read as (load16 at edgeChar + mid << shift) & mask: one byte, or two.
+    (local.set $shift (i32.eqz (local.get $narrow)))
+    (local.set $mask (select (i32.const 0xff) (i32.const 0xffff) (local.get $narrow)))
     (local.set $foldT (i32.load (i32.const 0)))
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeOffset (i32.load (i32.const 8)))
@@ -266,7 +296,13 @@
           (i32.store (i32.add (local.get $src) (i32.shl (local.get $len) (i32.const 2))) (local.get $raw))
           ;; FLAG_UPPER | FLAG_TEH_MARBUTA
           (i32.store8 (i32.add (local.get $upper) (local.get $len)) (i32.and (i32.shr_u (local.get $v) (i32.const 16)) (i32.const 10)))
-          ;; The automaton: follow failure links until an edge reads f, or the root.
+          ;; The automaton: follow failure links until an edge reads f (its place $k in a narrow
+          ;; dictionary's alphabet), or the root. A unit no edge reads leads to the root at once.
+          (local.set $k (select
+            (i32.sub (i32.shr_u (local.get $v) (i32.const 24)) (i32.const 1))
+            (local.get $f)
+            (local.get $narrow)))
+          (if (i32.lt_s (local.get $k) (i32.const 0)) (then (local.set $state (i32.const 0))))
           (block $stepped
             (loop $follow
               (br_if $stepped (i32.eqz (local.get $state)))
@@ -281,16 +317,20 @@
                 (loop $search
                   (br_if $notFound (i32.gt_s (local.get $lo) (local.get $hi)))
                   (local.set $mid (i32.shr_s (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
-                  (local.set $mc (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $mid) (i32.const 1)))))
-                  (if (i32.eq (local.get $mc) (local.get $f))
+                  (local.set $mc (i32.and
+                    (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $mid) (local.get $shift))))
+                    (local.get $mask)))
+                  (if (i32.eq (local.get $mc) (local.get $k))
                     (then
                       (local.set $state (i32.add (local.get $mid) (i32.const 1)))
                       (br $stepped)))
-                  (if (i32.lt_u (local.get $mc) (local.get $f))
+                  (if (i32.lt_u (local.get $mc) (local.get $k))
                     (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
                     (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
                   (br $search)))
-              (local.set $state (i32.load (i32.add (local.get $failT) (i32.shl (local.get $state) (i32.const 2)))))
+              (local.set $state (i32.and
+                (i32.load (i32.add (local.get $failT) (i32.add (local.get $state) (i32.shl (local.get $state) (i32.const 1)))))
+                (i32.const 0xffffff)))
               (br $follow)))
           (if (i32.eqz (local.get $state))
             (then (local.set $state (i32.load (i32.add (local.get $rootT) (i32.shl (local.get $f) (i32.const 2)))))))

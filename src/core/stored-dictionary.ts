@@ -15,7 +15,7 @@ import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
 export interface PackedDictionary extends EntityText {
-  format: 5;
+  format: 6;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
   entityKinds: string;
   /** Base64 of the term tables (Int32 entity and length, Uint8 flags). */
@@ -52,7 +52,7 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
   });
   const extras: Extras = { termCase: c.termCase, entityContext, patterns: c.patterns, termPattern: c.termPattern };
   return {
-    format: 5,
+    format: 6,
     entityIds: linesOf(c.entities.map((e) => e.id)),
     entityNames: linesOf(c.entities.map((e) => e.name)),
     entityKinds: c.entities.map((e) => {
@@ -123,9 +123,9 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
 /** Whether a value read from storage has the shape of what a page reads (its contents are checked on unpacking). */
 export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
-  return typeof p === 'object' && p !== null && p.format === 5 &&
+  return typeof p === 'object' && p !== null && p.format === 6 &&
     typeof p.entityKinds === 'string' && typeof p.termEntity === 'string' && typeof p.termLength === 'string' &&
-    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string';
+    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string' && typeof p.automaton.alphabet === 'string';
 }
 
 function bytesOf(a: Int32Array): string {

@@ -8,15 +8,15 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64ToBytes, outputLinks, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { Automaton, base64ToBytes, EDGE_OUTSIDE_ALPHABET, failWidth, outputLinks, storedAlphabet, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18 } as const;
-const HEADER_BYTES = 80;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20 } as const;
+const HEADER_BYTES = 88;
 const PAGE = 65536;
 
 interface ScanExports {
@@ -99,9 +99,29 @@ interface TablesInMemory {
   buffersAt: number;
 }
 
-function instantiate(module: WebAssembly.Module): ScanExports {
-  const imports = { scan: { fold: (code: number): number => foldCode(code) | (FOLD_FLAGS[code] << 16) } };
-  return new WebAssembly.Instance(module, imports).exports as unknown as ScanExports;
+/**
+ * A new instance. `places`: for a narrow dictionary, each unit's place in its alphabet + 1 (0:
+ * none), which the fold table keeps in its top byte (see scan.wat).
+ */
+function instantiate(module: WebAssembly.Module, places: Uint8Array | null): ScanExports {
+  const fold = (code: number): number => {
+    const folded = foldCode(code);
+    return folded | (FOLD_FLAGS[code] << 16) | ((places?.[folded] ?? 0) << 24);
+  };
+  return new WebAssembly.Instance(module, { scan: { fold } }).exports as unknown as ScanExports;
+}
+
+/** The alphabet a narrow dictionary's edges are kept in (see scan.wat), or null: its distinct characters, in order, when there are 1 to 256. */
+function narrowAlphabet(edgeChar: Uint16Array): Uint16Array | null {
+  const alphabet = Uint16Array.from(new Set(edgeChar)).sort();
+  return alphabet.length > 0 && alphabet.length <= 256 ? alphabet : null;
+}
+
+function placesOf(alphabet: Uint16Array | null): Uint8Array | null {
+  if (!alphabet) return null;
+  const places = new Uint8Array(65536);
+  alphabet.forEach((c, i) => (places[c] = i + 1));
+  return places;
 }
 
 function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
@@ -109,12 +129,16 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-/** The tables' places in memory for an automaton of `states`, `edges` and `termEnds`, written in the header; returns where they end. */
-function layTables(exports: ScanExports, states: number, edges: number, termEnds: number): number {
+/**
+ * The tables' places in memory for an automaton of `states`, `edges` and `termEnds`, written in the
+ * header with a narrow dictionary's alphabet; returns where they end. Edges take one byte in a
+ * narrow dictionary, failure links three (each table with a spare byte for a wider load).
+ */
+function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, places: Uint8Array | null): number {
   const words = Math.ceil(states / 64);
   const sizes: [keyof typeof H, number][] = [
-    ['fold', 65536 * 4], ['root', 65536 * 4], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4], ['edgeChar', edges * 2],
-    ['fail', states * 4], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
+    ['fold', 65536 * 4], ['root', 65536 * 4], ['alphabet', 512], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4],
+    ['edgeChar', alphabet ? edges + 1 : edges * 2], ['fail', states * 3 + 1], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
   ];
   let at = HEADER_BYTES;
   const offsets = sizes.map(([, bytes]) => {
@@ -126,17 +150,22 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
   sizes.forEach(([name], i) => (header[H[name]] = offsets[i]));
+  header[H.letters] = alphabet?.length ?? 0;
+  if (alphabet) new Uint16Array(buf, header[H.alphabet], alphabet.length).set(alphabet);
   // ASCII is folded from the start, as in normalize.ts; other units the first time they are read.
   const fold = new Uint32Array(buf, header[H.fold], 128);
-  for (let c = 0; c < 128; c++) fold[c] = FOLDED[c] | (FOLD_FLAGS[c] << 16);
+  for (let c = 0; c < 128; c++) fold[c] = FOLDED[c] | (FOLD_FLAGS[c] << 16) | ((places?.[FOLDED[c]] ?? 0) << 24);
   return at;
 }
+
+/** The module keeps a failure link in three bytes (see scan.wat): 16 million states, some 800,000 reader entities. */
+const TOO_MANY_STATES = 'more states than the WebAssembly scanner holds';
 
 /** A block of 64 states whose children start more than 16 bits after its first state's (see scan.wat). */
 const BLOCK_TOO_WIDE = 'more edges in one block of 64 states than the WebAssembly scanner holds';
 
 /** The module's table-building checks, by the number each returns (see scan.wat). */
-const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back', 'terms are not in state order', BLOCK_TOO_WIDE];
+const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back', 'terms are not in state order', BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
 
 function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
@@ -177,8 +206,11 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     if (wideBytes < 0 || wideBytes % 8 !== 0) throw new Error('dictionary automaton: wideCounts has the wrong size');
     const pairBytes = decodedLength(s.terms);
     if (pairBytes < 0 || pairBytes % 8 !== 0) throw new Error('dictionary automaton: terms has the wrong size');
-    const exports = instantiate(module);
-    const buffersAt = layTables(exports, states, edges, pairBytes / 8);
+    const alphabet = storedAlphabet(s.alphabet);
+    if (failWidth(states) !== 3) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
+    const places = placesOf(alphabet);
+    const exports = instantiate(module, places);
+    const buffersAt = layTables(exports, states, edges, pairBytes / 8, alphabet, places);
     // The stored counts and pairs are only read on the way: they sit where the page's buffers will go.
     const counts = buffersAt;
     const wide = align8(counts + states);
@@ -186,10 +218,10 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     ensureMemory(exports.memory, pairs + pairBytes);
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
-    decodeInto(s.edgeChar, bytes(header[H.edgeChar], edges * 2), 'edgeChar');
+    decodeInto(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
     decodeInto(s.childCounts, bytes(counts, states), 'childCounts');
     decodeInto(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
-    decodeInto(s.fail, bytes(header[H.fail], states * 4), 'fail');
+    decodeInto(s.fail, bytes(header[H.fail], states * 3), 'fail');
     check(exports.offsets(states, edges, counts, wide, wide + wideBytes));
     yield;
     decodeInto(s.terms, bytes(pairs, pairBytes), 'terms');
@@ -222,7 +254,9 @@ class ModuleAutomaton extends Automaton {
     const buf = this.loaded.exports.memory.buffer;
     const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
     const { states, edges } = this;
-    const fail = new Int32Array(buf, header[H.fail], states).slice();
+    const links = new Uint8Array(buf, header[H.fail], states * 3);
+    const fail = new Int32Array(states);
+    for (let q = 0, at = 0; q < states; q++, at += 3) fail[q] = links[at] | (links[at + 1] << 8) | (links[at + 2] << 16);
     const termAt = new Int32Array(states).fill(-1);
     const bits = new Uint32Array(buf, header[H.termBits], Math.ceil(states / 64) * 2);
     const ids = new Int32Array(buf, header[H.termIds]);
@@ -233,17 +267,26 @@ class ModuleAutomaton extends Automaton {
     const samples = new Int32Array(buf, header[H.edgeSamples], (states >> 6) + 1);
     const edgeOffset = new Int32Array(states + 1);
     for (let q = 0; q <= states; q++) edgeOffset[q] = samples[q >> 6] + deltas[q];
-    return { edgeOffset, edgeChar: new Uint16Array(buf, header[H.edgeChar], edges).slice(), fail, termAt, outLink: outputLinks(fail, termAt) };
+    const letters = header[H.letters];
+    let edgeChar: Uint16Array;
+    if (letters) {
+      const alphabet = new Uint16Array(buf, header[H.alphabet], letters);
+      edgeChar = Uint16Array.from(new Uint8Array(buf, header[H.edgeChar], edges), (place) => alphabet[place]);
+    } else edgeChar = new Uint16Array(buf, header[H.edgeChar], edges).slice();
+    return { edgeOffset, edgeChar, fail, termAt, outLink: outputLinks(fail, termAt) };
   }
 }
 
 /** A new instance with the JavaScript tables `t` copied into its memory (output links left to work out). */
 function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesInMemory {
-  const exports = instantiate(module);
   const states = t.fail.length;
+  if (failWidth(states) !== 3) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
+  const alphabet = narrowAlphabet(t.edgeChar);
+  const places = placesOf(alphabet);
+  const exports = instantiate(module, places);
   let termEnds = 0;
   for (let q = 0; q < states; q++) if (t.termAt[q] >= 0) termEnds++;
-  const buffersAt = layTables(exports, states, t.edgeChar.length, termEnds);
+  const buffersAt = layTables(exports, states, t.edgeChar.length, termEnds, alphabet, places);
   ensureMemory(exports.memory, buffersAt + termEnds * 8);
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
@@ -255,8 +298,14 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
     if (d > 0xffff) throw new Error(`dictionary automaton: ${BLOCK_TOO_WIDE}`);
     deltas[q] = d;
   }
-  new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
-  new Int32Array(buf, header[H.fail], states).set(t.fail);
+  if (places) new Uint8Array(buf, header[H.edgeChar], t.edgeChar.length).set(Uint8Array.from(t.edgeChar, (c) => places[c] - 1));
+  else new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
+  const links = new Uint8Array(buf, header[H.fail], states * 3);
+  for (let q = 0, at = 0; q < states; q++, at += 3) {
+    links[at] = t.fail[q];
+    links[at + 1] = t.fail[q] >> 8;
+    links[at + 2] = t.fail[q] >> 16;
+  }
   // The (state, term) pairs, where the page's buffers will go, for the module to make the term ends from.
   const pairs = new Int32Array(buf, buffersAt, termEnds * 2);
   for (let q = 0, k = 0; q < states; q++) {

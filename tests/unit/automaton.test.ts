@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Automaton, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton } from '../../src/core/automaton.ts';
+import { Automaton, base64ToBytes, buildAutomaton, bytesToBase64, deserializeAutomaton, failWidth, serializeAutomaton } from '../../src/core/automaton.ts';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -47,6 +47,19 @@ describe('automaton', () => {
       for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1)) naive.push(`${i}:${t}`);
     });
     expect(allOccurrences(a, patterns, text)).toEqual(naive.sort());
+  });
+
+  it('stores an edge as its place in an alphabet of up to 256 characters, and a failure link in three bytes', () => {
+    const latin = serializeAutomaton(buildAutomaton(['ab', 'b', 'abc']));
+    expect(base64ToBytes(latin.alphabet)).toEqual(new Uint8Array(Uint16Array.from([97, 98, 99]).buffer));
+    expect(base64ToBytes(latin.edgeChar)).toEqual(Uint8Array.from([0, 1, 1, 2]));
+    expect(base64ToBytes(latin.fail)).toHaveLength(5 * 3);
+    const many = Array.from({ length: 257 }, (_, i) => String.fromCharCode(0x4e00 + i));
+    const han = serializeAutomaton(buildAutomaton(many));
+    expect(han.alphabet).toBe('');
+    expect(base64ToBytes(han.edgeChar)).toHaveLength(257 * 2);
+    expect(deserializeAutomaton(han).edgeChar).toEqual(Uint16Array.from(many, (c) => c.charCodeAt(0)));
+    expect([failWidth(2 ** 24 - 1), failWidth(2 ** 24)]).toEqual([3, 4]);
   });
 
   it('refuses duplicate and empty terms, and damaged tables', () => {

@@ -117,6 +117,7 @@ describe('the dictionary as kept in storage', () => {
   });
 
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
+    expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 5 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 4 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 3 })).toBe(false);
     expect(isPackedDictionary({ format: 2, entities: [] })).toBe(false);

@@ -176,6 +176,41 @@ describe('the WebAssembly scanner', () => {
       expect(found.filter((f) => /^\d+-\d+:0$/.test(f))).toHaveLength(3);
     });
 
+    it('reads a dictionary of more than 256 letters by the characters themselves, and one of fewer by their places', () => {
+      const han = Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + i));
+      const entity = (id: string, alias: string): CatalogueEntity => ({ id, kind: 'place', name: alias, description: id, aliases: [alias], source: 'test' });
+      const text = han.map((c, i) => `${c}${han[(i * 7) % 400]}，${han[(i * 7) % 400]}${c}。`).join('') + ' Iran, China; 中国.';
+      for (const names of [han.map((c, i) => `${c}${han[(i * 7) % 400]}`), ['Iran', 'China', '中国', `${han[0]}${han[7]}`]]) {
+        const compiled = compileDictionary({ notNames: [], entities: names.map((n, i) => entity(`e${i}`, n)) }, []).compiled;
+        const expected = run(new Scanner(loadDictionary(compiled)), [text]);
+        expect(expected.length, names[0]).toBeGreaterThan(3);
+        expect(run(new WasmScanner(loadDictionary(compiled), scanModule()!), [text])).toEqual(expected);
+        const dict = runSteps(packedDictionarySteps(packDictionary(compiled), moduleAutomatonLoader(scanModule()!)));
+        expect(run(makeScanner(dict), [text])).toEqual(expected);
+        expect(compiled.automaton.alphabet === '').toBe(names.length === 400);
+      }
+    });
+
+    it('keeps failure links past 65,535 in three bytes', () => {
+      // 40,000 words put their states far down the breadth-first order. "Xa <word> Gh" fails into
+      // them on the way to an output link ("Xa <word> Zz") and in a step ("Xa <word>s", for "<word>s").
+      const random = seededRandom(17);
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const words = new Set<string>();
+      while (words.size < 40_000) words.add(Array.from({ length: 6 }, (_, i) => (i ? letters : letters.toUpperCase())[Math.floor(random() * 26)]).join(''));
+      const list = [...words];
+      const entity = (id: string, alias: string): CatalogueEntity => ({ id, kind: 'topic', name: alias, description: id, aliases: [alias], source: 'test' });
+      const catalogue: Catalogue = { notNames: [], entities: [...list.map((w, i) => entity(`w${i}`, w)), ...list.slice(0, 300).flatMap((w, i) => [entity(`x${i}`, `Xa ${w} Gh`), entity(`s${i}`, `${w}s`)])] };
+      const compiled = compileDictionary(catalogue, []).compiled;
+      const tables = deserializeAutomaton(compiled.automaton);
+      expect(tables.fail.reduce((a, b) => Math.max(a, b), 0)).toBeGreaterThan(0xffff);
+      const text = list.slice(0, 300).map((w) => `Xa ${w} Zz. Xa ${w} Gh. Xa ${w}s.`).join(' ');
+      const found = same(loadDictionary(compiled), [text]);
+      expect(found.length).toBeGreaterThan(900);
+      const dict = runSteps(packedDictionarySteps(packDictionary(compiled), moduleAutomatonLoader(scanModule()!)));
+      expect(run(makeScanner(dict), [text])).toEqual(found);
+    });
+
     it('refuses a damaged automaton with deserializeAutomaton’s message', () => {
       const tables = buildAutomaton(['ab', 'b', 'abc']);
       const s = serializeAutomaton(tables);
@@ -194,6 +229,9 @@ describe('the WebAssembly scanner', () => {
         ['terms out of state order', { ...s, terms: i32([...ends.slice(2), ...ends.slice(0, 2)]) }],
         ['a state with two terms', { ...s, terms: i32([...ends.slice(0, 2), ...ends.slice(0, 2)]) }],
         ['one edge too many', { ...s, edges: s.edges + 1 }],
+        ['an edge just past the alphabet', { ...s, edgeChar: bytesToBase64(Uint8Array.from([0, 1, 3, 1])) }],
+        ['an alphabet of half a character', { ...s, alphabet: bytesToBase64(Uint8Array.from([97, 0, 98])) }],
+        ['edge characters as they are, with an alphabet', { ...s, edgeChar: bytesToBase64(new Uint8Array(Uint16Array.from([97, 98, 98, 99]).buffer)) }],
       ];
       for (const [what, stored] of damaged) {
         let message = '';
