@@ -46,8 +46,10 @@ export interface SerializedAutomaton {
   edgeChar: string;
   /** Three bytes per state (little-endian) below 2^24 states, four from there. */
   fail: string;
-  /** Pairs (state, term) for the states where a term ends. */
-  terms: string;
+  /** One bit per state, set where a term ends (64-bit little-endian words, the last one padded with zeros). */
+  termEnds: string;
+  /** The term that ends at each of those states, in state order (Int32). */
+  termIds: string;
 }
 
 /** A child count of a state with this many children or more is kept apart (see SerializedAutomaton). */
@@ -229,18 +231,16 @@ function encode(a: Int32Array | Uint16Array): string {
   return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
-/** The (state, value) pairs of a table's entries other than -1. */
-function sparse(table: Int32Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < table.length; i++) if (table[i] !== -1) n++;
-  const pairs = new Int32Array(n * 2);
-  let k = 0;
-  for (let i = 0; i < table.length; i++) {
-    if (table[i] === -1) continue;
-    pairs[k++] = i;
-    pairs[k++] = table[i];
-  }
-  return pairs;
+/** Where terms end (one bit per state) and which (in state order), from a table of term per state, -1 for none. */
+function termEnds(termAt: Int32Array): { bits: Uint8Array; ids: Int32Array } {
+  const bits = new Uint8Array(Math.ceil(termAt.length / 64) * 8);
+  const ids: number[] = [];
+  termAt.forEach((term, q) => {
+    if (term === -1) return;
+    bits[q >> 3] |= 1 << (q & 7);
+    ids.push(term);
+  });
+  return { bits, ids: Int32Array.from(ids) };
 }
 
 /** Packs the tables for JSON. */
@@ -255,6 +255,7 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
   }
   const alphabet = Uint16Array.from(new Set(t.edgeChar)).sort();
   const narrow = alphabet.length <= 256;
+  const ends = termEnds(t.termAt);
   let edgeChar: Uint8Array | Uint16Array = t.edgeChar;
   if (narrow) {
     const place = new Map([...alphabet].map((c, i) => [c, i]));
@@ -268,7 +269,8 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
     alphabet: narrow ? encode(alphabet) : '',
     edgeChar: narrow ? bytesToBase64(edgeChar as Uint8Array) : encode(t.edgeChar),
     fail: bytesToBase64(failBytes(t.fail)),
-    terms: encode(sparse(t.termAt)),
+    termEnds: bytesToBase64(ends.bits),
+    termIds: encode(ends.ids),
   };
 }
 
@@ -333,13 +335,18 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   const fail = new Int32Array(states);
   for (let q = 0, at = 0; q < states; q++, at += width) fail[q] = links[at] | (links[at + 1] << 8) | (links[at + 2] << 16) | (width === 4 ? links[at + 3] << 24 : 0);
   const termAt = new Int32Array(states).fill(-1);
-  const pairs = i32(s.terms, null, 'terms');
-  for (let k = 0; k < pairs.length; k += 2) {
-    if (pairs[k] < 0 || pairs[k] >= states) throw new Error('dictionary automaton: terms names a state that does not exist');
-    // serializeAutomaton writes them in state order; the WebAssembly scanner ranks them in it.
-    if (k > 0 && pairs[k] <= pairs[k - 2]) throw new Error('dictionary automaton: terms are not in state order');
-    termAt[pairs[k]] = pairs[k + 1];
+  const bits = base64ToBytes(s.termEnds);
+  if (bits.length !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');
+  const idBytes = base64ToBytes(s.termIds);
+  if (idBytes.length % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
+  const ids = new Int32Array(idBytes.buffer, idBytes.byteOffset, idBytes.length / 4);
+  let rank = 0;
+  for (let q = 0; q < bits.length * 8; q++) {
+    if (!(bits[q >> 3] & (1 << (q & 7)))) continue;
+    if (q >= states) throw new Error(`dictionary automaton: ${TERM_PAST_STATES}`);
+    termAt[q] = ids[rank++] ?? -1;
   }
+  if (rank !== ids.length) throw new Error(`dictionary automaton: ${TERMS_MISMATCH}`);
   yield;
   return { edgeOffset, edgeChar, fail, termAt, outLink: outputLinks(fail, termAt) };
 }
@@ -369,6 +376,10 @@ export function storedAlphabet(b64: string): Uint16Array | null {
   if (bytes.length === 0 || bytes.length % 2 !== 0 || bytes.length > 512) throw new Error('dictionary automaton: alphabet has the wrong size');
   return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }
+
+/** Messages the WebAssembly loader gives too. */
+export const TERM_PAST_STATES = 'a term ends at a state that does not exist';
+export const TERMS_MISMATCH = 'termIds do not match termEnds';
 
 /** The message for an edge whose place is past the alphabet's end (the WebAssembly loader's too). */
 export const EDGE_OUTSIDE_ALPHABET = 'an edge names a character past the alphabet';

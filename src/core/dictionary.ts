@@ -183,7 +183,8 @@ export interface RuntimeDictionary {
   entities: EntityTable;
   automaton: Automaton;
   termEntity: Int32Array;
-  termLength: Int32Array;
+  /** Normalised units per term: 16 bits (see compile-terms.ts). */
+  termLength: Uint16Array;
   termFlags: Uint8Array;
   termCase: (string | undefined)[];
   entityContext: number[][];
@@ -198,7 +199,7 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
     ...d,
     entities: EntityTable.of(d.entities),
     termEntity: Int32Array.from(d.termEntity),
-    termLength: Int32Array.from(d.termLength),
+    termLength: termLengths(d.termLength),
     termFlags: Uint8Array.from(d.termFlags),
   });
 }
@@ -207,7 +208,8 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
 export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'entities' | 'termEntity' | 'termLength' | 'termFlags'> & {
   entities: EntityTable;
   termEntity: Int32Array;
-  termLength: Int32Array;
+  /** Normalised units per term: 16 bits (see compile-terms.ts). */
+  termLength: Uint16Array;
   termFlags: Uint8Array;
 };
 
@@ -234,4 +236,10 @@ export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: 
     patterns: d.patterns ?? [],
     termPattern: new Map(Object.entries(d.termPattern ?? {}).map(([k, v]) => [Number(k), v])),
   };
+}
+
+/** Term lengths in 16 bits: aliases are capped far below (user-entities.ts), so a longer one is a fault. */
+export function termLengths(lengths: readonly number[]): Uint16Array {
+  if (lengths.some((n) => n > 0xffff)) throw new Error('dictionary: a term longer than 65,535 units');
+  return Uint16Array.from(lengths);
 }

@@ -8,7 +8,7 @@
 ;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16, 0 = not yet folded
 ;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
 ;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u16)   16 failure links (3 bytes)
-;;                                20 term-end bits (i64 words, bit q: a term ends at state q)
+;;                                20 term-end bits (i64 words, bit q: a term ends at state q), as stored
 ;;                                24 output links
 ;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
 ;;                                40 source offsets (i32)   44 candidates (i32 pairs): to the end of memory
@@ -103,31 +103,24 @@
     (if (i32.ne (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
     (i32.const 0))
 
-  ;; Term ends from the (state, term) pairs from $pairs to $end, in state order: their bits, their
-  ;; terms by rank and the ranks per word; then the dense root table (the root's children by
-  ;; character). 3: a pair names a state that does not exist; 5: pairs out of state order.
-  (func (export "terms") (param $states i32) (param $pairs i32) (param $end i32) (result i32)
-    (local $bits i32) (local $ids i32) (local $ranks i32) (local $s i32) (local $prev i32) (local $w i32) (local $words i32) (local $n i32)
+  ;; The ranks per word of the term-end bits, decoded in place, and a check that they fit: no bit
+  ;; past the last state, and as many bits as the $count terms decoded in state order; then the
+  ;; dense root table (the root's children by character). 3: a term end at a state that does not
+  ;; exist; 5: term ends and terms that do not match.
+  (func (export "terms") (param $states i32) (param $count i32) (result i32)
+    (local $bits i32) (local $ranks i32) (local $w i32) (local $words i32) (local $n i32) (local $tail i32)
     (local $rootT i32) (local $edgeChar i32) (local $e i32) (local $last i32)
     (local.set $bits (i32.load (i32.const 20)))
     (local.set $ranks (i32.load (i32.const 64)))
-    (local.set $ids (i32.load (i32.const 68)))
-    (local.set $prev (i32.const -1))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $pairs) (local.get $end)))
-        (local.set $s (i32.load (local.get $pairs)))
-        (if (i32.ge_u (local.get $s) (local.get $states)) (then (return (i32.const 3))))
-        (if (i32.le_s (local.get $s) (local.get $prev)) (then (return (i32.const 5))))
-        (local.set $prev (local.get $s))
-        (local.set $w (i32.add (local.get $bits) (i32.shl (i32.shr_u (local.get $s) (i32.const 6)) (i32.const 3))))
-        (i64.store (local.get $w) (i64.or (i64.load (local.get $w)) (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $s)))))
-        (i32.store (local.get $ids) (i32.load offset=4 (local.get $pairs)))
-        (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
-        (local.set $pairs (i32.add (local.get $pairs) (i32.const 8)))
-        (br $next)))
     (local.set $words (i32.shr_u (i32.add (local.get $states) (i32.const 63)) (i32.const 6)))
-    (local.set $w (i32.const 0))
+    ;; Bits past the last state, in the last word.
+    (local.set $tail (i32.and (local.get $states) (i32.const 63)))
+    (if (local.get $tail)
+      (then
+        (if (i64.ne (i64.const 0) (i64.shr_u
+              (i64.load (i32.add (local.get $bits) (i32.shl (i32.sub (local.get $words) (i32.const 1)) (i32.const 3))))
+              (i64.extend_i32_u (local.get $tail))))
+          (then (return (i32.const 3))))))
     (block $ranked
       (loop $word
         (br_if $ranked (i32.ge_u (local.get $w) (local.get $words)))
@@ -136,6 +129,7 @@
           (i32.wrap_i64 (i64.popcnt (i64.load (i32.add (local.get $bits) (i32.shl (local.get $w) (i32.const 3))))))))
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $word)))
+    (if (i32.ne (local.get $n) (local.get $count)) (then (return (i32.const 5))))
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeChar (i32.load (i32.const 12)))
     ;; The root's edges: from 0 to state 1's offset (block 0, whose sample is 0).

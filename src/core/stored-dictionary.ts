@@ -10,7 +10,7 @@
  * (`splitPacked`): a page reads them only when it first shows an entity.
  */
 import { base64ToBytes, bytesToBase64, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
-import { ENTITY_KINDS, EntityTable, runtimeDictionarySteps, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
+import { ENTITY_KINDS, EntityTable, runtimeDictionarySteps, termLengths, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
 import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
@@ -18,7 +18,7 @@ export interface PackedDictionary extends EntityText {
   format: 6;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
   entityKinds: string;
-  /** Base64 of the term tables (Int32 entity and length, Uint8 flags). */
+  /** Base64 of the term tables (Int32 entity, Uint16 length, Uint8 flags). */
   termEntity: string;
   termLength: string;
   termFlags: string;
@@ -61,7 +61,7 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
       return code;
     }).join(''),
     termEntity: bytesOf(Int32Array.from(c.termEntity)),
-    termLength: bytesOf(Int32Array.from(c.termLength)),
+    termLength: bytesToBase64(new Uint8Array(termLengths(c.termLength).buffer)),
     termFlags: bytesToBase64(Uint8Array.from(c.termFlags)),
     extras: JSON.stringify(extras),
     automaton: c.automaton,
@@ -110,7 +110,7 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
   return {
     entities,
     termEntity: int32s(p.termEntity, 'termEntity'),
-    termLength: int32s(p.termLength, 'termLength'),
+    termLength: uint16s(p.termLength, 'termLength'),
     termFlags: base64ToBytes(p.termFlags),
     termCase: extras.termCase,
     entityContext,
@@ -125,11 +125,17 @@ export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
   return typeof p === 'object' && p !== null && p.format === 6 &&
     typeof p.entityKinds === 'string' && typeof p.termEntity === 'string' && typeof p.termLength === 'string' &&
-    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string' && typeof p.automaton.alphabet === 'string';
+    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string' && typeof p.automaton.alphabet === 'string' && typeof p.automaton.termEnds === 'string';
 }
 
 function bytesOf(a: Int32Array): string {
   return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
+
+function uint16s(b64: string, name: string): Uint16Array {
+  const bytes = base64ToBytes(b64);
+  if (bytes.length % 2 !== 0) throw new Error(`stored dictionary: ${name} has the wrong size`);
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }
 
 function int32s(b64: string, name: string): Int32Array {

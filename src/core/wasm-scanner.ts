@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64ToBytes, EDGE_OUTSIDE_ALPHABET, failWidth, outputLinks, storedAlphabet, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { Automaton, base64ToBytes, EDGE_OUTSIDE_ALPHABET, failWidth, outputLinks, storedAlphabet, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -23,7 +23,7 @@ interface ScanExports {
   memory: WebAssembly.Memory;
   feed(byteLength: number): void;
   offsets(states: number, edges: number, counts: number, wide: number, wideEnd: number): number;
-  terms(states: number, pairs: number, end: number): number;
+  terms(states: number, count: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -165,7 +165,7 @@ const TOO_MANY_STATES = 'more states than the WebAssembly scanner holds';
 const BLOCK_TOO_WIDE = 'more edges in one block of 64 states than the WebAssembly scanner holds';
 
 /** The module's table-building checks, by the number each returns (see scan.wat). */
-const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', 'terms names a state that does not exist', 'a failure link does not lead back', 'terms are not in state order', BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
+const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', TERM_PAST_STATES, 'a failure link does not lead back', TERMS_MISMATCH, BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
 
 function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
@@ -204,18 +204,18 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
     const wideBytes = decodedLength(s.wideCounts);
     if (wideBytes < 0 || wideBytes % 8 !== 0) throw new Error('dictionary automaton: wideCounts has the wrong size');
-    const pairBytes = decodedLength(s.terms);
-    if (pairBytes < 0 || pairBytes % 8 !== 0) throw new Error('dictionary automaton: terms has the wrong size');
+    if (decodedLength(s.termEnds) !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');
+    const idBytes = decodedLength(s.termIds);
+    if (idBytes < 0 || idBytes % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
     const alphabet = storedAlphabet(s.alphabet);
     if (failWidth(states) !== 3) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
     const places = placesOf(alphabet);
     const exports = instantiate(module, places);
-    const buffersAt = layTables(exports, states, edges, pairBytes / 8, alphabet, places);
-    // The stored counts and pairs are only read on the way: they sit where the page's buffers will go.
+    const buffersAt = layTables(exports, states, edges, idBytes / 4, alphabet, places);
+    // The stored counts are only read on the way: they sit where the page's buffers will go.
     const counts = buffersAt;
     const wide = align8(counts + states);
-    const pairs = align8(wide + wideBytes);
-    ensureMemory(exports.memory, pairs + pairBytes);
+    ensureMemory(exports.memory, wide + wideBytes);
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
     decodeInto(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
@@ -224,8 +224,9 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     decodeInto(s.fail, bytes(header[H.fail], states * 3), 'fail');
     check(exports.offsets(states, edges, counts, wide, wide + wideBytes));
     yield;
-    decodeInto(s.terms, bytes(pairs, pairBytes), 'terms');
-    check(exports.terms(states, pairs, pairs + pairBytes));
+    decodeInto(s.termEnds, bytes(header[H.termBits], Math.ceil(states / 64) * 8), 'termEnds');
+    decodeInto(s.termIds, bytes(header[H.termIds], idBytes), 'termIds');
+    check(exports.terms(states, idBytes / 4));
     return new ModuleAutomaton({ exports, buffersAt }, states, edges);
   };
 }
@@ -287,7 +288,6 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
   let termEnds = 0;
   for (let q = 0; q < states; q++) if (t.termAt[q] >= 0) termEnds++;
   const buffersAt = layTables(exports, states, t.edgeChar.length, termEnds, alphabet, places);
-  ensureMemory(exports.memory, buffersAt + termEnds * 8);
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
   const deltas = new Uint16Array(buf, header[H.edgeDeltas], states + 1);
@@ -306,14 +306,15 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
     links[at + 1] = t.fail[q] >> 8;
     links[at + 2] = t.fail[q] >> 16;
   }
-  // The (state, term) pairs, where the page's buffers will go, for the module to make the term ends from.
-  const pairs = new Int32Array(buf, buffersAt, termEnds * 2);
+  // Term-end bits and terms in state order, for the module to rank.
+  const bits = new Uint8Array(buf, header[H.termBits], Math.ceil(states / 64) * 8);
+  const ids = new Int32Array(buf, header[H.termIds], termEnds);
   for (let q = 0, k = 0; q < states; q++) {
     if (t.termAt[q] < 0) continue;
-    pairs[k++] = q;
-    pairs[k++] = t.termAt[q];
+    bits[q >> 3] |= 1 << (q & 7);
+    ids[k++] = t.termAt[q];
   }
-  check(exports.terms(states, buffersAt, buffersAt + termEnds * 8));
+  check(exports.terms(states, termEnds));
   return { exports, buffersAt };
 }
 

@@ -3,7 +3,7 @@ import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
-import { loadDictionary } from '../../src/core/dictionary.ts';
+import { loadDictionary, termLengths } from '../../src/core/dictionary.ts';
 import { isPackedDictionary, loadPackedDictionary, packDictionary, packedDictionarySteps, splitPacked, unpackDictionary } from '../../src/core/stored-dictionary.ts';
 import { runSteps, runStepsPausing } from '../../src/core/steps.ts';
 import { Scanner } from '../../src/core/scanner.ts';
@@ -114,6 +114,13 @@ describe('the dictionary as kept in storage', () => {
     expect(dict.entities.get(entity)).toEqual(seedPack.compiled.entities[entity]);
     expect(dict.entities.indexOf(id)).toBe(entity);
     expect(() => runSteps(packedDictionarySteps(page))).toThrow(/no ids and names/);
+  });
+
+  it('keeps a term length in two bytes, and refuses one that does not fit', () => {
+    const packed = packDictionary(seedPack.compiled);
+    expect(Buffer.from(packed.termLength, 'base64')).toHaveLength(seedPack.compiled.termLength.length * 2);
+    expect(Array.from(loadPackedDictionary(packed).termLength)).toEqual(seedPack.compiled.termLength);
+    expect(() => termLengths([3, 0x10000])).toThrow(/longer than 65,535/);
   });
 
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {

@@ -10,7 +10,7 @@ import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary, type Catalogue, type CatalogueEntity, type RuntimeDictionary } from '../../src/core/dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
 import { WasmScanner, makeScanner, moduleAutomatonLoader, scanModule } from '../../src/core/wasm-scanner.ts';
-import { Automaton, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
+import { Automaton, base64ToBytes, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
 import { packDictionary, packedDictionarySteps } from '../../src/core/stored-dictionary.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
@@ -215,7 +215,9 @@ describe('the WebAssembly scanner', () => {
       const tables = buildAutomaton(['ab', 'b', 'abc']);
       const s = serializeAutomaton(tables);
       const i32 = (values: number[]) => bytesToBase64(new Uint8Array(Int32Array.from(values).buffer));
-      const ends = [...tables.termAt].flatMap((term, q) => (term >= 0 ? [q, term] : []));
+      const ends = base64ToBytes(s.termEnds);
+      const ids = [...new Int32Array(base64ToBytes(s.termIds).buffer)];
+      expect([ends[0], ids]).toEqual([0b11100, [1, 0, 2]]);
       const damaged: [string, SerializedAutomaton][] = [
         ['fail cut short', { ...s, fail: s.fail.slice(0, 4) }],
         ['fail too long', { ...s, fail: i32([...tables.fail, 0]) }],
@@ -224,10 +226,11 @@ describe('the WebAssembly scanner', () => {
         ['a negative failure link', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 2 ? -1 : f)) })],
         ['child counts changed', { ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') }],
         ['a wide count for no wide state', { ...s, childCounts: bytesToBase64(Uint8Array.from([255, 1, 1, 0, 0])), wideCounts: i32([1, 2]) }],
-        ['a term at a state that does not exist', { ...s, terms: i32([1, 0, 99, 1]) }],
-        ['half a term pair', { ...s, terms: i32([1, 0, 2]) }],
-        ['terms out of state order', { ...s, terms: i32([...ends.slice(2), ...ends.slice(0, 2)]) }],
-        ['a state with two terms', { ...s, terms: i32([...ends.slice(0, 2), ...ends.slice(0, 2)]) }],
+        ['a term end past the last state', { ...s, termEnds: bytesToBase64(Uint8Array.from([...ends.slice(0, 1).map((b) => b | 32), ...ends.slice(1)])) }],
+        ['term ends cut short', { ...s, termEnds: bytesToBase64(ends.slice(0, 4)) }],
+        ['fewer terms than term ends', { ...s, termIds: i32(ids.slice(1)) }],
+        ['more terms than term ends', { ...s, termIds: i32([...ids, 0]) }],
+        ['half a term', { ...s, termIds: bytesToBase64(Uint8Array.from([1, 0, 0])) }],
         ['one edge too many', { ...s, edges: s.edges + 1 }],
         ['an edge just past the alphabet', { ...s, edgeChar: bytesToBase64(Uint8Array.from([0, 1, 3, 1])) }],
         ['an alphabet of half a character', { ...s, alphabet: bytesToBase64(Uint8Array.from([97, 0, 98])) }],
