@@ -57,12 +57,14 @@
   ;; place. 1: a wide count that does not match; 2: counts that do not add up to $edges; 4: a
   ;; failure link that does not lead back to an earlier state (which $out relies on to end);
   ;; 6: a block of 64 states whose offsets do not fit 16 bits; 7: an edge whose place is past the
-  ;; alphabet (edge q - 1 is the one that leads to state q).
+  ;; alphabet.
   (func (export "offsets") (param $states i32) (param $edges i32) (param $counts i32) (param $wide i32) (param $wideEnd i32) (result i32)
     (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $failT i32) (local $q i32) (local $n i32) (local $sum i32)
     (local $edgeChar i32) (local $letters i32)
     (local.set $edgeChar (i32.load (i32.const 12)))
+    ;; Places are checked in a narrow dictionary only: a byte is always below 256.
     (local.set $letters (i32.load (i32.const 80)))
+    (if (i32.eqz (local.get $letters)) (then (local.set $letters (i32.const 256))))
     (local.set $eo (i32.load (i32.const 8)))
     (local.set $samples (i32.load (i32.const 72)))
     (local.set $failT (i32.load (i32.const 16)))
@@ -81,16 +83,14 @@
             (local.set $wide (i32.add (local.get $wide) (i32.const 8)))))
         (local.set $sum (i32.add (local.get $sum) (local.get $n)))
         (if (i32.gt_u (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
-        (if (local.get $q)
-          (then
-            (if (local.get $letters)
-              (then
-                (if (i32.ge_u (i32.load8_u (i32.add (local.get $edgeChar) (i32.sub (local.get $q) (i32.const 1)))) (local.get $letters))
-                  (then (return (i32.const 7))))))
-            (if (i32.ge_u
-                  (i32.and (i32.load (i32.add (local.get $failT) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1))))) (i32.const 0xffffff))
-                  (local.get $q))
-              (then (return (i32.const 4))))))
+        ;; Edge q's place (the table's spare byte, 0, stands for edge states - 1, which does not exist).
+        (if (i32.ge_u (i32.load8_u (i32.add (local.get $edgeChar) (local.get $q))) (local.get $letters))
+          (then (return (i32.const 7))))
+        ;; fail[q] < q, unsigned: q - 1 wraps at the root, whose link is its own.
+        (if (i32.gt_u
+              (i32.and (i32.load (i32.add (local.get $failT) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1))))) (i32.const 0xffffff))
+              (i32.sub (local.get $q) (i32.const 1)))
+          (then (return (i32.const 4))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (if (i32.eqz (i32.and (local.get $q) (i32.const 63)))
           (then

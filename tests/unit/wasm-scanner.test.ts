@@ -223,6 +223,7 @@ describe('the WebAssembly scanner', () => {
         ['fail too long', { ...s, fail: i32([...tables.fail, 0]) }],
         ['edgeChar cut short', { ...s, edgeChar: s.edgeChar.slice(0, 4) }],
         ['a failure link forward', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 1 ? 2 : f)) })],
+        ['a failure link to its own state', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 2 ? 2 : f)) })],
         ['a negative failure link', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 2 ? -1 : f)) })],
         ['child counts changed', { ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') }],
         ['a wide count for no wide state', { ...s, childCounts: bytesToBase64(Uint8Array.from([255, 1, 1, 0, 0])), wideCounts: i32([1, 2]) }],
