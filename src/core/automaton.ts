@@ -27,8 +27,8 @@ export interface AutomatonTables {
  * extension storage, which every page reads on load: what can be rebuilt in one pass is left out.
  * Edge offsets travel as each state's child count (one byte, not four); output links not at all,
  * because states are numbered breadth first, so a state's failure state comes before it and its
- * output link follows from the failure state's. Term ends are sparse (most states end no term), so
- * they travel as (state, term) pairs.
+ * output link follows from the failure state's. Edges, failure links and term ends travel as the
+ * WebAssembly scanner holds them (see scan.wat), so a page decodes them straight into place.
  */
 export interface SerializedAutomaton {
   states: number;
