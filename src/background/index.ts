@@ -5,7 +5,7 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, readEntityText, readPausedSites, readStoredDictionary, sendToTab, storedDictionaryEntries,
+  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, storedDictionaryEntries,
   type PageIndex,
   type Browser,
 } from '../platform/browser.ts';
@@ -489,7 +489,7 @@ browser.runtime.onInstalled.addListener(() => {
   void coverageDb().then(() => liveDictionary());
   void settings().catch(() => undefined);
   void indexHighlightPages().then(async () => {
-    const stale = Object.keys(await browser.storage.local.get(null)).filter((k) => k.startsWith(OLD_PAGE_PREFIX));
+    const stale = (await localStorageKeys()).filter((k) => k.startsWith(OLD_PAGE_PREFIX));
     if (stale.length) await browser.storage.local.remove(stale);
   }).catch(() => undefined);
 });
