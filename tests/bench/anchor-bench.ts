@@ -4,7 +4,7 @@
  * (paragraphs inserted, whitespace changed), by the content script's own layer. Medians over
  * BENCH_RUNS loads (default 5), next to the floor of reading the page's text once.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'vite';
 import { watPlugin } from '../../src/build/vite-wat-plugin.ts';
 import { chromium } from 'playwright-core';
@@ -12,6 +12,7 @@ import type { SavedHighlight } from '../../src/core/highlights.ts';
 import { CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, haveNewsPages } from '../support/paths.ts';
 import { startServer } from '../support/server.ts';
 import { median } from './figures.ts';
+import { step } from './step-limit.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COUNT = Number(process.env.BENCH_HIGHLIGHTS ?? 200);
@@ -56,30 +57,36 @@ async function main(): Promise<void> {
 
   console.log(`re-anchoring ${COUNT} highlights, Chromium, medians of ${RUNS} fresh loads`);
   for (const file of PAGES) {
-    if (!(await import('node:fs')).existsSync(NEWS_PAGES_DIR + file)) continue;
-    await fresh(file);
-    const records = await api((a, n) => a.makeHighlights(n), COUNT);
-    const floors: number[] = [];
-    const same: { ms: number; found: number; chars: number }[] = [];
-    const edited: { ms: number; found: number; chars: number }[] = [];
-    for (let r = 0; r < RUNS; r++) {
+    if (!existsSync(NEWS_PAGES_DIR + file)) continue;
+    // Every page's figures under one time limit: a page that hangs ends the run with a message.
+    await step(`page ${file}`, async () => {
       await fresh(file);
-      floors.push(await api((a) => a.floor(), null));
-      await fresh(file);
-      same.push(await api((a, recs) => a.anchor(recs), records));
-      await fresh(file);
-      edited.push(await api((a, recs) => { a.editPage(); return a.anchor(recs); }, records));
-    }
-    const f = median(floors);
-    const s = median(same.map((x) => x.ms));
-    const e = median(edited.map((x) => x.ms));
-    console.log(
-      `  ${file.padEnd(18)} ${same[0].chars.toLocaleString('en')} chars  floor ${f.toFixed(2)} ms | as saved: ${s.toFixed(1)} ms (${(s / f).toFixed(1)}× floor), ` +
-        `found ${same[0].found}/${records.length} | edited: ${e.toFixed(1)} ms (${(e / f).toFixed(1)}× floor), found ${edited[0].found}/${records.length}`,
-    );
+      const records = await api((a, n) => a.makeHighlights(n), COUNT);
+      const floors: number[] = [];
+      const same: { ms: number; found: number; chars: number }[] = [];
+      const edited: { ms: number; found: number; chars: number }[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        await fresh(file);
+        floors.push(await api((a) => a.floor(), null));
+        await fresh(file);
+        same.push(await api((a, recs) => a.anchor(recs), records));
+        await fresh(file);
+        edited.push(await api((a, recs) => { a.editPage(); return a.anchor(recs); }, records));
+      }
+      const f = median(floors);
+      const s = median(same.map((x) => x.ms));
+      const e = median(edited.map((x) => x.ms));
+      console.log(
+        `  ${file.padEnd(18)} ${same[0].chars.toLocaleString('en')} chars  floor ${f.toFixed(2)} ms | as saved: ${s.toFixed(1)} ms (${(s / f).toFixed(1)}× floor), ` +
+          `found ${same[0].found}/${records.length} | edited: ${e.toFixed(1)} ms (${(e / f).toFixed(1)}× floor), found ${edited[0].found}/${records.length}`,
+      );
+    });
   }
   await browser.close();
   await server.close();
 }
 
-await main();
+await main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -22,6 +22,7 @@ import { CHROME_BUILD, CHROMIUM_PATH, NEWS_PAGES_DIR, ROOT, SEEDS_DIR, haveNewsP
 import { startServer } from '../support/server.ts';
 import { compileForBench, syntheticCatalogue } from './synthetic-dictionary.ts';
 import { median } from './figures.ts';
+import { step } from './step-limit.ts';
 import type { Engine } from './page-harness.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -156,44 +157,47 @@ async function main(): Promise<void> {
   console.log('page                                         chars   floor ms  ours ms    js ms  scan ms  scan js  10k ms  mark.js ms  ours/floor  10k/floor  mark/ours');
   const engines = new Set<string>();
   for (const [k, file] of files.entries()) {
-    const f: number[] = [];
-    const s: number[] = [];
-    const b: number[] = [];
-    const sl: number[] = [];
-    const bl: number[] = [];
-    const sc: number[] = [];
-    const sj: number[] = [];
-    const scj: number[] = [];
-    let chars = 0;
-    let matches = 0;
-    for (let r = 0; r < RUNS; r++) {
-      const fl = await floor(file);
-      f.push(fl.ms);
-      chars = fl.chars;
-      const o = await ours(file, seedJson);
-      s.push(o.passMs);
-      sl.push(o.loadMs);
-      matches = o.matches;
-      engines.add(o.engine);
-      const oj = await ours(file, seedJson, 'js');
-      if (oj.matches !== o.matches) throw new Error(`${file}: the JavaScript scanner found ${oj.matches} matches, the WebAssembly one ${o.matches}`);
-      sj.push(oj.passMs);
-      const ob = await ours(file, bigJson);
-      b.push(ob.passMs);
-      bl.push(ob.loadMs);
-      sc.push((await scanOnly(file, seedJson, 'chosen')).scanMs);
-      scj.push((await scanOnly(file, seedJson, 'js')).scanMs);
-    }
-    const m: number[] = [];
-    for (let r = 0; r < MARK_RUNS; r++) m.push(await markjs(file, seedTerms));
-    const row: Row = { file, chars, floor: median(f), seed: median(s), seedJs: median(sj), scan: median(sc), scanJs: median(scj), big: median(b), mark: median(m), matches, seedLoad: median(sl), bigLoad: median(bl) };
-    if (k % Math.max(1, Math.floor(files.length / MARK_10K_PAGES)) === 0 && rows.filter((x) => x.mark10k !== undefined).length < MARK_10K_PAGES) {
-      row.mark10k = await markjs(file, bigTerms);
-    }
-    rows.push(row);
-    console.log(
-      `${file.slice(0, 42).padEnd(42)} ${String(chars).padStart(8)} ${fmt(row.floor).padStart(9)} ${fmt(row.seed).padStart(8)} ${fmt(row.seedJs).padStart(8)} ${fmt(row.scan).padStart(8)} ${fmt(row.scanJs).padStart(8)} ${fmt(row.big).padStart(7)} ${fmt(row.mark).padStart(11)} ${fmt(row.seed / row.floor).padStart(11)} ${fmt(row.big / row.floor).padStart(10)} ${fmt(row.mark / row.seed, 0).padStart(10)}`,
-    );
+    // Every page's figures under one time limit: a page that hangs ends the run with a message.
+    await step(`page ${file}`, async () => {
+      const f: number[] = [];
+      const s: number[] = [];
+      const b: number[] = [];
+      const sl: number[] = [];
+      const bl: number[] = [];
+      const sc: number[] = [];
+      const sj: number[] = [];
+      const scj: number[] = [];
+      let chars = 0;
+      let matches = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const fl = await floor(file);
+        f.push(fl.ms);
+        chars = fl.chars;
+        const o = await ours(file, seedJson);
+        s.push(o.passMs);
+        sl.push(o.loadMs);
+        matches = o.matches;
+        engines.add(o.engine);
+        const oj = await ours(file, seedJson, 'js');
+        if (oj.matches !== o.matches) throw new Error(`${file}: the JavaScript scanner found ${oj.matches} matches, the WebAssembly one ${o.matches}`);
+        sj.push(oj.passMs);
+        const ob = await ours(file, bigJson);
+        b.push(ob.passMs);
+        bl.push(ob.loadMs);
+        sc.push((await scanOnly(file, seedJson, 'chosen')).scanMs);
+        scj.push((await scanOnly(file, seedJson, 'js')).scanMs);
+      }
+      const m: number[] = [];
+      for (let r = 0; r < MARK_RUNS; r++) m.push(await markjs(file, seedTerms));
+      const row: Row = { file, chars, floor: median(f), seed: median(s), seedJs: median(sj), scan: median(sc), scanJs: median(scj), big: median(b), mark: median(m), matches, seedLoad: median(sl), bigLoad: median(bl) };
+      if (k % Math.max(1, Math.floor(files.length / MARK_10K_PAGES)) === 0 && rows.filter((x) => x.mark10k !== undefined).length < MARK_10K_PAGES) {
+        row.mark10k = await markjs(file, bigTerms);
+      }
+      rows.push(row);
+      console.log(
+        `${file.slice(0, 42).padEnd(42)} ${String(chars).padStart(8)} ${fmt(row.floor).padStart(9)} ${fmt(row.seed).padStart(8)} ${fmt(row.seedJs).padStart(8)} ${fmt(row.scan).padStart(8)} ${fmt(row.scanJs).padStart(8)} ${fmt(row.big).padStart(7)} ${fmt(row.mark).padStart(11)} ${fmt(row.seed / row.floor).padStart(11)} ${fmt(row.big / row.floor).padStart(10)} ${fmt(row.mark / row.seed, 0).padStart(10)}`,
+      );
+    });
   }
   await browser.close();
   await server.close();
