@@ -5,9 +5,10 @@
 ;; decoded here back to UTF-16 code units, so folding, offsets and the automaton are exactly the
 ;; JavaScript scanner's. wasm-scanner.ts lays out the memory and keeps the header in step:
 ;;
-;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16, 0 = not yet folded
+;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16 | place << 24, 0 = not yet folded
 ;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
-;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u16)   16 failure links (3 bytes)
+;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u8 places or u16 units)
+;;                                16 failure links (3 bytes each)
 ;;                                20 term-end bits (i64 words, bit q: a term ends at state q), as stored
 ;;                                24 output links
 ;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
