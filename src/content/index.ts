@@ -103,6 +103,13 @@ class ContentSession {
   private selectionTimer = 0;
   /** The saved highlight last shown by the popup or the shortcut, for stepping to the next. */
   private lastRevealed: string | null = null;
+  /**
+   * A note opened on request (popup, highlights page, shortcut) stays open until the reader's own
+   * input (a click, a key, the wheel, a touch): neither the scroll that revealed it nor the pointer
+   * events the browser makes up after that scroll close it. A tab in the background gets those
+   * events only at its next rendering, after the note has opened.
+   */
+  private notePinned = false;
   private retries = 0;
   private observer: MutationObserver | null = null;
   /** Later content, scanned in idle time (see RescanScheduler). */
@@ -340,6 +347,7 @@ class ContentSession {
       if (opened) return;
       opened = true;
       this.openNote(placed, true);
+      this.notePinned = true;
     };
     requestAnimationFrame(open);
     setTimeout(open, 100);
@@ -630,8 +638,12 @@ class ContentSession {
     }, { signal, capture: true });
     window.addEventListener('scroll', () => {
       this.card?.hide();
-      if (!this.editing) this.notes?.hide();
+      if (!this.editing && !this.notePinned) this.notes?.hide();
     }, opts);
+    const readerActs = (e: Event) => {
+      if (e.isTrusted) this.notePinned = false;
+    };
+    for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart']) document.addEventListener(type, readerActs, opts);
   }
 
   private checkPointer(): void {
@@ -649,11 +661,11 @@ class ContentSession {
       this.hideTimer = 0;
       if (!this.editing) this.notes?.hide();
       void this.openCard(match);
-    } else if ((this.card?.visibleEntity || (this.notes?.visibleId && !this.editing)) && !this.hideTimer) {
+    } else if ((this.card?.visibleEntity || (this.notes?.visibleId && !this.editing && !this.notePinned)) && !this.hideTimer) {
       this.hideTimer = window.setTimeout(() => {
         this.hideTimer = 0;
         this.card?.hide();
-        if (!this.editing) this.notes?.hide();
+        if (!this.editing && !this.notePinned) this.notes?.hide();
       }, 300);
     }
   }
