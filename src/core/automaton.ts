@@ -232,7 +232,7 @@ function encode(a: Int32Array | Uint16Array): string {
 }
 
 /** Where terms end (one bit per state) and which (in state order), from a table of term per state, -1 for none. */
-function termEnds(termAt: Int32Array): { bits: Uint8Array; ids: Int32Array } {
+export function termEnds(termAt: Int32Array): { bits: Uint8Array; ids: Int32Array } {
   const bits = new Uint8Array(Math.ceil(termAt.length / 64) * 8);
   const ids: number[] = [];
   termAt.forEach((term, q) => {
@@ -253,22 +253,16 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
     if (n >= WIDE) wide.push(s, n);
     counts[s] = Math.min(n, WIDE);
   }
-  const alphabet = Uint16Array.from(new Set(t.edgeChar)).sort();
-  const narrow = alphabet.length <= 256;
+  const alphabet = narrowAlphabet(t.edgeChar);
   const ends = termEnds(t.termAt);
-  let edgeChar: Uint8Array | Uint16Array = t.edgeChar;
-  if (narrow) {
-    const place = new Map([...alphabet].map((c, i) => [c, i]));
-    edgeChar = Uint8Array.from(t.edgeChar, (c) => place.get(c)!);
-  }
   return {
     states,
     edges: t.edgeChar.length,
     childCounts: bytesToBase64(counts),
     wideCounts: encode(Int32Array.from(wide)),
-    alphabet: narrow ? encode(alphabet) : '',
-    edgeChar: narrow ? bytesToBase64(edgeChar as Uint8Array) : encode(t.edgeChar),
-    fail: bytesToBase64(failBytes(t.fail)),
+    alphabet: alphabet ? encode(alphabet) : '',
+    edgeChar: alphabet ? bytesToBase64(edgePlaces(t.edgeChar, alphabet)) : encode(t.edgeChar),
+    fail: bytesToBase64(writeFailLinks(t.fail, new Uint8Array(t.fail.length * failWidth(t.fail.length)))),
     termEnds: bytesToBase64(ends.bits),
     termIds: encode(ends.ids),
   };
@@ -279,9 +273,9 @@ export function failWidth(states: number): 3 | 4 {
   return states < 1 << 24 ? 3 : 4;
 }
 
-function failBytes(fail: Int32Array): Uint8Array {
+/** Writes failure links into `bytes`, little-endian, three or four bytes each (failWidth); returns `bytes`. */
+export function writeFailLinks(fail: Int32Array, bytes: Uint8Array): Uint8Array {
   const width = failWidth(fail.length);
-  const bytes = new Uint8Array(fail.length * width);
   for (let q = 0, at = 0; q < fail.length; q++, at += width) {
     const f = fail[q];
     bytes[at] = f;
@@ -290,6 +284,33 @@ function failBytes(fail: Int32Array): Uint8Array {
     if (width === 4) bytes[at + 3] = f >> 24;
   }
   return bytes;
+}
+
+/** Reads `states` failure links written by writeFailLinks. */
+export function readFailLinks(bytes: Uint8Array, states: number): Int32Array {
+  const width = failWidth(states);
+  const fail = new Int32Array(states);
+  for (let q = 0, at = 0; q < states; q++, at += width) fail[q] = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (width === 4 ? bytes[at + 3] << 24 : 0);
+  return fail;
+}
+
+/** The distinct characters of the edges, in order, when there are 1 to 256 of them (see SerializedAutomaton), or null. */
+export function narrowAlphabet(edgeChar: Uint16Array): Uint16Array | null {
+  const alphabet = Uint16Array.from(new Set(edgeChar)).sort();
+  return alphabet.length > 0 && alphabet.length <= 256 ? alphabet : null;
+}
+
+/** Each unit's place in `alphabet` + 1, 0 for none. */
+export function alphabetPlaces(alphabet: Uint16Array): Uint8Array {
+  const places = new Uint8Array(65536);
+  alphabet.forEach((c, i) => (places[c] = i + 1));
+  return places;
+}
+
+/** The edges as places in their alphabet, one byte each. */
+export function edgePlaces(edgeChar: Uint16Array, alphabet: Uint16Array): Uint8Array {
+  const places = alphabetPlaces(alphabet);
+  return Uint8Array.from(edgeChar, (c) => places[c] - 1);
 }
 
 /** Makes the automaton ready to run from its stored form, in steps (see steps.ts). */
@@ -329,11 +350,9 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   }
   if (edgeOffset[states] !== s.edges) throw new Error('dictionary automaton: childCounts does not add up to the edges');
   yield;
-  const width = failWidth(states);
   const links = base64ToBytes(s.fail);
-  if (links.length !== states * width) throw new Error('dictionary automaton: fail has the wrong size');
-  const fail = new Int32Array(states);
-  for (let q = 0, at = 0; q < states; q++, at += width) fail[q] = links[at] | (links[at + 1] << 8) | (links[at + 2] << 16) | (width === 4 ? links[at + 3] << 24 : 0);
+  if (links.length !== states * failWidth(states)) throw new Error('dictionary automaton: fail has the wrong size');
+  const fail = readFailLinks(links, states);
   const termAt = new Int32Array(states).fill(-1);
   const bits = base64ToBytes(s.termEnds);
   if (bits.length !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');

@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64ToBytes, EDGE_OUTSIDE_ALPHABET, failWidth, outputLinks, storedAlphabet, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { alphabetPlaces, Automaton, base64ToBytes, EDGE_OUTSIDE_ALPHABET, edgePlaces, failWidth, narrowAlphabet, outputLinks, readFailLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, writeFailLinks, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -111,17 +111,8 @@ function instantiate(module: WebAssembly.Module, places: Uint8Array | null): Sca
   return new WebAssembly.Instance(module, { scan: { fold } }).exports as unknown as ScanExports;
 }
 
-/** The alphabet a narrow dictionary's edges are kept in (see scan.wat), or null: its distinct characters, in order, when there are 1 to 256. */
-function narrowAlphabet(edgeChar: Uint16Array): Uint16Array | null {
-  const alphabet = Uint16Array.from(new Set(edgeChar)).sort();
-  return alphabet.length > 0 && alphabet.length <= 256 ? alphabet : null;
-}
-
 function placesOf(alphabet: Uint16Array | null): Uint8Array | null {
-  if (!alphabet) return null;
-  const places = new Uint8Array(65536);
-  alphabet.forEach((c, i) => (places[c] = i + 1));
-  return places;
+  return alphabet && alphabetPlaces(alphabet);
 }
 
 function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
@@ -255,9 +246,7 @@ class ModuleAutomaton extends Automaton {
     const buf = this.loaded.exports.memory.buffer;
     const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
     const { states, edges } = this;
-    const links = new Uint8Array(buf, header[H.fail], states * 3);
-    const fail = new Int32Array(states);
-    for (let q = 0, at = 0; q < states; q++, at += 3) fail[q] = links[at] | (links[at + 1] << 8) | (links[at + 2] << 16);
+    const fail = readFailLinks(new Uint8Array(buf, header[H.fail], states * 3), states);
     const termAt = new Int32Array(states).fill(-1);
     const bits = new Uint32Array(buf, header[H.termBits], Math.ceil(states / 64) * 2);
     const ids = new Int32Array(buf, header[H.termIds]);
@@ -285,9 +274,8 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
   const alphabet = narrowAlphabet(t.edgeChar);
   const places = placesOf(alphabet);
   const exports = instantiate(module, places);
-  let termEnds = 0;
-  for (let q = 0; q < states; q++) if (t.termAt[q] >= 0) termEnds++;
-  const buffersAt = layTables(exports, states, t.edgeChar.length, termEnds, alphabet, places);
+  const ends = termEndsOf(t.termAt);
+  const buffersAt = layTables(exports, states, t.edgeChar.length, ends.ids.length, alphabet, places);
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
   const deltas = new Uint16Array(buf, header[H.edgeDeltas], states + 1);
@@ -298,23 +286,13 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
     if (d > 0xffff) throw new Error(`dictionary automaton: ${BLOCK_TOO_WIDE}`);
     deltas[q] = d;
   }
-  if (places) new Uint8Array(buf, header[H.edgeChar], t.edgeChar.length).set(Uint8Array.from(t.edgeChar, (c) => places[c] - 1));
+  if (alphabet) new Uint8Array(buf, header[H.edgeChar], t.edgeChar.length).set(edgePlaces(t.edgeChar, alphabet));
   else new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
-  const links = new Uint8Array(buf, header[H.fail], states * 3);
-  for (let q = 0, at = 0; q < states; q++, at += 3) {
-    links[at] = t.fail[q];
-    links[at + 1] = t.fail[q] >> 8;
-    links[at + 2] = t.fail[q] >> 16;
-  }
+  writeFailLinks(t.fail, new Uint8Array(buf, header[H.fail], states * 3));
   // Term-end bits and terms in state order, for the module to rank.
-  const bits = new Uint8Array(buf, header[H.termBits], Math.ceil(states / 64) * 8);
-  const ids = new Int32Array(buf, header[H.termIds], termEnds);
-  for (let q = 0, k = 0; q < states; q++) {
-    if (t.termAt[q] < 0) continue;
-    bits[q >> 3] |= 1 << (q & 7);
-    ids[k++] = t.termAt[q];
-  }
-  check(exports.terms(states, termEnds));
+  new Uint8Array(buf, header[H.termBits], ends.bits.length).set(ends.bits);
+  new Int32Array(buf, header[H.termIds], ends.ids.length).set(ends.ids);
+  check(exports.terms(states, ends.ids.length));
   return { exports, buffersAt };
 }
 
