@@ -5,7 +5,7 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, storedDictionaryEntries,
+  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, writeStoredDictionary,
   type PageIndex,
   type Browser,
 } from '../platform/browser.ts';
@@ -50,7 +50,7 @@ async function compileAndStore(): Promise<{ live: LiveDictionary; entities: numb
   const { packs, entities } = await enabledEntities(await coverageDb(), records);
   const result = compileTerms(entities);
   const stamp = `${SEED_STAMP}:${hash32(packs.map((p) => `${p.id}=${p.enabled}`).join('|') + result.compiled.automaton.edgeChar.length + result.compiled.termEntity.length).toString(36)}:${Date.now().toString(36)}`;
-  await browser.storage.local.set(storedDictionaryEntries(stamp, packDictionary(result.compiled)));
+  await writeStoredDictionary(stamp, packDictionary(result.compiled));
   void tellTabs({ type: 'page/stored-changed', key: 'dictionary' }).catch(() => undefined);
   return { live: { stamp, compiled: result.compiled, runtime: loadDictionary(result.compiled) }, entities: entities.length, skipped: result.skipped };
 }

@@ -30,26 +30,50 @@ export interface AutomatonTables {
  * output link follows from the failure state's. Edges, failure links and term ends travel as the
  * WebAssembly scanner holds them (see scan.wat), so a page decodes them straight into place.
  */
-export interface SerializedAutomaton {
+/**
+ * Base64 text, or the same text in pieces as storage keeps a large dictionary (each piece a whole
+ * number of four-character groups): decoded piece by piece, never joined into one string first.
+ */
+export type Base64 = string | readonly string[];
+
+/** The text of base64 in pieces as one string (for writing it again). */
+export function wholeBase64(b64: Base64): string {
+  return typeof b64 === 'string' ? b64 : b64.join('');
+}
+
+/** A stored automaton with each table as one string again (for writing it again). */
+export function wholeAutomaton(s: SerializedAutomaton): SerializedAutomaton<string> {
+  return {
+    ...s, childCounts: wholeBase64(s.childCounts), wideCounts: wholeBase64(s.wideCounts), edgeChar: wholeBase64(s.edgeChar),
+    fail: wholeBase64(s.fail), termEnds: wholeBase64(s.termEnds), termIds: wholeBase64(s.termIds),
+  };
+}
+
+/** Whether `v` is Base64's shape (its contents are checked when decoded). */
+export function isBase64(v: unknown): v is Base64 {
+  return typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+}
+
+export interface SerializedAutomaton<B extends Base64 = Base64> {
   states: number;
   edges: number;
   /** One byte per state: its number of children, or 255 when that number is in `wideCounts`. */
-  childCounts: string;
+  childCounts: B;
   /** Pairs (state, children) for the states with 255 children or more. */
-  wideCounts: string;
+  wideCounts: B;
   /**
    * The characters the edges use, in order (UTF-16 units), when there are at most 256 of them (a
    * dictionary in one or a few alphabets): `edgeChar` is then one byte per edge, a place in this
    * list. Empty when there are more: `edgeChar` holds the units themselves, two bytes each.
    */
   alphabet: string;
-  edgeChar: string;
+  edgeChar: B;
   /** Three bytes per state (little-endian) below 2^24 states, four from there. */
-  fail: string;
+  fail: B;
   /** One bit per state, set where a term ends (64-bit little-endian words, the last one padded with zeros). */
-  termEnds: string;
+  termEnds: B;
   /** The term that ends at each of those states, in state order (Int32). */
-  termIds: string;
+  termIds: B;
 }
 
 /** A child count of a state with this many children or more is kept apart (see SerializedAutomaton). */
@@ -218,13 +242,48 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-export function base64ToBytes(b64: string): Uint8Array {
+export function base64ToBytes(b64: Base64): Uint8Array {
+  if (typeof b64 !== 'string') {
+    const bytes = new Uint8Array(base64Length(b64));
+    decodeBase64Into(b64, bytes, 'base64');
+    return bytes;
+  }
   const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
   if (native) return native(b64);
   const binary = atob(b64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+/** Bytes that base64 text decodes to, or -1 when a piece is not whole four-character groups (our encoder pads). */
+export function base64Length(b64: Base64): number {
+  let n = 0;
+  for (const piece of typeof b64 === 'string' ? [b64] : b64) {
+    if (piece.length % 4 !== 0) return -1;
+    n += (piece.length / 4) * 3 - (piece.endsWith('==') ? 2 : piece.endsWith('=') ? 1 : 0);
+  }
+  return n;
+}
+
+/** Decodes base64 into `target`, which it must fill exactly, piece by piece; straight into place where the engine can. */
+export function decodeBase64Into(b64: Base64, target: Uint8Array, name: string): void {
+  const wrongSize = () => new Error(`dictionary automaton: ${name} has the wrong size`);
+  const native = (target as { setFromBase64?: (s: string) => { read: number; written: number } }).setFromBase64;
+  let at = 0;
+  for (const piece of typeof b64 === 'string' ? [b64] : b64) {
+    if (native) {
+      const { read, written } = native.call(target.subarray(at), piece);
+      if (read !== piece.length) throw wrongSize();
+      at += written;
+      continue;
+    }
+    const binary = atob(piece);
+    if (at + binary.length > target.length) throw wrongSize();
+    for (let i = 0; i < binary.length; i++) target[at + i] = binary.charCodeAt(i);
+    at += binary.length;
+  }
+  if (at !== target.length) throw wrongSize();
 }
 
 function encode(a: Int32Array | Uint16Array): string {
@@ -244,7 +303,7 @@ export function termEnds(termAt: Int32Array): { bits: Uint8Array; ids: Int32Arra
 }
 
 /** Packs the tables for JSON. */
-export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton {
+export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton<string> {
   const states = t.fail.length;
   const counts = new Uint8Array(states);
   const wide: number[] = [];
@@ -328,7 +387,7 @@ export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
 
 /** deserializeAutomaton in steps, pausing after each pass over the states. */
 export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<AutomatonTables> {
-  const i32 = (b64: string, len: number | null, name: string): Int32Array => {
+  const i32 = (b64: Base64, len: number | null, name: string): Int32Array => {
     const bytes = base64ToBytes(b64);
     if ((len !== null && bytes.length !== len * 4) || (len === null && bytes.length % 8 !== 0)) throw new Error(`dictionary automaton: ${name} has the wrong size`);
     return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);

@@ -9,26 +9,30 @@
  * own compact form (see SerializedAutomaton). The ids and names are stored apart from the rest
  * (`splitPacked`): a page reads them only when it first shows an entity.
  */
-import { base64ToBytes, bytesToBase64, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
+import { base64ToBytes, bytesToBase64, isBase64, wholeAutomaton, type AutomatonLoader, type Base64, type SerializedAutomaton } from './automaton.ts';
 import { ENTITY_KINDS, EntityTable, runtimeDictionarySteps, termLengths, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
 import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
-export interface PackedDictionary extends EntityText {
+/** As packed, every base64 table is one string; as read back from storage, a large one may be in pieces (see stored-pieces.ts). */
+export interface PackedDictionary<B extends Base64 = string> extends EntityText {
   format: 6;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
   entityKinds: string;
   /** Base64 of the term tables (Int32 entity, Uint16 length, Uint8 flags). */
-  termEntity: string;
-  termLength: string;
-  termFlags: string;
+  termEntity: B;
+  termLength: B;
+  termFlags: B;
   /** JSON of termCase, entityContext (only the entities that have one), patterns and termPattern. */
   extras: string;
-  automaton: SerializedAutomaton;
+  automaton: SerializedAutomaton<B>;
 }
 
+/** The base64 tables of a stored dictionary, which a page decodes in the pieces storage keeps them in (see stored-pieces.ts). */
+export const BASE64_TABLES: ReadonlySet<string> = new Set(['termEntity', 'termLength', 'termFlags', 'childCounts', 'wideCounts', 'edgeChar', 'fail', 'termEnds', 'termIds']);
+
 /** What a page reads on load: all but the entities' ids and names (stored apart, see splitPacked). */
-export type PagePackedDictionary = Omit<PackedDictionary, keyof EntityText>;
+export type PagePackedDictionary = Omit<PackedDictionary<Base64>, keyof EntityText>;
 
 /** The packed form in the two parts storage keeps: what every page reads, and the ids and names. */
 export function splitPacked(p: PackedDictionary): { page: PagePackedDictionary; text: EntityText } {
@@ -64,12 +68,12 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
     termLength: bytesToBase64(new Uint8Array(termLengths(c.termLength).buffer)),
     termFlags: bytesToBase64(Uint8Array.from(c.termFlags)),
     extras: JSON.stringify(extras),
-    automaton: c.automaton,
+    automaton: wholeAutomaton(c.automaton),
   };
 }
 
 /** The compiled dictionary again (for pages that hand it on); throws on a packed form whose parts do not fit together. */
-export function unpackDictionary(p: PackedDictionary): CompiledDictionary {
+export function unpackDictionary(p: PackedDictionary<Base64>): CompiledDictionary {
   const parts = typedParts(p);
   return {
     format: 2,
@@ -83,7 +87,7 @@ export function unpackDictionary(p: PackedDictionary): CompiledDictionary {
 }
 
 /** Straight to the scanner's form, with no lists in between: what a page does on every load. */
-export function loadPackedDictionary(p: PackedDictionary): RuntimeDictionary {
+export function loadPackedDictionary(p: PackedDictionary<Base64>): RuntimeDictionary {
   return runSteps(packedDictionarySteps(p));
 }
 
@@ -124,21 +128,21 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
 export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
   return typeof p === 'object' && p !== null && p.format === 6 &&
-    typeof p.entityKinds === 'string' && typeof p.termEntity === 'string' && typeof p.termLength === 'string' &&
-    typeof p.termFlags === 'string' && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && typeof p.automaton.childCounts === 'string' && typeof p.automaton.alphabet === 'string' && typeof p.automaton.termEnds === 'string';
+    typeof p.entityKinds === 'string' && isBase64(p.termEntity) && isBase64(p.termLength) &&
+    isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.childCounts) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
 }
 
 function bytesOf(a: Int32Array): string {
   return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
-function uint16s(b64: string, name: string): Uint16Array {
+function uint16s(b64: Base64, name: string): Uint16Array {
   const bytes = base64ToBytes(b64);
   if (bytes.length % 2 !== 0) throw new Error(`stored dictionary: ${name} has the wrong size`);
   return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }
 
-function int32s(b64: string, name: string): Int32Array {
+function int32s(b64: Base64, name: string): Int32Array {
   const bytes = base64ToBytes(b64);
   if (bytes.length % 4 !== 0) throw new Error(`stored dictionary: ${name} has the wrong size`);
   return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);

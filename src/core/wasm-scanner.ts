@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { alphabetPlaces, Automaton, base64ToBytes, EDGE_OUTSIDE_ALPHABET, edgePlaces, failWidth, narrowAlphabet, outputLinks, readFailLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, writeFailLinks, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { alphabetPlaces, Automaton, base64Length, base64ToBytes, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, failWidth, narrowAlphabet, outputLinks, readFailLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, writeFailLinks, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -162,26 +162,6 @@ function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
 }
 
-/** Bytes that base64 text of this length decodes to, or -1 when no whole number of bytes fits it (our encoder pads). */
-function decodedLength(b64: string): number {
-  if (b64.length % 4 !== 0) return -1;
-  return (b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
-}
-
-/** Decodes base64 into `target`, which it must fill exactly: straight into the module's memory where the engine can. */
-function decodeInto(b64: string, target: Uint8Array, name: string): void {
-  const wrongSize = () => new Error(`dictionary automaton: ${name} has the wrong size`);
-  const native = (target as { setFromBase64?: (s: string) => { read: number; written: number } }).setFromBase64;
-  if (native) {
-    const { read, written } = native.call(target, b64);
-    if (read !== b64.length || written !== target.length) throw wrongSize();
-    return;
-  }
-  const bytes = base64ToBytes(b64);
-  if (bytes.length !== target.length) throw wrongSize();
-  target.set(bytes);
-}
-
 /**
  * Unpacks a stored automaton straight into a new instance's memory (automaton.ts `AutomatonLoader`):
  * base64 is decoded where the tables live and the passes over the states run in the module, so a
@@ -193,10 +173,10 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
   return function* loadIntoModule(s: SerializedAutomaton): Steps<Automaton> {
     const { states, edges } = s;
     if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
-    const wideBytes = decodedLength(s.wideCounts);
+    const wideBytes = base64Length(s.wideCounts);
     if (wideBytes < 0 || wideBytes % 8 !== 0) throw new Error('dictionary automaton: wideCounts has the wrong size');
-    if (decodedLength(s.termEnds) !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');
-    const idBytes = decodedLength(s.termIds);
+    if (base64Length(s.termEnds) !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');
+    const idBytes = base64Length(s.termIds);
     if (idBytes < 0 || idBytes % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
     const alphabet = storedAlphabet(s.alphabet);
     if (failWidth(states) !== 3) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
@@ -209,14 +189,14 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     ensureMemory(exports.memory, wide + wideBytes);
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
-    decodeInto(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
-    decodeInto(s.childCounts, bytes(counts, states), 'childCounts');
-    decodeInto(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
-    decodeInto(s.fail, bytes(header[H.fail], states * 3), 'fail');
+    decodeBase64Into(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
+    decodeBase64Into(s.childCounts, bytes(counts, states), 'childCounts');
+    decodeBase64Into(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
+    decodeBase64Into(s.fail, bytes(header[H.fail], states * 3), 'fail');
     check(exports.offsets(states, edges, counts, wide, wide + wideBytes));
     yield;
-    decodeInto(s.termEnds, bytes(header[H.termBits], Math.ceil(states / 64) * 8), 'termEnds');
-    decodeInto(s.termIds, bytes(header[H.termIds], idBytes), 'termIds');
+    decodeBase64Into(s.termEnds, bytes(header[H.termBits], Math.ceil(states / 64) * 8), 'termEnds');
+    decodeBase64Into(s.termIds, bytes(header[H.termIds], idBytes), 'termIds');
     check(exports.terms(states, idBytes / 4));
     return new ModuleAutomaton({ exports, buffersAt }, states, edges);
   };

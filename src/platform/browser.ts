@@ -4,10 +4,11 @@
  */
 import type Browser from 'webextension-polyfill';
 import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
-import { isPackedDictionary, splitPacked, type PackedDictionary, type PagePackedDictionary } from '../core/stored-dictionary.ts';
+import { BASE64_TABLES, isPackedDictionary, splitPacked, type PackedDictionary, type PagePackedDictionary } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import type { Settings } from '../background/settings-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
+import { cutLongStrings, joinPieces, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
 
 /**
  * The promise-based `browser` namespace, which Firefox and Chrome from 148 (the manifest's
@@ -130,21 +131,71 @@ export interface StoredDictionary {
 /** Storage key of the compiled dictionary's entity ids and names, kept apart: a page reads them when it first shows an entity. */
 export const ENTITY_TEXT_KEY = 'dictionaryEntities';
 
-/** The storage entries of a compiled dictionary: what pages read on load, and apart from it its entities' ids and names. */
-export function storedDictionaryEntries(stamp: string, packed: PackedDictionary): Record<string, unknown> {
+/**
+ * The storage writes of a compiled dictionary, in order: the pieces of its long strings (see
+ * stored-pieces.ts), one key a write, then in one write what pages read on load and, apart from
+ * it, its entities' ids and names. Pages read the records, so until the last write they read the
+ * previous version whole, whose pieces are under other keys.
+ */
+export function storedDictionaryWrites(stamp: string, packed: PackedDictionary): Record<string, unknown>[] {
   const { page, text } = splitPacked(packed);
-  return { [DICTIONARY_KEY]: { stamp, packed: page } satisfies StoredDictionary, [ENTITY_TEXT_KEY]: { stamp, ...text } };
+  const writes: Record<string, unknown>[] = [];
+  const records: Record<string, unknown> = {};
+  for (const [key, value] of [[DICTIONARY_KEY, { stamp, packed: page } satisfies StoredDictionary], [ENTITY_TEXT_KEY, { stamp, ...text }]] as const) {
+    const { skeleton, pieces } = cutLongStrings(value);
+    pieces.forEach((piece, n) => writes.push({ [pieceKey(key, stamp, n)]: piece }));
+    records[key] = skeleton;
+  }
+  writes.push(records);
+  return writes;
+}
+
+/** Writes a compiled dictionary (storedDictionaryWrites), then removes the pieces of any other version, one key a write. */
+export async function writeStoredDictionary(stamp: string, packed: PackedDictionary): Promise<void> {
+  for (const entries of storedDictionaryWrites(stamp, packed)) await browser.storage.local.set(entries);
+  const keys = await localStorageKeys();
+  for (const key of [DICTIONARY_KEY, ENTITY_TEXT_KEY].flatMap((k) => stalePieceKeys(keys, k, stamp))) await browser.storage.local.remove(key);
+}
+
+/**
+ * The record stored under `key` with its long strings joined from their pieces. Null when a piece
+ * is gone: a newer version was written meanwhile and removed them.
+ */
+async function joinedRecord(key: string, record: unknown): Promise<unknown> {
+  // A dictionary's base64 tables stay in pieces, which the decoders read one by one.
+  const inPieces = key === DICTIONARY_KEY ? BASE64_TABLES : undefined;
+  const count = pieceCount(record);
+  const stamp = (record as { stamp?: unknown } | undefined)?.stamp;
+  if (count === 0) return record;
+  if (typeof stamp !== 'string') return null;
+  const keys = Array.from({ length: count }, (_, n) => pieceKey(key, stamp, n));
+  // All in one request: the same pieces in several requests cost a page 12–17 ms more in making
+  // the replies into values (100,000 reader entities, 2 to 4 pieces a request; outside-bench.ts).
+  const got = await browser.storage.local.get(keys);
+  const pieces = keys.map((k) => got[k]);
+  return joinPieces(record as Record<string, unknown>, pieces, inPieces);
+}
+
+/** Reads `key`'s record whole: `first` is the record as already read; read again should a newer version replace its pieces meanwhile. */
+async function readRecord(key: string, first: unknown): Promise<unknown> {
+  let record = first;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const joined = await joinedRecord(key, record);
+    if (joined !== null) return joined;
+    record = (await browser.storage.local.get(key))[key];
+  }
+  return null;
 }
 
 /** The ids and names of the stored dictionary `stamp`; throws when storage holds another's (it changed since). */
 export async function readEntityText(stamp: string): Promise<EntityText> {
-  const v = (await browser.storage.local.get(ENTITY_TEXT_KEY))[ENTITY_TEXT_KEY] as Partial<EntityText & { stamp: string }> | undefined;
+  const v = (await readRecord(ENTITY_TEXT_KEY, (await browser.storage.local.get(ENTITY_TEXT_KEY))[ENTITY_TEXT_KEY])) as Partial<EntityText & { stamp: string }> | null;
   if (!v || v.stamp !== stamp || typeof v.entityIds !== 'string' || typeof v.entityNames !== 'string') throw new Error('stored dictionary: its entity names are missing or belong to another version');
   return { entityIds: v.entityIds, entityNames: v.entityNames };
 }
 
 export async function readStoredDictionary(): Promise<StoredDictionary | null> {
-  return storedDictionaryOf((await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY]);
+  return storedDictionaryOf(await readRecord(DICTIONARY_KEY, (await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY]));
 }
 
 function storedDictionaryOf(value: unknown): StoredDictionary | null {
@@ -161,11 +212,13 @@ export interface PageStart {
   hasHighlights: boolean;
 }
 
-export async function readPageStart(key: string | null): Promise<PageStart> {
+/** What page `key` of `site` needs to start; a paused site gets no dictionary (a large one's pieces are not read). */
+export async function readPageStart(key: string | null, site: string): Promise<PageStart> {
   const got = await browser.storage.local.get([PAUSED_SITES_KEY, DICTIONARY_KEY, AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY]);
+  const pausedSites = pausedSitesOf(got[PAUSED_SITES_KEY]);
   return {
-    pausedSites: pausedSitesOf(got[PAUSED_SITES_KEY]),
-    dictionary: storedDictionaryOf(got[DICTIONARY_KEY]),
+    pausedSites,
+    dictionary: pausedSites.includes(site) ? null : storedDictionaryOf(await readRecord(DICTIONARY_KEY, got[DICTIONARY_KEY])),
     autoSaveHint: autoSaveHintOf(got[AUTO_SAVE_HINT_KEY]),
     hasHighlights: key !== null && indexHasPage(got[PAGE_INDEX_KEY], key),
   };

@@ -5,11 +5,14 @@
 import type { Worker } from 'playwright-core';
 import type { PackedDictionary } from '../../src/core/stored-dictionary.ts';
 import type { PageRequest } from '../../src/messages.ts';
-import { DICTIONARY_KEY, storedDictionaryEntries } from '../../src/platform/browser.ts';
+import { DICTIONARY_KEY, ENTITY_TEXT_KEY, storedDictionaryWrites } from '../../src/platform/browser.ts';
+import { stalePieceKeys } from '../../src/core/stored-pieces.ts';
 
 interface StorageArea {
   get(key: string): Promise<Record<string, { stamp?: string } | undefined>>;
   set(entries: object): Promise<void>;
+  getKeys(): Promise<string[]>;
+  remove(key: string): Promise<void>;
 }
 
 /** The build part of the stamp of the dictionary the background wrote on install, once it is there. */
@@ -25,11 +28,18 @@ export function installedBuild(worker: Worker): Promise<string> {
 }
 
 /**
- * Writes `packed` under this build's stamp, `tag` telling one write from another, and tells open
+ * Writes `packed` under this build's stamp, `tag` telling one write from another, in the
+ * background's order (its pieces, the records, other versions' pieces removed), and tells open
  * tabs as the background tells them after a compile (it does not listen to storage changes).
  */
 export async function writeBenchDictionary(worker: Worker, build: string, packed: PackedDictionary, tag: string): Promise<void> {
-  await writeStorage(worker, storedDictionaryEntries(`${build}:bench-${tag}`, packed));
+  const stamp = `${build}:bench-${tag}`;
+  for (const entries of storedDictionaryWrites(stamp, packed)) await writeStorage(worker, entries);
+  const keys = await worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.getKeys());
+  const stale = [DICTIONARY_KEY, ENTITY_TEXT_KEY].flatMap((key) => stalePieceKeys(keys, key, stamp));
+  await worker.evaluate(async (stale) => {
+    for (const key of stale) await (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.remove(key);
+  }, stale);
   await worker.evaluate(async (message) => {
     const tabs = (globalThis as unknown as { chrome: { tabs: TabsApi } }).chrome.tabs;
     const open = await tabs.query({ url: ['http://*/*', 'https://*/*'] });

@@ -45,6 +45,13 @@ function ftmList(count: number): string {
 
 const bodyText = () => document.body.innerText;
 
+/** How many pieces of a compiled dictionary extension storage holds (read on an extension page). */
+async function storedDictionaryPieces(): Promise<number> {
+  type Api = { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } };
+  const g = globalThis as unknown as { browser?: Api; chrome: Api };
+  return Object.keys(await (g.browser ?? g.chrome).storage.local.get(null)).filter((k) => k.startsWith('dictionary~')).length;
+}
+
 
 
 /** Texts painted as entities of `kind` (all kinds when null). */
@@ -260,6 +267,8 @@ for (const [name, launch, available] of [
       await clickSelector(dict, 'button[name=confirm-import]');
       expect(await until(() => dict.evaluate(bodyText, null), (t) => t.includes('Imported into'), 60_000)).toContain('10000 new');
       await until(() => dict.evaluate(bodyText, null), (t) => t.includes('entities in use'), 60_000);
+      // Stored in pieces (no storage write holds it whole), which the page below joins.
+      expect(await until(() => dict.evaluate(storedDictionaryPieces, null), (n) => n > 1, 30_000)).toBeGreaterThan(1);
       await dict.close();
 
       // The compiled list is large enough (over 100,000 automaton states) for pages to unpack it in steps.
