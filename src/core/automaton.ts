@@ -23,14 +23,6 @@ export interface AutomatonTables {
 }
 
 /**
- * The tables as base64 strings, for JSON transport between build, background and page, and for
- * extension storage, which every page reads on load: what can be rebuilt in one pass is left out.
- * Edge offsets travel as each state's child count (one byte, not four); output links not at all,
- * because states are numbered breadth first, so a state's failure state comes before it and its
- * output link follows from the failure state's. Edges, failure links and term ends travel as the
- * WebAssembly scanner holds them (see scan.wat), so a page decodes them straight into place.
- */
-/**
  * Base64 text, or the same text in pieces as storage keeps a large dictionary (each piece a whole
  * number of four-character groups): decoded piece by piece, never joined into one string first.
  */
@@ -54,6 +46,14 @@ export function isBase64(v: unknown): v is Base64 {
   return typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
 }
 
+/**
+ * The tables as base64 strings, for JSON transport between build, background and page, and for
+ * extension storage, which every page reads on load: what can be rebuilt in one pass is left out.
+ * Edge offsets travel as each state's child count (one byte, not four); output links not at all,
+ * because states are numbered breadth first, so a state's failure state comes before it and its
+ * output link follows from the failure state's. Edges, failure links and term ends travel as the
+ * WebAssembly scanner holds them (see scan.wat), so a page decodes them straight into place.
+ */
 export interface SerializedAutomaton<B extends Base64 = Base64> {
   states: number;
   edges: number;
