@@ -242,12 +242,6 @@ export function App() {
         <span class="status" role="status">{saveState}</span>
         <button type="button" class="link" name="open-dictionary" onClick={() => openUrl(browser.runtime.getURL('src/dictionary/index.html'))}>Dictionary</button>
       </div>
-      {autoSave && (
-        <label class="toggle">
-          <input type="checkbox" name="auto-save" checked={autoSave.enabled} onChange={() => void toggleAutoSave()} />
-          Save articles that name at least {autoSave.minMentions} entities automatically (kept in this browser)
-        </label>
-      )}
 
       <section aria-labelledby="on-page">
         <h2 id="on-page">On this page</h2>
@@ -326,6 +320,15 @@ export function App() {
           ))}
         </ul>
       </section>
+
+      {/* Last: the switch arrives once the background answers, and above the lists it pushed what
+          the reader was about to click. */}
+      {autoSave && (
+        <label class="toggle auto-save">
+          <input type="checkbox" name="auto-save" checked={autoSave.enabled} onChange={() => void toggleAutoSave()} />
+          Save articles that name at least {autoSave.minMentions} entities automatically (kept in this browser)
+        </label>
+      )}
     </>
   );
 }

@@ -170,6 +170,8 @@ for (const [name, launch, available] of [
       // From the popup's list: the page scrolls to it and opens its note.
       const popup = await browser.newPage();
       await popup.openExtensionPage(`${browser.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(url)}`);
+      // Measured once the popup has settled (its related coverage read), so nothing moves the button before the click.
+      await until(() => popup.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy'), null), (v) => v === 'false');
       const show = await until(() => popup.evaluate(() => {
         const b = document.querySelector('li.highlight:not(.orphan) button.quote');
         if (!b) return null;
