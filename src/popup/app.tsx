@@ -10,7 +10,7 @@ import { KIND_PLURAL, articleLine } from '../core/labels.ts';
 import type { PageEntity, TimelineItem } from '../messages.ts';
 import { PageHighlights } from './page-highlights.tsx';
 import { browser, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
-import type { AutoSaveSetting } from '../background/settings-store.ts';
+import { AUTO_SAVE_DEFAULT, type AutoSaveSetting } from '../background/settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
 import { relatedTo, timelineOf, warmCoverageReads } from '../ui/coverage-reads.ts';
 
@@ -242,6 +242,12 @@ export function App() {
         <span class="status" role="status">{saveState}</span>
         <button type="button" class="link" name="open-dictionary" onClick={() => openUrl(browser.runtime.getURL('src/dictionary/index.html'))}>Dictionary</button>
       </div>
+      {/* Its place is kept (hidden, disabled) until the background answers, after related coverage:
+          drawn late above the lists, it pushed down what the reader was about to click. */}
+      <label class="toggle" style={autoSave ? undefined : { visibility: 'hidden' }}>
+        <input type="checkbox" name="auto-save" checked={autoSave?.enabled ?? false} disabled={!autoSave} onChange={() => void toggleAutoSave()} />
+        Save articles that name at least {(autoSave ?? AUTO_SAVE_DEFAULT).minMentions} entities automatically (kept in this browser)
+      </label>
 
       <section aria-labelledby="on-page">
         <h2 id="on-page">On this page</h2>
@@ -321,14 +327,6 @@ export function App() {
         </ul>
       </section>
 
-      {/* Last: the switch arrives once the background answers, and above the lists it pushed what
-          the reader was about to click. */}
-      {autoSave && (
-        <label class="toggle auto-save">
-          <input type="checkbox" name="auto-save" checked={autoSave.enabled} onChange={() => void toggleAutoSave()} />
-          Save articles that name at least {autoSave.minMentions} entities automatically (kept in this browser)
-        </label>
-      )}
     </>
   );
 }

@@ -140,9 +140,9 @@ for (const [name, launch, available] of [
       await tab.goto(seedUrl);
       const popup = await popupFor(seedUrl);
       await until(popup, (v) => v.busy === 'false');
-      // The switch comes from the background once related coverage is on screen.
+      // The switch comes from the background once related coverage is on screen (its place is kept, disabled, until then).
       const switchDeadline = Date.now() + 10_000;
-      while (!(await popup.evaluate(() => document.querySelector('input[name="auto-save"]') !== null, null)) && Date.now() < switchDeadline) {
+      while (!(await popup.evaluate(() => document.querySelector('input[name="auto-save"]:not([disabled])') !== null, null)) && Date.now() < switchDeadline) {
         await new Promise((r) => setTimeout(r, 100));
       }
       const stored = () =>
