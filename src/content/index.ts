@@ -638,7 +638,7 @@ class ContentSession {
     }, { signal, capture: true });
     window.addEventListener('scroll', () => {
       this.card?.hide();
-      if (!this.editing && !this.notePinned) this.notes?.hide();
+      this.hideNoteUnasked();
     }, opts);
     const readerActs = (e: Event) => {
       if (e.isTrusted) this.notePinned = false;
@@ -659,15 +659,20 @@ class ContentSession {
     } else if (match) {
       clearTimeout(this.hideTimer);
       this.hideTimer = 0;
-      if (!this.editing) this.notes?.hide();
+      this.hideNoteUnasked();
       void this.openCard(match);
     } else if ((this.card?.visibleEntity || (this.notes?.visibleId && !this.editing && !this.notePinned)) && !this.hideTimer) {
       this.hideTimer = window.setTimeout(() => {
         this.hideTimer = 0;
         this.card?.hide();
-        if (!this.editing && !this.notePinned) this.notes?.hide();
+        this.hideNoteUnasked();
       }, 300);
     }
+  }
+
+  /** Hides the note for a scroll or a hover, unless the reader is editing it or asked for it (notePinned). */
+  private hideNoteUnasked(): void {
+    if (!this.editing && !this.notePinned) this.notes?.hide();
   }
 
   private savedAtPoint(x: number, y: number): PlacedHighlight | undefined {
