@@ -176,9 +176,9 @@ async function joinedRecord(key: string, record: unknown): Promise<unknown> {
   return joinPieces(record as Record<string, unknown>, pieces, inPieces);
 }
 
-/** Reads `key`'s record whole: `first` is the record as already read; read again should a newer version replace its pieces meanwhile. */
-async function readRecord(key: string, first: unknown): Promise<unknown> {
-  let record = first;
+/** Reads `key`'s record whole (from `got`, a read that already holds it, if given); read again should a newer version replace its pieces meanwhile. */
+async function readRecord(key: string, got?: Record<string, unknown>): Promise<unknown> {
+  let record = (got ?? (await browser.storage.local.get(key)))[key];
   for (let attempt = 0; attempt < 3; attempt++) {
     const joined = await joinedRecord(key, record);
     if (joined !== null) return joined;
@@ -189,13 +189,13 @@ async function readRecord(key: string, first: unknown): Promise<unknown> {
 
 /** The ids and names of the stored dictionary `stamp`; throws when storage holds another's (it changed since). */
 export async function readEntityText(stamp: string): Promise<EntityText> {
-  const v = (await readRecord(ENTITY_TEXT_KEY, (await browser.storage.local.get(ENTITY_TEXT_KEY))[ENTITY_TEXT_KEY])) as Partial<EntityText & { stamp: string }> | null;
+  const v = (await readRecord(ENTITY_TEXT_KEY)) as Partial<EntityText & { stamp: string }> | null;
   if (!v || v.stamp !== stamp || typeof v.entityIds !== 'string' || typeof v.entityNames !== 'string') throw new Error('stored dictionary: its entity names are missing or belong to another version');
   return { entityIds: v.entityIds, entityNames: v.entityNames };
 }
 
 export async function readStoredDictionary(): Promise<StoredDictionary | null> {
-  return storedDictionaryOf(await readRecord(DICTIONARY_KEY, (await browser.storage.local.get(DICTIONARY_KEY))[DICTIONARY_KEY]));
+  return storedDictionaryOf(await readRecord(DICTIONARY_KEY));
 }
 
 function storedDictionaryOf(value: unknown): StoredDictionary | null {
@@ -218,7 +218,7 @@ export async function readPageStart(key: string | null, site: string): Promise<P
   const pausedSites = pausedSitesOf(got[PAUSED_SITES_KEY]);
   return {
     pausedSites,
-    dictionary: pausedSites.includes(site) ? null : storedDictionaryOf(await readRecord(DICTIONARY_KEY, got[DICTIONARY_KEY])),
+    dictionary: pausedSites.includes(site) ? null : storedDictionaryOf(await readRecord(DICTIONARY_KEY, got)),
     autoSaveHint: autoSaveHintOf(got[AUTO_SAVE_HINT_KEY]),
     hasHighlights: key !== null && indexHasPage(got[PAGE_INDEX_KEY], key),
   };
