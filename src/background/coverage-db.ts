@@ -19,7 +19,7 @@
  *   count over the index; checked against the article count on start and rebuilt when they differ.
  *
  * Related coverage is ranked from an in-memory entity → articles index, read per page that asks
- * (the popup opens the database itself) from the multi-entry index's keys for the rarer entities
+ * (the popup opens the database itself) from the mentions store's keys for the rarer entities
  * and kept current on writes; only the winners are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
  * record and derives what the new version adds.
  */
@@ -170,7 +170,7 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
 
 /**
  * The in-memory entity index: which articles mention each entity, loaded per entity on first use
- * (one native getAllKeys on the multi-entry index) and kept current on every write.
+ * (one native getAllKeys over the mentions store's keys) and kept current on every write.
  */
 interface EntityIndex {
   byEntity: Map<string, Set<string>>;
@@ -342,9 +342,10 @@ export async function relatedIfCounted(
   }
   const articles = tx.objectStore('articles');
   const unlisted = read.filter((e) => !idx.byEntity.has(e));
+  const mentions = tx.objectStore('mentions');
   const lists = await Promise.all(unlisted.map((e) => (df.get(e)! > POSTINGS_BUDGET
-    ? newestMentioning(tx.objectStore('mentions'), e, POSTINGS_BUDGET)
-    : articles.index('byEntity').getAllKeys(e))));
+    ? newestMentioning(mentions, e, POSTINGS_BUDGET)
+    : allMentioning(mentions, e))));
   unlisted.forEach((e, i) => {
     if (!idx.byEntity.has(e)) idx.byEntity.set(e, new Set(lists[i]));
   });
@@ -360,12 +361,23 @@ export async function relatedIfCounted(
 }
 
 /**
+ * The ids of every article mentioning `entity`: one range of the mentions store's own keys, read
+ * in about half the time of the same ids from the articles' multi-entry index (Chromium checks
+ * each index entry against its record).
+ */
+async function allMentioning(mentions: MentionsStore, entity: string): Promise<string[]> {
+  return (await mentions.getAllKeys(IDBKeyRange.bound([entity], [entity, []]))).map((key) => key[2]);
+}
+
+/**
  * The ids of the `limit` newest articles mentioning `entity` (undated ones after the dated), from
  * the mentions store, whose keys run by entity and date. Where the browser reads keys backwards in
  * one request (getAllKeys with a direction) it does; elsewhere a key cursor walks back.
  */
+type MentionsStore = IDBPObjectStore<CoverageSchema, ('entityCounts' | 'articles' | 'mentions')[], 'mentions'>;
+
 async function newestMentioning(
-  mentions: IDBPObjectStore<CoverageSchema, ('entityCounts' | 'articles' | 'mentions')[], 'mentions'>,
+  mentions: MentionsStore,
   entity: string,
   limit: number,
 ): Promise<string[]> {

@@ -7,7 +7,7 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import {
   articleId, canonicalUrl, seedArticleId, entityWeight, isDuplicate, rankRelated, signatureSimilarity, textSignature, type ArticleRecord,
 } from '../../src/core/coverage.ts';
-import { DB_VERSION, checkEntityCounts, entityTimeline, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
+import { DB_VERSION, checkEntityCounts, entityTimeline, mentionRows, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 import { openOldCoverageDb } from '../support/old-databases.ts';
 
@@ -107,8 +107,10 @@ describe('coverage database', () => {
     expect(await count(db, '\u0000total')).toBe(5);
     await putArticles(db, [{ ...s001, mentions: [], entityIds: [] }]);
     expect(await count(db, 'li-lecheng')).toBe(1);
-    // Articles written around the counts (another version, a cut-short write): counted again on start.
-    await db.put('articles', { ...record({ url: 'https://elsewhere.example/x' }, 'Li Lecheng met Sattar Hashemi.'), id: 'direct' });
+    // An article written around the counts (by a version before them, which wrote its timeline rows too): counted again on start.
+    const direct = { ...record({ url: 'https://elsewhere.example/x' }, 'Li Lecheng met Sattar Hashemi.'), id: 'direct' };
+    await db.put('articles', direct);
+    for (const row of mentionRows(direct)) await db.put('mentions', row);
     db.close();
     const again = await openCoverageDb(name);
     // The background's check on start (queries themselves never walk every key).
