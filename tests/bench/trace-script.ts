@@ -23,7 +23,16 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string; beginData?: { url?: string }; data?: { url?: string } };
+  args?: { name?: string; beginData?: { url?: string }; data?: { url?: string }; chrome_mojo_event_info?: { mojo_interface_tag?: string } };
+}
+
+/**
+ * A reply to an extension API call (a storage read's answer, made into values here). Replies on
+ * the renderer's other interfaces are the page's own: the font data service answers inside the
+ * page's layout tasks, which counting them made look like the extension's.
+ */
+function extensionReply(e: TraceEvent): boolean {
+  return e.name === 'Receive mojo reply' && (e.args?.chrome_mojo_event_info?.mojo_interface_tag ?? '').startsWith('extensions.mojom.');
 }
 
 /** What one traced stretch of a renderer's main thread did. */
@@ -31,8 +40,8 @@ export interface MainThreadFigures {
   /** JavaScript, overlapping events counted once. */
   scriptMs: number;
   /**
-   * Replies to the renderer's own requests outside any script: where an extension API's answer
-   * (a storage read) is turned into JavaScript values, before the callback runs. A large stored
+   * Replies to extension API calls outside any script: where an answer (a storage read) is
+   * turned into JavaScript values, before the callback runs. A large stored
    * value costs its tab here, and no script event shows it.
    */
   repliesMs: number;
@@ -41,7 +50,7 @@ export interface MainThreadFigures {
   /** The longest task the thread ran, those of extension messages included (a page's own long-task observer does not see them). */
   longestTaskMs: number;
   /**
-   * The longest task in which script ran or a reply was made into values, other than the HTML
+   * The longest task in which script ran or an extension API's reply was made into values, other than the HTML
    * parser's (whose microtask checkpoints count as script). On a page without scripts of its own,
    * that is the extension's, or the driver's one-line probes: the page's own parsing, style and
    * layout tasks, which vary by tens of milliseconds from load to load, are not in it.
@@ -93,12 +102,12 @@ function mainThreadFigures(events: readonly TraceEvent[], target: string | { pid
   const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`));
   // Every top-level unit of work (a task, a message from the browser and what runs in it): nested ones are shorter than their parent.
   const tasks = onMain.filter((e) => (e.cat ?? '').split(',').includes('toplevel')).map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const);
-  const spansOf = (names: (name: string) => boolean) => onMain
-    .filter((e) => names(e.name))
+  const spansOf = (counted: (e: TraceEvent) => boolean) => onMain
+    .filter(counted)
     .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
     .sort((a, b) => a[0] - b[0]);
-  const spans = spansOf((name) => SCRIPT_EVENTS.has(name));
-  const withReplies = spansOf((name) => SCRIPT_EVENTS.has(name) || name === 'Receive mojo reply');
+  const spans = spansOf((e) => SCRIPT_EVENTS.has(e.name));
+  const withReplies = spansOf((e) => SCRIPT_EVENTS.has(e.name) || extensionReply(e));
   const parsing = onMain.filter((e) => e.name === 'ParseHTML').map((e) => e.ts);
   const within = (from: number, to: number) => (at: readonly [number, number] | number) => (typeof at === 'number' ? at >= from && at <= to : at[0] >= from && at[1] <= to);
   const runsScript = ([from, to]: readonly [number, number]) => withReplies.some(within(from, to)) && !parsing.some(within(from, to));
