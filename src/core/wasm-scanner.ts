@@ -18,11 +18,13 @@ import { Scanner } from './scanner.ts';
 const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20 } as const;
 const HEADER_BYTES = 88;
 const PAGE = 65536;
+/** States per call of the module's offsets pass (a multiple of its blocks of 64). */
+const OFFSETS_TURN = 1 << 16;
 
 interface ScanExports {
   memory: WebAssembly.Memory;
   feed(byteLength: number): void;
-  offsets(states: number, edges: number, counts: number, wide: number, wideEnd: number): number;
+  offsets(from: number, to: number, states: number, edges: number, counts: number, wide: number, wideEnd: number): number;
   terms(states: number, count: number): number;
 }
 
@@ -193,7 +195,8 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     decodeBase64Into(s.childCounts, bytes(counts, states), 'childCounts');
     decodeBase64Into(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
     decodeBase64Into(s.fail, bytes(header[H.fail], states * 3), 'fail');
-    check(exports.offsets(states, edges, counts, wide, wide + wideBytes));
+    // In turns (see scan.wat): the engine optimises the pass from its next call on.
+    for (let from = 0; from < states; from += OFFSETS_TURN) check(exports.offsets(from, from + OFFSETS_TURN, states, edges, counts, wide, wide + wideBytes));
     yield;
     decodeBase64Into(s.termEnds, bytes(header[H.termBits], Math.ceil(states / 64) * 8), 'termEnds');
     decodeBase64Into(s.termIds, bytes(header[H.termIds], idBytes), 'termIds');

@@ -211,6 +211,29 @@ describe('the WebAssembly scanner', () => {
       expect(run(makeScanner(dict), [text])).toEqual(found);
     });
 
+    it('unpacks a dictionary in turns, a wide count past the first turn included', () => {
+      // 40,000 words put "Qqqqq" past state 65,536 (the module's first turn); its 300 children are a wide count.
+      const random = seededRandom(23);
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const words = new Set<string>();
+      while (words.size < 40_000) words.add(Array.from({ length: 6 }, (_, i) => (i ? letters : letters.toUpperCase())[Math.floor(random() * 26)]).join(''));
+      // And 300 single characters make the root's count wide too, in the first turn.
+      const wide = Array.from({ length: 300 }, (_, i) => `Qqqqq${String.fromCharCode(0x4e00 + i)}`);
+      const single = Array.from({ length: 300 }, (_, i) => String.fromCharCode(0x5000 + i));
+      const entity = (id: string, alias: string): CatalogueEntity => ({ id, kind: 'topic', name: alias, description: id, aliases: [alias], source: 'test' });
+      const catalogue: Catalogue = { notNames: [], entities: [...[...words].map((w, i) => entity(`w${i}`, w)), ...wide.map((w, i) => entity(`q${i}`, w)), ...single.map((w, i) => entity(`c${i}`, w))] };
+      const compiled = compileDictionary(catalogue, []).compiled;
+      const tables = deserializeAutomaton(compiled.automaton);
+      const wideStates = [...tables.edgeOffset.keys()].filter((q) => q < tables.fail.length && tables.edgeOffset[q + 1] - tables.edgeOffset[q] >= 255);
+      expect(wideStates[0]).toBe(0);
+      expect(wideStates.some((q) => q >= 65_536)).toBe(true);
+      const text = [...wide.slice(0, 100), ...single.slice(0, 50), ...[...words].slice(0, 100)].join(' 。 ');
+      const found = same(loadDictionary(compiled), [text]);
+      expect(found.length).toBeGreaterThan(150);
+      const dict = runSteps(packedDictionarySteps(packDictionary(compiled), moduleAutomatonLoader(scanModule()!)));
+      expect(run(makeScanner(dict), [text])).toEqual(found);
+    });
+
     it('refuses a damaged automaton with deserializeAutomaton’s message', () => {
       const tables = buildAutomaton(['ab', 'b', 'abc']);
       const s = serializeAutomaton(tables);
@@ -226,6 +249,7 @@ describe('the WebAssembly scanner', () => {
         ['a failure link to its own state', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 2 ? 2 : f)) })],
         ['a negative failure link', serializeAutomaton({ ...tables, fail: tables.fail.map((f, q) => (q === 2 ? -1 : f)) })],
         ['child counts changed', { ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') }],
+        ['child counts short of the edges', { ...s, childCounts: bytesToBase64(base64ToBytes(s.childCounts).map((n, q) => (q === 0 ? n - 1 : n))) }],
         ['a wide count for no wide state', { ...s, childCounts: bytesToBase64(Uint8Array.from([255, 1, 1, 0, 0])), wideCounts: i32([1, 2]) }],
         ['a term end past the last state', { ...s, termEnds: bytesToBase64(Uint8Array.from([...ends.slice(0, 1).map((b) => b | 32), ...ends.slice(1)])) }],
         ['term ends cut short', { ...s, termEnds: bytesToBase64(ends.slice(0, 4)) }],
