@@ -202,7 +202,7 @@ function entityIndex(db: CoverageDb): EntityIndex {
 
 /**
  * Counts the stored articles (a walk over every key, so not on a query's path) and counts every
- * entity again when the kept total differs: the background does it once when it starts.
+ * entity again when the kept total differs: the background does it once per extension version, when it first starts.
  */
 export async function checkEntityCounts(db: CoverageDb): Promise<void> {
   const tx = db.transaction(['articles', 'entityCounts']);
