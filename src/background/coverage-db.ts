@@ -16,7 +16,8 @@
  *   the background alone at the request of extension pages (content scripts cannot reach it).
  * - `entityCounts` (since v5): how many articles mention each entity, kept in the same transaction
  *   as every article write, so a first related-coverage query after the worker started needs no
- *   count over the index; checked against the article count on start and rebuilt when they differ.
+ *   count over the index; checked against the article count once per extension version and
+ *   rebuilt when they differ.
  *
  * Related coverage is ranked from an in-memory entity → articles index, read per page that asks
  * (the popup opens the database itself) from the mentions store's keys for the rarer entities
@@ -360,6 +361,8 @@ export async function relatedIfCounted(
   return rankRelated(pageEntities, records, df, total, exclude).slice(0, limit);
 }
 
+type MentionsStore = IDBPObjectStore<CoverageSchema, ('entityCounts' | 'articles' | 'mentions')[], 'mentions'>;
+
 /**
  * The ids of every article mentioning `entity`: one range of the mentions store's own keys, read
  * in about half the time of the same ids from the articles' multi-entry index (Chromium checks
@@ -374,8 +377,6 @@ async function allMentioning(mentions: MentionsStore, entity: string): Promise<s
  * the mentions store, whose keys run by entity and date. Where the browser reads keys backwards in
  * one request (getAllKeys with a direction) it does; elsewhere a key cursor walks back.
  */
-type MentionsStore = IDBPObjectStore<CoverageSchema, ('entityCounts' | 'articles' | 'mentions')[], 'mentions'>;
-
 async function newestMentioning(
   mentions: MentionsStore,
   entity: string,

@@ -63,7 +63,7 @@
   ;; (state, count) pairs from $wide to $wideEnd), and a check of the failure links, already in
   ;; place, for the states from $from to $to. Called in turns from 0 to $states: the engine runs a
   ;; function's first call as compiled at once, and only its later calls as optimised, which on a
-  ;; dictionary of 2 million states made one long call half again as slow. 1: a wide count that
+  ;; dictionary of 2 million states made one long call a third slower. 1: a wide count that
   ;; does not match; 2: counts that do not add up to $edges; 4: a failure link that does not lead
   ;; back to an earlier state (which $out relies on to end); 6: a block of 64 states whose offsets
   ;; do not fit 16 bits; 7: an edge whose place is past the alphabet.
