@@ -1,5 +1,6 @@
 /**
- * Vite plugin: builds the content script, its reader-facing part and the article extractor as classic scripts and points
+ * Vite plugin: builds the content script, its reader-facing part and the article extractor as
+ * classic scripts, and the popup's script as one module (see POPUP_SCRIPT_FILE), and points
  * the built manifest at the content script. The bundler's own way (a loader that imports module
  * chunks) needs those chunks listed as web-accessible resources, which lets any page detect the
  * extension and its exact build by loading them; single classic files need nothing web-accessible
@@ -8,9 +9,9 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Plugin } from 'vite';
+import { build, type Plugin, type PluginOption } from 'vite';
 import { watPlugin } from './vite-wat-plugin.ts';
-import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE } from '../content/script-files.ts';
+import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE, POPUP_SCRIPT_FILE } from '../content/script-files.ts';
 
 
 interface BuiltManifest {
@@ -18,7 +19,7 @@ interface BuiltManifest {
   web_accessible_resources?: { resources: string[] }[];
 }
 
-export function contentScriptPlugin(entries: { content: string; pageUi: string; extract: string }, outDir: string): Plugin {
+export function contentScriptPlugin(entries: { content: string; pageUi: string; extract: string; popup: string }, outDir: string, pagePlugins: () => PluginOption[]): Plugin {
   return {
     name: 'newsgloss-content-script',
     apply: 'build',
@@ -39,6 +40,21 @@ export function contentScriptPlugin(entries: { content: string; pageUi: string; 
           },
         });
       }
+      // The popup opens cold more often than not: one file, fetched and run as soon as the page is parsed.
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        plugins: pagePlugins(),
+        build: {
+          outDir,
+          emptyOutDir: false,
+          target: 'es2022',
+          minify: true,
+          copyPublicDir: false,
+          // An immediately run function, which the bundler minifies whole (its ES library output keeps the whitespace).
+          lib: { entry: entries.popup, formats: ['iife'], name: 'newsglossPopup', fileName: () => POPUP_SCRIPT_FILE },
+        },
+      });
       const path = join(outDir, 'manifest.json');
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
       const loaders = new Set(manifest.content_scripts?.flatMap((c) => c.js ?? []) ?? []);
