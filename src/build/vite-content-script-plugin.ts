@@ -25,36 +25,25 @@ export function contentScriptPlugin(entries: { content: string; pageUi: string; 
     apply: 'build',
     enforce: 'post',
     async closeBundle() {
-      for (const [entry, file] of [[entries.content, CONTENT_SCRIPT_FILE], [entries.pageUi, PAGE_UI_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]]) {
-        await build({
-          configFile: false,
-          logLevel: 'warn',
-          plugins: [watPlugin()],
-          build: {
-            outDir,
-            emptyOutDir: false,
-            target: 'es2022',
-            minify: true,
-            copyPublicDir: false,
-            lib: { entry, formats: ['iife'], name: 'newsgloss', fileName: () => file },
-          },
-        });
-      }
-      // The popup opens cold more often than not: one file, fetched and run as soon as the page is parsed.
-      await build({
+      /** One script file with all it imports, run as an immediately called function (minified whole; the bundler's ES library output keeps the whitespace). */
+      const buildScript = (entry: string, file: string, plugins: PluginOption[]) => build({
         configFile: false,
         logLevel: 'warn',
-        plugins: pagePlugins(),
+        plugins,
         build: {
           outDir,
           emptyOutDir: false,
           target: 'es2022',
           minify: true,
           copyPublicDir: false,
-          // An immediately run function, which the bundler minifies whole (its ES library output keeps the whitespace).
-          lib: { entry: entries.popup, formats: ['iife'], name: 'newsglossPopup', fileName: () => POPUP_SCRIPT_FILE },
+          lib: { entry, formats: ['iife'], name: 'newsgloss', fileName: () => file },
         },
       });
+      for (const [entry, file] of [[entries.content, CONTENT_SCRIPT_FILE], [entries.pageUi, PAGE_UI_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]]) {
+        await buildScript(entry, file, [watPlugin()]);
+      }
+      // The popup opens cold more often than not: one file, fetched and run as soon as the page is parsed.
+      await buildScript(entries.popup, POPUP_SCRIPT_FILE, pagePlugins());
       const path = join(outDir, 'manifest.json');
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
       const loaders = new Set(manifest.content_scripts?.flatMap((c) => c.js ?? []) ?? []);
