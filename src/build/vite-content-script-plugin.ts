@@ -1,6 +1,6 @@
 /**
  * Vite plugin: builds the content script, its reader-facing part and the article extractor as
- * classic scripts, and the popup's script as one module (see POPUP_SCRIPT_FILE), and points
+ * classic scripts, and the popup's script as one file (see POPUP_SCRIPT_FILE), and points
  * the built manifest at the content script. The bundler's own way (a loader that imports module
  * chunks) needs those chunks listed as web-accessible resources, which lets any page detect the
  * extension and its exact build by loading them; single classic files need nothing web-accessible

@@ -23,7 +23,7 @@ export const PAGE_UI_SCRIPT_FILE = 'page-ui.js';
 export const PAGE_UI_GLOBAL = 'newsglossPageUi';
 
 /**
- * The popup's script, built as one module with all it imports, named in its HTML: the bundler's
+ * The popup's script, built as one file with all it imports, named in its HTML: the bundler's
  * shared chunks made the popup fetch nine files before its first line ran.
  */
 export const POPUP_SCRIPT_FILE = 'popup.js';

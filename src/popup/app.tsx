@@ -326,7 +326,6 @@ export function App() {
           ))}
         </ul>
       </section>
-
     </>
   );
 }
