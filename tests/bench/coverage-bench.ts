@@ -2,7 +2,8 @@
  * Coverage benchmark in real Chromium with the built extension (figures, not a timed test).
  *
  * Fills the extension's own database with 1,000 and then 10,000 generated articles (BENCH_SIZES for others) made from the
- * seeds' sentences (so they mention the seeds' entities in realistic mixes), then opens the popup
+ * seeds' sentences (so they mention the seeds' entities in realistic mixes) and as long as news
+ * articles are (BENCH_ARTICLE_SENTENCES), then opens the popup
  * on a page made from seed 000 several times and reports medians of: the time from the popup's
  * navigation to its first related item on screen, the related-coverage query (message round trip
  * included), and the timeline query for the most common entity (China).
@@ -28,13 +29,22 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /**
  * Openings measured cold, each after the service worker was stopped (as after 30 s idle) and the
  * browser, with no connection left, closed the database (a few seconds after the last one went):
- * opening it again then replays its write log, the larger part of a cold popup's wait.
+ * the browser's opening it again is then the larger part of a cold popup's wait, and it grows with
+ * what the database holds.
  */
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 /** How long a stopped worker's database is left before a cold opening: Chromium closes it 2 s after its last connection. */
 const DATABASE_CLOSE_MS = 3000;
 /** Stored-article counts to measure at (beyond the seeds), comma-separated; 100000 is worth adding (about 15 minutes more). */
 const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
+/**
+ * Sentences per generated article, lowest-highest: 20-60 of the seeds' sentences make about 2,700
+ * to 8,100 characters (5,400 on average), a news article of 450 to 1,400 words. A cold opening
+ * pays for the database's size, so articles of a few sentences made it look faster than it is.
+ */
+const ARTICLE_SENTENCES = (process.env.BENCH_ARTICLE_SENTENCES ?? '20-60').split('-').map(Number);
+/** Articles are written in transactions of about this many bytes of text: under the 1 MB above which Chromium keeps an undo log on disk, as the extension's writes are. */
+const INSERT_BYTES = 512 * 1024;
 const OUTLETS = ['Wire One', 'Daily Tech', 'Le Quotidien', 'Gulf Observer', 'Asia Desk', 'Policy Review'];
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -47,7 +57,8 @@ const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
 function generate(from: number, count: number): ArticleRecord[] {
   const out: ArticleRecord[] = [];
   for (let i = from; i < from + count; i++) {
-    const n = 4 + Math.floor(rand() * 6);
+    const [fewest, most = fewest] = ARTICLE_SENTENCES;
+    const n = fewest + Math.floor(rand() * (most - fewest + 1));
     const text = Array.from({ length: n }, () => sentences[Math.floor(rand() * sentences.length)]).join(' ') + ` (Report ${i}.)`;
     const url = `https://bench.example/story/${i}`;
     const mentions = findMentions(dict, text);
@@ -114,8 +125,11 @@ function entityCounts(records: ArticleRecord[]): [string, number][] {
 }
 
 async function insertArticles(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<void> {
-  for (let k = 0; k < records.length; k += 1000) {
-    const chunk = records.slice(k, k + 1000).map((r) => ({ r, rows: mentionRows(r) }));
+  for (let k = 0; k < records.length;) {
+    let end = k;
+    for (let bytes = 0; end < records.length && (end === k || bytes + records[end].text.length <= INSERT_BYTES); end++) bytes += records[end].text.length;
+    const chunk = records.slice(k, end).map((r) => ({ r, rows: mentionRows(r) }));
+    k = end;
     await worker.evaluate(
       (items: { r: ArticleRecord; rows: MentionRow[] }[]) =>
         new Promise<void>((resolve, reject) => {
@@ -207,6 +221,8 @@ async function main(): Promise<void> {
   const server = await startServer();
   server.route('/seed.html', seedPageHtml(seeds[0]));
   const generated = await step('generate articles', async () => generate(0, Math.max(...SIZES)));
+  const meanLength = generated.reduce((sum, a) => sum + a.text.length, 0) / Math.max(1, generated.length);
+  console.log(`generated articles: ${ARTICLE_SENTENCES.join('-')} sentences, ${Math.round(meanLength).toLocaleString('en')} characters on average`);
   console.log(`medians of ${RUNS} popup openings on a page made from seed 000, and in brackets of ${COLD_RUNS} cold ones before them (each with the service worker stopped and the database closed)`);
   for (const size of SIZES) console.log(await measureAt(size, generated, server));
   await server.close();
