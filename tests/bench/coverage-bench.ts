@@ -129,9 +129,9 @@ function entityCounts(records: ArticleRecord[]): [string, number][] {
 }
 
 async function insertArticles(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<void> {
+  const size = (r: ArticleRecord) => r.text.length + r.mentions.reduce((sum, m) => sum + m.sentence.length, 0);
   for (let k = 0; k < records.length;) {
     let end = k;
-    const size = (r: ArticleRecord) => r.text.length + r.mentions.reduce((sum, m) => sum + m.sentence.length, 0);
     for (let chars = 0; end < records.length && (end === k || chars + size(records[end]) <= INSERT_CHARS); end++) chars += size(records[end]);
     const chunk = records.slice(k, end).map((r) => ({ r, rows: mentionRows(r) }));
     k = end;
