@@ -35,7 +35,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 /** How long a stopped worker's database is left before a cold opening: Chromium closes it 2 s after its last connection. */
 const DATABASE_CLOSE_MS = 3000;
-/** Stored-article counts to measure at (beyond the seeds), comma-separated; 100000 is worth adding (about 15 minutes more). */
+/**
+ * Stored-article counts to measure at (beyond the seeds), comma-separated. 100000 articles of news
+ * length overran their store step's limit here (over 40 minutes, 1.6 GB of database); with
+ * BENCH_ARTICLE_SENTENCES=4-9 they take about 15 minutes more.
+ */
 const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
 /**
  * Sentences per generated article, lowest-highest: 20-60 of the seeds' sentences make about 2,700
