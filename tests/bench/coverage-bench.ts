@@ -38,7 +38,7 @@ const DATABASE_CLOSE_MS = 3000;
 /**
  * Stored-article counts to measure at (beyond the seeds), comma-separated. 100000 articles of news
  * length overran their store step's limit here (over 40 minutes, 1.6 GB of database); with
- * BENCH_ARTICLE_SENTENCES=4-9 they take about 15 minutes more.
+ * BENCH_ARTICLE_SENTENCES=4-9 they took about 15 minutes more (written a thousand to a transaction).
  */
 const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
 /**
