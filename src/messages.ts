@@ -69,6 +69,8 @@ export interface MessageMap {
    * checked (pages read the database themselves; they ask this only of a store not filled yet).
    */
   'coverage/seeded': { request: Record<never, never>; response: { seeded: true } };
+  /** Has the background build the popup's ranking copy, unless it is current (or too large to keep). */
+  'coverage/copy': { request: Record<never, never>; response: { copy: 'kept' | 'built' | 'too large' } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
   /** Coverage page → background: one stored article, for reading it inside the extension. */
@@ -182,15 +184,15 @@ export type PageMessageType = keyof PageMessageMap;
 export type PageRequest<K extends PageMessageType> = { type: K } & PageMessageMap[K]['request'];
 export type AnyPageRequest = { [K in PageMessageType]: PageRequest<K> }[PageMessageType];
 
-/** Requests only the extension's own pages may make (never a content script). */
 /**
  * Requests about the sender's own page: only a content script in a tab's top frame may send them,
  * and the background answers for that page's origin alone.
  */
 export const PAGE_BOUND: ReadonlySet<MessageType> = new Set(['highlights/page', 'highlights/save', 'dictionary/add', 'coverage/autosave']);
 
+/** Requests only the extension's own pages may make (never a content script). */
 export const PRIVILEGED: ReadonlySet<MessageType> = new Set([
-  'coverage/seeded', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
+  'coverage/seeded', 'coverage/copy', 'coverage/save', 'coverage/article', 'highlights/list', 'highlights/open',
   'highlights/resolve', 'highlights/changed', 'annotations/export', 'annotations/preview', 'annotations/import',
   'dictionary/changed', 'settings/get', 'settings/set', 'sites/pause',
 ]);
@@ -211,6 +213,8 @@ export function parseRequest(message: unknown): AnyRequest | string {
       return { type: 'entity/get', id: m.id };
     case 'coverage/seeded':
       return { type: 'coverage/seeded' };
+    case 'coverage/copy':
+      return { type: 'coverage/copy' };
     case 'coverage/article':
       if (!isId(m.id)) return 'coverage/article needs an article id';
       return { type: 'coverage/article', id: m.id };

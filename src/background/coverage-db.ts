@@ -25,11 +25,12 @@
  * record and derives what the new version adds.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
-import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
+import { rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';
 import type { SavedHighlight } from '../core/highlights.ts';
 import { MINE_PACK_ID, type DictionaryPack, type UserEntity } from '../core/user-entities.ts';
 import { SEED_PACK_ID } from '../core/dictionary.ts';
 import { articleCandidates, encodeCandidates } from '../core/proposals.ts';
+import { POSTINGS_BUDGET, bestCandidates, entitiesToRead } from '../core/related-copy.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
 export const DB_VERSION = 5;
@@ -181,15 +182,6 @@ interface EntityIndex {
   total: number | null;
 }
 
-/**
- * Keys of articles read per related-coverage query, at most: the entities found in most stored
- * articles weigh little, and reading their thousands of keys was the cost of a query on a large
- * store (about 20 µs a key; the popup reads them on every opening). Their weight still counts in
- * the final ranking. When even the page's rarest entity is in more articles than this, its newest
- * articles are the candidates, as a reader of the news expects (and the query's cost stays the
- * same at 100,000 stored articles as at 10,000).
- */
-const POSTINGS_BUDGET = 1500;
 const indexes = new WeakMap<CoverageDb, EntityIndex>();
 
 function entityIndex(db: CoverageDb): EntityIndex {
@@ -332,68 +324,65 @@ export async function relatedIfCounted(
   });
   const total = idx.total;
   const df = new Map([...pageEntities].map((e) => [e, idx.df.get(e) ?? 0] as const).filter(([, n]) => n > 0));
-  // Candidates come from the rarer entities' articles, within the budget (the rarest always).
-  const rarest = [...df].sort((a, b) => a[1] - b[1]);
-  const read: string[] = [];
-  let keys = 0;
-  for (const [e, n] of rarest) {
-    if (read.length > 0 && keys + n > POSTINGS_BUDGET) break;
-    read.push(e);
-    keys += n;
-  }
+  const read = entitiesToRead(df);
   const articles = tx.objectStore('articles');
   const unlisted = read.filter((e) => !idx.byEntity.has(e));
   const mentions = tx.objectStore('mentions');
-  const lists = await Promise.all(unlisted.map((e) => (df.get(e)! > POSTINGS_BUDGET
-    ? newestMentioning(mentions, e, POSTINGS_BUDGET)
+  const lists = await Promise.all(unlisted.map(async (e) => (df.get(e)! > POSTINGS_BUDGET
+    ? (await newestMentionKeys(mentions, e, POSTINGS_BUDGET)).map((key) => key[2])
     : allMentioning(mentions, e))));
   unlisted.forEach((e, i) => {
     if (!idx.byEntity.has(e)) idx.byEntity.set(e, new Set(lists[i]));
   });
-  const scores = new Map<string, number>();
-  for (const e of read) {
-    const w = entityWeight(df.get(e)!, total);
-    for (const id of idx.byEntity.get(e) ?? []) scores.set(id, (scores.get(id) ?? 0) + w);
-  }
-  const best = [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit * 2 + 2).map(([id]) => id);
+  const best = bestCandidates(read, df, total, (e) => idx.byEntity.get(e) ?? [], limit);
   const records = (await Promise.all(best.map((id) => articles.get(id)))).filter((r): r is ArticleRecord => r !== undefined);
   await tx.done;
   return rankRelated(pageEntities, records, df, total, exclude).slice(0, limit);
 }
 
-type MentionsStore = IDBPObjectStore<CoverageSchema, ('entityCounts' | 'articles' | 'mentions')[], 'mentions'>;
+/** How many articles the database holds, from the kept total (0 before any is stored). */
+export async function storedTotal(db: CoverageDb): Promise<number> {
+  return (await db.get('entityCounts', TOTAL_ROW))?.n ?? 0;
+}
+
+/** How many articles the database held at its last related-coverage query on `db` (null before one). */
+export function countedTotal(db: CoverageDb): number | null {
+  return indexes.get(db)?.total ?? null;
+}
+
+type MentionsStore<Tx extends StoreNames<CoverageSchema>[]> = IDBPObjectStore<CoverageSchema, Tx, 'mentions'>;
 
 /**
  * The ids of every article mentioning `entity`: one range of the mentions store's own keys, read
  * in about half the time of the same ids from the articles' multi-entry index (Chromium checks
  * each index entry against its record).
  */
-async function allMentioning(mentions: MentionsStore, entity: string): Promise<string[]> {
+async function allMentioning<Tx extends StoreNames<CoverageSchema>[]>(mentions: MentionsStore<Tx>, entity: string): Promise<string[]> {
   return (await mentions.getAllKeys(IDBKeyRange.bound([entity], [entity, []]))).map((key) => key[2]);
 }
 
 /**
- * The ids of the `limit` newest articles mentioning `entity` (undated ones after the dated), from
- * the mentions store, whose keys run by entity and date. Where the browser reads keys backwards in
+ * The keys ([entity, published, id]) of the `limit` newest articles mentioning `entity` (undated
+ * ones after the dated), from the mentions store, whose keys run by entity and date. Where the browser reads keys backwards in
  * one request (getAllKeys with a direction) it does; elsewhere a key cursor walks back.
  */
-async function newestMentioning(
-  mentions: MentionsStore,
+export async function newestMentionKeys<Tx extends StoreNames<CoverageSchema>[]>(
+  mentions: MentionsStore<Tx>,
   entity: string,
   limit: number,
-): Promise<string[]> {
+): Promise<CoverageSchema['mentions']['key'][]> {
   /** getAllKeys as browsers with getAllRecords also take it: one options argument, with a direction. */
   const backwards = mentions as unknown as { getAllKeys(options: { query: IDBKeyRange; count: number; direction: IDBCursorDirection }): Promise<CoverageSchema['mentions']['key'][]> };
-  const ids: string[] = [];
+  const ids: CoverageSchema['mentions']['key'][] = [];
   for (const range of [IDBKeyRange.bound([entity], [entity, UNDATED], false, true), IDBKeyRange.bound([entity, UNDATED], [entity, UNDATED, []])]) {
     const want = limit - ids.length;
     if (want <= 0) break;
     if ('getAllRecords' in IDBObjectStore.prototype) {
       const keys = await backwards.getAllKeys({ query: range, count: want, direction: 'prev' });
-      for (const key of keys) ids.push(key[2]);
+      ids.push(...keys);
       continue;
     }
-    for (let cursor = await mentions.openKeyCursor(range, 'prev'); cursor && ids.length < limit; cursor = await cursor.continue()) ids.push(cursor.primaryKey[2]);
+    for (let cursor = await mentions.openKeyCursor(range, 'prev'); cursor && ids.length < limit; cursor = await cursor.continue()) ids.push(cursor.primaryKey);
   }
   return ids;
 }

@@ -5,7 +5,7 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, writeStoredDictionary,
+  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, sessionArea, writeStoredDictionary,
   type PageIndex,
   type Browser,
 } from '../platform/browser.ts';
@@ -21,7 +21,8 @@ import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap, 
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
-import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, type CoverageDb } from './coverage-db.ts';
+import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, storedTotal, type CoverageDb } from './coverage-db.ts';
+import { ensureCopy, updateCopy } from './related-copy-store.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
@@ -96,7 +97,7 @@ async function reindexCoverage(dict: LiveDictionary): Promise<void> {
       const entityIds = mentions.map((m) => m.entity);
       if (entityIds.join(' ') !== a.entityIds.join(' ')) changed.push({ ...a, mentions, entityIds });
     }
-    if (changed.length) await putArticles(db, changed, false);
+    if (changed.length) await storeArticles(db, changed, false);
     // Let requests from the popup and pages in between batches.
     await new Promise((r) => setTimeout(r, 0));
   }
@@ -145,6 +146,15 @@ function toRecordWith(dict: RuntimeDictionary, fields: Omit<ArticleRecord, 'ment
 let dbReady: Promise<CoverageDb> | null = null;
 
 /**
+ * Every article write: the database first (committed), then the popup's ranking copy, which a
+ * worker stopped in between leaves behind by one write until a popup finds its total short.
+ */
+async function storeArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
+  await putArticles(db, records, textChanged);
+  await updateCopy(db, sessionArea(), records).catch(() => undefined);
+}
+
+/**
  * Storage key: the extension version whose start last counted the stored articles against the
  * kept counts. The count walks every article's key with the database busy throughout (a cold
  * popup's entity timeline waited 698 ms for it at 100,000 stored articles, 61–75 ms at 10,000,
@@ -164,7 +174,7 @@ function coverageDb(): Promise<CoverageDb> {
     await tx.done;
     const missing = articles.filter((_, i) => present[i] === undefined);
     if (missing.length) {
-      await putArticles(db, missing.map((a) =>
+      await storeArticles(db, missing.map((a) =>
         toRecordWith(seedDictionary, {
           id: seedArticleId(a.file), url: a.url, title: a.title, outlet: a.outlet, byline: null,
           published: a.published, lang: a.lang, text: seedTexts[a.file] ?? '', savedAt: 0, origin: 'seed',
@@ -211,7 +221,7 @@ async function saveTab(tabId: number): Promise<{ id: string; entities: number }>
     id: articleId(url, extracted.text), url, title: extracted.title, outlet: extracted.outlet, byline: extracted.byline,
     published: extracted.published, lang: extracted.lang, text: extracted.text, savedAt: Date.now(), origin: 'saved',
   });
-  await putArticles(await coverageDb(), [record]);
+  await storeArticles(await coverageDb(), [record]);
   return { id: record.id, entities: record.entityIds.length };
 }
 
@@ -373,6 +383,10 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
     case 'coverage/seeded':
       await coverageDb();
       return { seeded: true };
+    case 'coverage/copy': {
+      const db = await coverageDb();
+      return { copy: await ensureCopy(db, sessionArea(), await storedTotal(db)) };
+    }
     case 'coverage/save':
       return saveTab(request.tabId);
     case 'coverage/article': {

@@ -7,6 +7,7 @@ import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequ
 import { BASE64_TABLES, isPackedDictionary, splitPacked, type PackedDictionary, type PagePackedDictionary } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import type { Settings } from '../background/settings-store.ts';
+import type { CopyArea } from '../background/related-copy-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 import { cutLongStrings, joinPieces, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
 
@@ -26,6 +27,15 @@ export type { Browser };
 export async function localStorageKeys(): Promise<string[]> {
   const area = browser.storage.local as Browser.Storage.StorageArea & { getKeys?: () => Promise<string[]> };
   return typeof area.getKeys === 'function' ? await area.getKeys() : Object.keys(await area.get(null));
+}
+
+/**
+ * Session storage, where the background keeps the ranking copy for the popup: in memory, and
+ * readable by extension pages only (content scripts are refused it unless the extension opens it
+ * to them, which it never does).
+ */
+export function sessionArea(): CopyArea {
+  return browser.storage.session as unknown as CopyArea;
 }
 
 /** Sends one typed request to the background and returns its typed reply. */

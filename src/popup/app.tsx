@@ -12,7 +12,7 @@ import { PageHighlights } from './page-highlights.tsx';
 import { browser, readPausedSites, readSettings, send, sendToTab } from '../platform/browser.ts';
 import { AUTO_SAVE_DEFAULT, type AutoSaveSetting } from '../background/settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
-import { relatedTo, timelineOf, warmCoverageReads } from '../ui/coverage-reads.ts';
+import { askForTheCopy, relatedFromTheCopy, relatedTo, timelineOf, warmCoverageReads } from '../ui/coverage-reads.ts';
 
 
 interface Target {
@@ -99,6 +99,8 @@ export function App() {
   const names = new Map((entities ?? []).map((e) => [e.id, e.name]));
   const [pageError, setPageError] = useState<string | null>(null);
   const [related, setRelated] = useState<RelatedItem[] | null>(null);
+  /** Whether the database has answered (the copy's answer may be on screen before it). */
+  const [relatedExact, setRelatedExact] = useState(false);
   const [chosen, setChosen] = useState<PageEntity | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
   const [timelineTotal, setTimelineTotal] = useState(0);
@@ -118,9 +120,9 @@ export function App() {
     })();
   }, []);
 
-  // The automatic-saving switch is kept by the background: asked for once related coverage is on
-  // screen (or there is none to show), so a stopped worker starting up does not compete with it.
-  const coverageSettled = related !== null || target === null;
+  // The automatic-saving switch is kept by the background: asked for once the database has answered
+  // (or there is nothing to ask), so a stopped worker starting up does not compete with it.
+  const coverageSettled = relatedExact || target === null;
   useEffect(() => {
     if (!coverageSettled) return;
     void readSettings().then((s) => setAutoSave(s.autoSave)).catch(() => undefined);
@@ -141,13 +143,28 @@ export function App() {
         setReading(false);
         setEntities(page.entities);
         setPageError(null);
+        const ids = page.entities.map((e) => e.id);
         performance.mark('newsgloss:related-query-start');
-        const items = await relatedTo(page.entities.map((e) => e.id), page.url);
+        // The background's copy answers before the database has opened (most of a cold popup's
+        // wait); the database's answer, with snippets, replaces it. It is asked after the copy has
+        // answered (the database is already opening): asked at once, its work slowed the copy's.
+        const fromCopy = await relatedFromTheCopy(ids, page.url).catch(() => null);
+        if (fromCopy?.items) {
+          // Which articles the copy listed, for the tests (User Timing, local only).
+          performance.measure('newsgloss:related-copy', { start: 'newsgloss:related-query-start', detail: fromCopy.items.map((r) => r.article.id) });
+          setRelated(fromCopy.items);
+        }
+        const fromDatabase = relatedTo(ids, page.url);
+        const answer = await fromDatabase;
         performance.measure('newsgloss:related-query', 'newsgloss:related-query-start');
-        setRelated(items);
+        setRelated(answer.items);
+        setRelatedExact(true);
+        // No copy yet (the browser started since), or one a write left behind: the background builds it.
+        if (!fromCopy?.tooLarge && fromCopy?.total !== answer.total) askForTheCopy();
       } catch {
         setEntities([]);
         setRelated([]);
+        setRelatedExact(true);
         setPageError(
           (await browser.permissions.contains(SITE_ACCESS))
             ? 'Newsgloss cannot read this page (a browser page, or one opened before Newsgloss was installed: reload it).'

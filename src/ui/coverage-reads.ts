@@ -3,10 +3,11 @@
  * background): opening the popup never waits for a stopped background to start, load its code
  * and check the seeds before the first related item can show.
  */
-import { UNDATED, entityTimeline, openCoverageDb, relatedIfCounted, type CoverageDb } from '../background/coverage-db.ts';
+import { UNDATED, countedTotal, entityTimeline, openCoverageDb, relatedIfCounted, type CoverageDb } from '../background/coverage-db.ts';
+import { readCopyHead, relatedFromCopy, type CopyAnswer } from '../background/related-copy-store.ts';
 import type { RelatedItem } from '../core/coverage.ts';
 import type { TimelineItem } from '../messages.ts';
-import { send } from '../platform/browser.ts';
+import { send, sessionArea } from '../platform/browser.ts';
 
 let opened: Promise<CoverageDb> | null = null;
 
@@ -16,21 +17,49 @@ function database(): Promise<CoverageDb> {
   return opened;
 }
 
-/** Opens the database ahead of the first read (a cold open is tens of milliseconds), while other work goes on. */
+let copyHead: Promise<Record<string, unknown>> | null = null;
+
+/**
+ * Opens the database ahead of the first read (a cold open is tens of milliseconds, hundreds with
+ * a large store) and reads the ranking copy's header, while other work goes on.
+ */
 export function warmCoverageReads(): void {
   database().catch(() => undefined);
+  copyHead = readCopyHead(sessionArea());
+  copyHead.catch(() => undefined);
 }
 
-/** Stored articles sharing entities with a page, best first (the page's own article left out). */
-export async function relatedTo(entities: readonly string[], url: string | null): Promise<RelatedItem[]> {
+const RELATED_LIMIT = 20;
+
+/**
+ * Related coverage from the background's ranking copy, before the database has opened: without
+ * snippets, and to be replaced by relatedTo's answer (a copy a write left behind may differ).
+ */
+export async function relatedFromTheCopy(entities: readonly string[], url: string | null): Promise<CopyAnswer> {
+  const head = copyHead ?? undefined;
+  // Read ahead once: a later query (the site paused or resumed) reads the header again.
+  copyHead = null;
+  return relatedFromCopy(sessionArea(), new Set(entities), RELATED_LIMIT, { url }, head);
+}
+
+/**
+ * Stored articles sharing entities with a page, best first (the page's own article left out), from
+ * the database, and how many articles it holds.
+ */
+export async function relatedTo(entities: readonly string[], url: string | null): Promise<{ items: RelatedItem[]; total: number }> {
   const db = await database();
   const pageEntities = new Set(entities);
-  const found = await relatedIfCounted(db, pageEntities, 20, { url });
-  if (found) return found;
   // A store the background has not filled yet (right after install: it stores the seeds first), or
   // one an older version filled without counts (it counts them): read once it answers.
-  await send({ type: 'coverage/seeded' });
-  return (await relatedIfCounted(db, pageEntities, 20, { url })) ?? [];
+  const items = (await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url }))
+    ?? (await send({ type: 'coverage/seeded' }), await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url }))
+    ?? [];
+  return { items, total: countedTotal(db) ?? 0 };
+}
+
+/** Has the background build the ranking copy (it answers at once when the copy is current). */
+export function askForTheCopy(): void {
+  void send({ type: 'coverage/copy' }).catch(() => undefined);
 }
 
 /** Up to `limit` stored articles mentioning `entity` by date, and how many there are. */

@@ -41,6 +41,23 @@ function readPopup(): PopupView {
   };
 }
 
+/** Whether the background's ranking copy is in session storage, within `timeoutMs` (run in an extension page). */
+async function copyBuilt(timeoutMs: number): Promise<boolean> {
+  const session = (globalThis as unknown as { browser: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).browser.storage.session;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await session.get('related:state'))['related:state'] !== undefined) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** The articles the popup listed from the ranking copy, before the database answered (null when it had none). */
+function listedFromCopy(): string[] | null {
+  const entry = performance.getEntriesByName('newsgloss:related-copy')[0] as PerformanceMeasure | undefined;
+  return entry ? (entry.detail as string[]) : null;
+}
+
 async function until(page: TestPage, ok: (v: PopupView) => boolean, timeoutMs = 10_000): Promise<PopupView> {
   const deadline = Date.now() + timeoutMs;
   let v = await page.evaluate(readPopup, null);
@@ -103,7 +120,16 @@ for (const [name, launch, available] of [
       expect(withTimeline.timeline[0]).toContain('IRNA (English)');
       expect(withTimeline.timeline.join(' ')).toContain('Li Licheng');
       expect(await tab.evaluate(() => CSS.highlights.has('newsgloss-flash'), null)).toBe(true);
+
+      // This popup found no ranking copy and had the background build it (session storage, which
+      // extension pages read): once it is there, the next popup lists from it first, the same
+      // articles the database then lists.
+      expect(await popup.evaluate(copyBuilt, 10_000)).toBe(true);
       await popup.close();
+      const again = await popupFor(url);
+      const settled = await until(again, (v) => v.busy === 'false' && v.related.length > 0);
+      expect(await again.evaluate(listedFromCopy, null)).toEqual(settled.related.map((r) => r.id));
+      await again.close();
       await tab.close();
     });
 
@@ -125,6 +151,8 @@ for (const [name, launch, available] of [
       const popup2 = await popupFor(seedUrl);
       const view = await until(popup2, (v) => v.related.some((r) => r.text.includes('Envoy meets ICT minister')));
       const item = view.related.find((r) => r.text.includes('Envoy meets ICT minister'))!;
+      // The background brought its ranking copy in step with the save: the copy listed it first.
+      expect(await popup2.evaluate(listedFromCopy, null)).toContain(item.id);
       expect(item.text).toContain('Example Wire');
       expect(item.text).toContain('2025-06-02');
       expect(item.text).toContain('Chang Hua');

@@ -1,0 +1,217 @@
+/**
+ * The ranking copy: what ranking related coverage reads (how many articles mention each entity,
+ * each entity's newest articles, and per article what the popup lists), kept in the browser's
+ * session storage beside the database. A popup opened after the worker stopped ranks from it
+ * without waiting for the database to open, which at 10,000 stored articles of news length is
+ * most of its wait (130–230 ms). Session storage is held in memory, is readable by extension
+ * pages only (never by content scripts), and is gone when the browser closes: the copy is built
+ * again from the database when a popup finds none. The database stays the record; the popup shows
+ * the copy's answer first and the database's (with snippets) replaces it.
+ *
+ * Every value is one string, so the browser counts it at its length against the 10 MB that
+ * session storage may hold (it counts a list's every element with overhead). Pure logic: the
+ * storage and the database are the background's (src/background/related-copy-store.ts).
+ */
+import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from './coverage.ts';
+
+export const COPY_KEY_PREFIX = 'related:';
+export const COPY_STATE_KEY = 'related:state';
+export const cardKey = (id: string): string => `related:a:${id}`;
+export const postingsKey = (entityNo: number): string => `related:p:${entityNo.toString(36)}`;
+
+/**
+ * At most this many characters of keys and values: session storage holds 10 MB in all (the
+ * extension keeps nothing else there). About 25,000 articles of news length fit; above it the
+ * copy is not kept and the popup reads the database alone.
+ */
+export const COPY_CHAR_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Keys of articles read per related-coverage query, at most: the entities found in most stored
+ * articles weigh little, and reading their thousands of keys was the cost of a query on a large
+ * store (about 20 µs a key; the popup reads them on every opening). Their weight still counts in
+ * the final ranking. When even the page's rarest entity is in more articles than this, its newest
+ * articles are the candidates, as a reader of the news expects (and the query's cost stays the
+ * same at 100,000 stored articles as at 10,000). The copy keeps each entity's newest this many.
+ */
+export const POSTINGS_BUDGET = 1500;
+
+/** The copy's header: the article total, and per entity (numbered in the copy) its article count. */
+export interface CopyState {
+  total: number;
+  entities: string[];
+  df: number[];
+  /** Characters the copy holds, keys and values (checked against COPY_CHAR_LIMIT). */
+  chars: number;
+}
+
+/** What the popup lists of an article, without its text, mentions or full signature. */
+export interface CopyCard {
+  id: string;
+  url: string | null;
+  title: string | null;
+  outlet: string | null;
+  byline: string | null;
+  published: string | null;
+  lang: string | null;
+  savedAt: number;
+  origin: 'seed' | 'saved';
+  /** The article's entities by their number in the copy, in its order, base 36, comma-separated. */
+  e: string;
+  /** The low 16 bits of each signature slot, base64: enough to tell copies of one story apart. */
+  sig: string;
+}
+
+/** A signature's low 16 bits per slot: two texts' slots agree by chance once in 65,536. */
+export function shortSignature(signature: readonly number[]): string {
+  let bytes = '';
+  for (const v of signature) bytes += String.fromCharCode(v & 0xff, (v >>> 8) & 0xff);
+  return btoa(bytes);
+}
+
+export function signatureOfShort(sig: string): number[] {
+  const bytes = atob(sig);
+  const out: number[] = [];
+  for (let i = 0; i + 1 < bytes.length; i += 2) out.push(bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8));
+  return out;
+}
+
+/** The number an entity has in the copy, numbering it when new. */
+export function entityNumber(state: CopyState, numbers: Map<string, number>, entity: string): number {
+  let n = numbers.get(entity);
+  if (n === undefined) {
+    n = state.entities.length;
+    state.entities.push(entity);
+    state.df.push(0);
+    numbers.set(entity, n);
+  }
+  return n;
+}
+
+export function numbersOf(state: CopyState): Map<string, number> {
+  return new Map(state.entities.map((e, i) => [e, i]));
+}
+
+export function toCard(a: ArticleRecord, numberOf: (entity: string) => number): CopyCard {
+  return {
+    id: a.id, url: a.url, title: a.title, outlet: a.outlet, byline: a.byline, published: a.published, lang: a.lang,
+    savedAt: a.savedAt, origin: a.origin, e: a.entityIds.map((id) => numberOf(id).toString(36)).join(','),
+    sig: shortSignature(a.signature),
+  };
+}
+
+/** The entity ids of a card, from the copy's numbering. */
+export function cardEntities(card: CopyCard, entities: readonly string[]): string[] {
+  return card.e ? card.e.split(',').map((n) => entities[parseInt(n, 36)]).filter((e): e is string => e !== undefined) : [];
+}
+
+/**
+ * One article in an entity's list: its date and id, so that sorting the entries descending puts
+ * them in the order the database's mentions keys give read backwards (newest dated first, same
+ * date by id, undated last).
+ */
+export function postingEntry(published: string | null, id: string): string {
+  return `${published ?? ''} ${id}`;
+}
+
+export function entryId(entry: string): string {
+  return entry.slice(entry.indexOf(' ') + 1);
+}
+
+/** An entity's list as stored: entries newest first, one per line. */
+export function parsePostings(value: unknown): string[] {
+  return typeof value === 'string' && value ? value.split('\n') : [];
+}
+
+export function newestFirst(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/**
+ * Which of the page's entities to read the articles of: the rarer ones, within the budget (the
+ * rarest always). `df` holds the page's entities found in any stored article.
+ */
+export function entitiesToRead(df: ReadonlyMap<string, number>): string[] {
+  const read: string[] = [];
+  let keys = 0;
+  for (const [e, n] of [...df].sort((a, b) => a[1] - b[1])) {
+    if (read.length > 0 && keys + n > POSTINGS_BUDGET) break;
+    read.push(e);
+    keys += n;
+  }
+  return read;
+}
+
+/**
+ * The ids worth reading in full: candidates scored by shared-entity weight over the entities read,
+ * best first, with a margin for duplicates folded later.
+ */
+export function bestCandidates(
+  read: readonly string[],
+  df: ReadonlyMap<string, number>,
+  total: number,
+  articlesOf: (entity: string) => Iterable<string>,
+  limit: number,
+): string[] {
+  const scores = new Map<string, number>();
+  for (const e of read) {
+    const w = entityWeight(df.get(e)!, total);
+    for (const id of articlesOf(e)) scores.set(id, (scores.get(id) ?? 0) + w);
+  }
+  return [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit * 2 + 2).map(([id]) => id);
+}
+
+/**
+ * Related coverage from the copy's cards of the best candidates (in bestCandidates' order), ranked
+ * as the database ranks it but without snippets (the copy keeps no sentences): null where a card
+ * is missing (the copy is behind the database).
+ */
+export function rankCards(
+  state: CopyState,
+  pageEntities: ReadonlySet<string>,
+  df: ReadonlyMap<string, number>,
+  cards: readonly (CopyCard | null)[],
+  limit: number,
+  exclude: { id?: string; url?: string | null },
+): RelatedItem[] | null {
+  const records: ArticleRecord[] = [];
+  for (const card of cards) {
+    if (!card) return null;
+    const { e: _e, sig, ...fields } = card;
+    records.push({ ...fields, text: '', mentions: [], entityIds: cardEntities(card, state.entities), signature: signatureOfShort(sig) });
+  }
+  return rankRelated(pageEntities, records, df, state.total, exclude).slice(0, limit);
+}
+
+/** The article counts of the page's entities that any stored article mentions. */
+export function pageDf(state: CopyState, pageEntities: ReadonlySet<string>): Map<string, number> {
+  const numbers = numbersOf(state);
+  const df = new Map<string, number>();
+  for (const e of pageEntities) {
+    const n = numbers.get(e);
+    if (n !== undefined && state.df[n] > 0) df.set(e, state.df[n]);
+  }
+  return df;
+}
+
+/** A stored state, checked: null when absent or not the copy's shape. */
+export function parseState(value: unknown): CopyState | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const s = JSON.parse(value) as CopyState;
+    if (typeof s.total !== 'number' || !Array.isArray(s.entities) || !Array.isArray(s.df) || s.entities.length !== s.df.length || typeof s.chars !== 'number') return null;
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+export function parseCard(value: unknown): CopyCard | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const c = JSON.parse(value) as CopyCard;
+    return typeof c.id === 'string' && typeof c.e === 'string' && typeof c.sig === 'string' ? c : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,150 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { compileDictionary } from '../../src/build/compile-dictionary.ts';
+import { readSeedFolder } from '../../src/build/seed-files.ts';
+import { loadDictionary } from '../../src/core/dictionary.ts';
+import { findMentions } from '../../src/core/article-mentions.ts';
+import { textSignature, type ArticleRecord, type RelatedItem } from '../../src/core/coverage.ts';
+import { openCoverageDb, putArticles, relatedCoverage, storedTotal, type CoverageDb } from '../../src/background/coverage-db.ts';
+import { COPY_TOO_LARGE_KEY, ensureCopy, relatedFromCopy, updateCopy, type CopyArea } from '../../src/background/related-copy-store.ts';
+import { COPY_KEY_PREFIX, COPY_STATE_KEY, shortSignature, signatureOfShort } from '../../src/core/related-copy.ts';
+import { SEEDS_DIR } from '../support/paths.ts';
+
+const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
+const dict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
+
+/** Session storage as the browser keeps it: values copied in and out. */
+class MapArea implements CopyArea {
+  readonly items = new Map<string, unknown>();
+  /** Refuses writes past this many characters of keys and values, as a browser's quota does. */
+  quota = Infinity;
+  async get(keys: string | string[] | null): Promise<Record<string, unknown>> {
+    const wanted = keys === null ? [...this.items.keys()] : typeof keys === 'string' ? [keys] : keys;
+    return Object.fromEntries(wanted.filter((k) => this.items.has(k)).map((k) => [k, structuredClone(this.items.get(k))]));
+  }
+  async set(items: Record<string, unknown>): Promise<void> {
+    const size = (m: Map<string, unknown>) => [...m].reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0);
+    if (size(new Map([...this.items, ...Object.entries(items)])) > this.quota) throw new Error('QUOTA_BYTES quota exceeded');
+    for (const [k, v] of Object.entries(items)) this.items.set(k, structuredClone(v));
+  }
+  async remove(keys: string | string[]): Promise<void> {
+    for (const k of typeof keys === 'string' ? [keys] : keys) this.items.delete(k);
+  }
+}
+
+const size = (area: MapArea) => [...area.items].reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0);
+
+const NAMES = ['Li Lecheng', 'Sattar Hashemi', 'Issa Zarepour', 'China', 'Iran', 'Beijing', 'Tehran', 'IRNA', 'artificial intelligence'];
+let x = 11;
+const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const words = Array.from({ length: 400 }, (_, k) => `word${k.toString(36)}`);
+
+function article(i: number, text = story(), from = Date.UTC(2022, 0, 1)): ArticleRecord {
+  const mentions = findMentions(dict, text);
+  // One in ten undated; the rest over three years, many on the same day.
+  const published = rand() < 0.1 ? null : new Date(from + Math.floor(rand() * 1000) * 86_400_000).toISOString().slice(0, 10);
+  return {
+    id: `a${i}`, url: `https://wire.example/${i}`, title: `Story ${i}`, outlet: 'Wire', byline: null, published, lang: 'en', text,
+    mentions, entityIds: mentions.map((m) => m.entity), savedAt: i, origin: 'saved', signature: textSignature(text),
+  };
+}
+
+/** A story naming a few of NAMES, the commoner ones more often (so some entity is in over 1,500 articles). */
+function story(): string {
+  const named = NAMES.filter((_, k) => rand() < 0.9 / (k + 1) + 0.05);
+  return `${named.join(', ')} ${Array.from({ length: 30 }, () => words[Math.floor(rand() * words.length)]).join(' ')}.`;
+}
+
+/** What a reader sees of an item, less the snippet (the copy keeps no sentences). */
+const seen = (items: readonly RelatedItem[]) => items.map((r) => ({ id: r.article.id, title: r.article.title, published: r.article.published, shared: r.shared, score: r.score.toFixed(9), duplicates: r.duplicates }));
+
+const PAGES = [['li-lecheng'], ['china', 'iran'], ['sattar-hashemi', 'china', 'beijing'], ['irna', 'tehran', 'issa-zarepour'], ['iran'], ['no-such-entity']];
+
+/** Compared with a popup's answer from the database: a new connection, as each popup opens. */
+async function expectSameAnswers(db: CoverageDb, area: MapArea): Promise<void> {
+  const popup = await openCoverageDb(db.name);
+  for (const page of PAGES) {
+    const fromDb = await relatedCoverage(popup, new Set(page), 20, { url: 'https://wire.example/3' });
+    const fromCopy = await relatedFromCopy(area, new Set(page), 20, { url: 'https://wire.example/3' });
+    expect(fromCopy.items, page.join(' ')).not.toBeNull();
+    expect(seen(fromCopy.items!), page.join(' ')).toEqual(seen(fromDb));
+    expect(fromCopy.total).toBe(await storedTotal(db));
+  }
+  popup.close();
+}
+
+describe('ranking copy', () => {
+  it('keeps a signature\'s low 16 bits per slot', () => {
+    const sig = textSignature('Li Lecheng met Sattar Hashemi in Tehran to sign a memorandum.');
+    expect(signatureOfShort(shortSignature(sig))).toEqual(sig.map((v) => v & 0xffff));
+  });
+
+  it('ranks related coverage as the database does, before and after writes', { timeout: 60_000 }, async () => {
+    const db = await openCoverageDb(`copy-${Math.random()}`);
+    const area = new MapArea();
+    const first = Array.from({ length: 2200 }, (_, i) => article(i));
+    // Stories stored twice under other addresses, to be folded alike.
+    first.push({ ...first[5], id: 'copy5', url: 'https://other.example/5' }, { ...first[9], id: 'copy9', url: 'https://other.example/9' });
+    await putArticles(db, first);
+    expect(await relatedFromCopy(area, new Set(['china']), 20, {})).toEqual({ items: null, total: null, tooLarge: false });
+    expect(await ensureCopy(db, area, await storedTotal(db))).toBe('built');
+    expect(await ensureCopy(db, area, await storedTotal(db))).toBe('kept');
+    // Every value is a string, as session storage counts strings at their length.
+    for (const [k, v] of area.items) if (k.startsWith(COPY_KEY_PREFIX)) expect(typeof v, k).toBe('string');
+    await expectSameAnswers(db, area);
+
+    // Stored articles written again with other dates and entities (some no longer naming Li Lecheng,
+    // who is in over 1,500), and new ones older than any: a list of the newest 1,500 that loses an
+    // article is filled again from the database, not from the older ones written since.
+    const changed = [
+      ...Array.from({ length: 60 }, (_, i) => ({ ...article(i * 30, i % 2 ? story() : 'China and Iran, again.'), id: `a${i * 30}` })),
+      ...Array.from({ length: 80 }, (_, i) => article(5000 + i, story(), Date.UTC(2012, 0, 1))),
+    ];
+    await putArticles(db, changed);
+    await updateCopy(db, area, changed);
+    const once = new Map(area.items);
+    // Applied twice (a write a build had already read), the copy is the same.
+    await updateCopy(db, area, changed);
+    expect(new Map(area.items)).toEqual(once);
+    await expectSameAnswers(db, area);
+
+    // Behind the database by a write: the popup sees the totals differ, and a build catches up.
+    const missed = [article(9000)];
+    await putArticles(db, missed);
+    expect((await relatedFromCopy(area, new Set(['china']), 20, {})).total).toBe((await storedTotal(db)) - 1);
+    expect(await ensureCopy(db, area, await storedTotal(db))).toBe('built');
+    await expectSameAnswers(db, area);
+    db.close();
+  });
+
+  it('keeps no copy that would not fit, and says so', async () => {
+    const db = await openCoverageDb(`copy-large-${Math.random()}`);
+    const area = new MapArea();
+    const long = (i: number) => ({ ...article(i), title: 'T'.repeat(40_000) });
+    await putArticles(db, Array.from({ length: 230 }, (_, i) => long(i)));
+    expect(await ensureCopy(db, area, await storedTotal(db))).toBe('too large');
+    expect([...area.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
+    expect(await relatedFromCopy(area, new Set(['china']), 20, {})).toEqual({ items: null, total: null, tooLarge: true });
+    // Not tried again in this session.
+    expect(await ensureCopy(db, area, await storedTotal(db))).toBe('too large');
+    expect(area.items.has(COPY_STATE_KEY)).toBe(false);
+
+    // A browser that counts it larger than the copy does and refuses it: no copy, and said so.
+    const small = new MapArea();
+    small.quota = 100_000;
+    const db2 = await openCoverageDb(`copy-quota-${Math.random()}`);
+    await putArticles(db2, Array.from({ length: 300 }, (_, i) => article(i)));
+    expect(await ensureCopy(db2, small, await storedTotal(db2))).toBe('too large');
+    expect([...small.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
+    // A copy that a write takes past the quota is dropped too.
+    const roomy = new MapArea();
+    expect(await ensureCopy(db2, roomy, await storedTotal(db2))).toBe('built');
+    roomy.quota = size(roomy) + 200;
+    const more = Array.from({ length: 5 }, (_, i) => article(400 + i));
+    await putArticles(db2, more);
+    await updateCopy(db2, roomy, more);
+    expect([...roomy.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
+    db.close();
+    db2.close();
+  });
+});
