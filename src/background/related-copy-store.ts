@@ -26,9 +26,21 @@ export interface CopyArea {
 
 /**
  * Key set while the copy would not fit (COPY_CHAR_LIMIT), with the article total it was found at:
- * no build is tried again in this browser session, since each would read every article for nothing.
+ * the popup stops asking for it in this browser session.
  */
 export const COPY_TOO_LARGE_KEY = 'related:tooLarge';
+
+/**
+ * The same in the database's settings, across browser sessions: articles are never deleted, so a
+ * store found too large stays so, and each new session's build would read every article for nothing.
+ */
+const TOO_LARGE_SETTING = 'rankingCopyTooLarge';
+
+interface TooLarge {
+  total: number;
+  /** The limit it was found at: a version with another limit tries again. */
+  limit: number;
+}
 
 /** Articles read per turn of a build, as the reindexing reads them. */
 const BUILD_BATCH = 200;
@@ -92,6 +104,8 @@ export function ensureCopy(db: CoverageDb, area: CopyArea, total: number): Promi
     const got = await area.get([COPY_STATE_KEY, COPY_TOO_LARGE_KEY]);
     if (got[COPY_TOO_LARGE_KEY] !== undefined) return 'too large';
     if (parseState(got[COPY_STATE_KEY])?.total === total) return 'kept';
+    const found = (await db.get('settings', TOO_LARGE_SETTING))?.value as TooLarge | undefined;
+    if (found?.limit === COPY_CHAR_LIMIT && total >= found.total) return dropCopy(db, area, total);
     return buildCopy(db, area);
   });
 }
@@ -102,10 +116,11 @@ async function copyKeys(area: CopyArea): Promise<string[]> {
   return keys.filter((k) => k.startsWith(COPY_KEY_PREFIX));
 }
 
-async function dropCopy(area: CopyArea, total: number): Promise<'too large'> {
+async function dropCopy(db: CoverageDb, area: CopyArea, total: number): Promise<'too large'> {
   const keys = await copyKeys(area);
   if (keys.length) await area.remove(keys);
   await area.set({ [COPY_TOO_LARGE_KEY]: String(total) });
+  await db.put('settings', { key: TOO_LARGE_SETTING, value: { total, limit: COPY_CHAR_LIMIT } satisfies TooLarge });
   return 'too large';
 }
 
@@ -133,7 +148,7 @@ async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too
       items[key] = JSON.stringify(toCard(a, numberOf));
       state.chars += key.length + items[key].length;
     }
-    if (state.chars > COPY_CHAR_LIMIT) return dropCopy(area, state.total);
+    if (state.chars > COPY_CHAR_LIMIT) return dropCopy(db, area, state.total);
     // Requests from the popup and pages are answered in between turns.
     await new Promise((r) => setTimeout(r, 0));
   }
@@ -143,7 +158,7 @@ async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too
     items[key] = list.slice(0, POSTINGS_BUDGET).join('\n');
     state.chars += key.length + items[key].length;
   });
-  if (state.chars > COPY_CHAR_LIMIT) return dropCopy(area, state.total);
+  if (state.chars > COPY_CHAR_LIMIT) return dropCopy(db, area, state.total);
   const stale = await copyKeys(area);
   if (stale.length) await area.remove(stale);
   // The state last: a popup reading meanwhile finds no copy, never half of one. A browser that
@@ -152,7 +167,7 @@ async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too
     await area.set(items);
     await area.set({ [COPY_STATE_KEY]: JSON.stringify(state) });
   } catch {
-    return dropCopy(area, state.total);
+    return dropCopy(db, area, state.total);
   }
   return 'built';
 }
@@ -208,10 +223,10 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
       items[key] = kept.join('\n');
     }
     if (state.chars > COPY_CHAR_LIMIT) {
-      await dropCopy(area, state.total);
+      await dropCopy(db, area, state.total);
       return;
     }
-    await area.set({ ...items, [COPY_STATE_KEY]: JSON.stringify(state) }).catch(() => dropCopy(area, state.total));
+    await area.set({ ...items, [COPY_STATE_KEY]: JSON.stringify(state) }).catch(() => dropCopy(db, area, state.total));
   });
 }
 

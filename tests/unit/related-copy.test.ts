@@ -125,9 +125,17 @@ describe('ranking copy', () => {
     expect(await ensureCopy(db, area, await storedTotal(db))).toBe('too large');
     expect([...area.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
     expect(await relatedFromCopy(area, new Set(['china']), 20, {})).toEqual({ items: null, total: null, tooLarge: true });
-    // Not tried again in this session.
+    // Not tried again in this session, nor in the next (session storage emptied), where it would
+    // read every article again for nothing.
     expect(await ensureCopy(db, area, await storedTotal(db))).toBe('too large');
     expect(area.items.has(COPY_STATE_KEY)).toBe(false);
+    const nextSession = new MapArea();
+    let read = 0;
+    const getAll = db.getAll.bind(db);
+    db.getAll = ((...args: Parameters<typeof getAll>) => (read++, getAll(...args))) as typeof db.getAll;
+    expect(await ensureCopy(db, nextSession, await storedTotal(db))).toBe('too large');
+    expect(read).toBe(0);
+    expect([...nextSession.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
 
     // A browser that counts it larger than the copy does and refuses it: no copy, and said so.
     const small = new MapArea();
@@ -138,13 +146,16 @@ describe('ranking copy', () => {
     expect([...small.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
     // A copy that a write takes past the quota is dropped too.
     const roomy = new MapArea();
-    expect(await ensureCopy(db2, roomy, await storedTotal(db2))).toBe('built');
+    const db3 = await openCoverageDb(`copy-quota-${Math.random()}`);
+    await putArticles(db3, Array.from({ length: 300 }, (_, i) => article(i)));
+    expect(await ensureCopy(db3, roomy, await storedTotal(db3))).toBe('built');
     roomy.quota = size(roomy) + 200;
     const more = Array.from({ length: 5 }, (_, i) => article(400 + i));
-    await putArticles(db2, more);
-    await updateCopy(db2, roomy, more);
+    await putArticles(db3, more);
+    await updateCopy(db3, roomy, more);
     expect([...roomy.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
     db.close();
     db2.close();
+    db3.close();
   });
 });
