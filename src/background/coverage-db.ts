@@ -21,8 +21,11 @@
  *
  * Related coverage is ranked from an in-memory entity → articles index, read per page that asks
  * (the popup opens the database itself) from the mentions store's keys for the rarer entities
- * and kept current on writes; only the winners are then read in full. Upgrades are steps run in order (`oldVersion < n`); each keeps every
- * record and derives what the new version adds.
+ * and kept current on writes; only the winners are then read in full. The popup shows the ranking
+ * copy's answer (related-copy-store.ts) while this one is read.
+ *
+ * Upgrades are steps run in order (`oldVersion < n`); each keeps every record and derives what the
+ * new version adds.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { rankRelated, type ArticleRecord, type RelatedItem } from '../core/coverage.ts';

@@ -216,8 +216,9 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
       state.chars += key.length + items[key].length;
     });
     for (const [n, list] of lists) {
-      list.sort(newestFirst);
-      const kept = truncated.has(n) && shortened.has(n) ? await newestEntries(db, state.entities[n]) : list.slice(0, POSTINGS_BUDGET);
+      // Once: a list read again from the database may already hold a write whose update comes next.
+      const unique = [...new Set(list)].sort(newestFirst);
+      const kept = truncated.has(n) && shortened.has(n) ? await newestEntries(db, state.entities[n]) : unique.slice(0, POSTINGS_BUDGET);
       const key = postingsKey(n);
       state.chars += (kept.join('\n').length - (typeof listValues[key] === 'string' ? (listValues[key] as string).length : -key.length));
       items[key] = kept.join('\n');

@@ -108,6 +108,17 @@ describe('ranking copy', () => {
     expect(new Map(area.items)).toEqual(once);
     await expectSameAnswers(db, area);
 
+    // Two writes committed before the first's update runs: the list the first reads again from the
+    // database already holds the second's article, which the second's update then adds once only.
+    const named = first.find((a, i) => i % 30 !== 0 && a.entityIds.includes('li-lecheng'))!;
+    const dropsLi = [{ ...article(0, 'China and Iran, once more.'), id: named.id }];
+    const newest = [{ ...article(7000, 'Li Lecheng, in the newest of all.'), published: '2030-01-01' }];
+    await putArticles(db, dropsLi);
+    await putArticles(db, newest);
+    await updateCopy(db, area, dropsLi);
+    await updateCopy(db, area, newest);
+    await expectSameAnswers(db, area);
+
     // Behind the database by a write: the popup sees the totals differ, and a build catches up.
     const missed = [article(9000)];
     await putArticles(db, missed);
