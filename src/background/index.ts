@@ -146,12 +146,14 @@ function toRecordWith(dict: RuntimeDictionary, fields: Omit<ArticleRecord, 'ment
 let dbReady: Promise<CoverageDb> | null = null;
 
 /**
- * Every article write: the database first (committed), then the popup's ranking copy, which a
- * worker stopped in between leaves behind by one write until a popup finds its total short.
+ * Every article write: the database first (committed, and then answered), then the popup's
+ * ranking copy, in turn after any build of it under way (seconds with a large store), which a save
+ * does not wait for. A worker stopped in between leaves the copy behind by that write until a popup
+ * finds its total short.
  */
 async function storeArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
   await putArticles(db, records, textChanged);
-  await updateCopy(db, sessionArea(), records).catch(() => undefined);
+  void updateCopy(db, sessionArea(), records).catch(() => undefined);
 }
 
 /**

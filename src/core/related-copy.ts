@@ -45,22 +45,13 @@ export interface CopyState {
   chars: number;
 }
 
-/** What the popup lists of an article, without its text, mentions or full signature. */
-export interface CopyCard {
-  id: string;
-  url: string | null;
-  title: string | null;
-  outlet: string | null;
-  byline: string | null;
-  published: string | null;
-  lang: string | null;
-  savedAt: number;
-  origin: 'seed' | 'saved';
+/** What the popup lists of an article: its record without the text, mentions or full signature. */
+export type CopyCard = Omit<ArticleRecord, 'text' | 'mentions' | 'entityIds' | 'signature'> & {
   /** The article's entities by their number in the copy, in its order, base 36, comma-separated. */
   e: string;
   /** The low 16 bits of each signature slot, base64: enough to tell copies of one story apart. */
   sig: string;
-}
+};
 
 /** A signature's low 16 bits per slot: two texts' slots agree by chance once in 65,536. */
 export function shortSignature(signature: readonly number[]): string {

@@ -234,7 +234,7 @@ async function measureAt(size: number, generated: ArticleRecord[], server: Await
     const f = (xs: number[]) => `${median(xs.slice(COLD_RUNS)).toFixed(1).padStart(6)} ms (cold ${median(xs.slice(0, COLD_RUNS)).toFixed(1)})`;
     const copy = built.copy === 'built' || built.copy === 'kept'
       ? `copy ${built.copy} in ${built.ms.toFixed(0)} ms, ${(copyChars / 1e3).toFixed(0)} kB of session storage; from the copy ${f(fromCopy)}`
-      : `copy ${built.copy} (the database alone answers)`;
+      : `copy ${built.copy}, found in ${built.ms.toFixed(0)} ms (the database alone answers)`;
     return `${String(count).padStart(6)} stored | popup→first related ${f(shown)} | ${copy} | database's answer ${f(related)} | timeline(China) ${f(timeline)}`;
   } finally {
     await step('close Chromium', () => context.close(), 30_000).catch(() => undefined);

@@ -41,12 +41,16 @@ function readPopup(): PopupView {
   };
 }
 
-/** Whether the background's ranking copy is in session storage, within `timeoutMs` (run in an extension page). */
-async function copyBuilt(timeoutMs: number): Promise<boolean> {
+/**
+ * Whether the background's ranking copy in session storage knows at least `articles` stored
+ * articles, within `timeoutMs` (run in an extension page).
+ */
+async function copyHolds([articles, timeoutMs]: [number, number]): Promise<boolean> {
   const session = (globalThis as unknown as { browser: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).browser.storage.session;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await session.get('related:state'))['related:state'] !== undefined) return true;
+    const state = (await session.get('related:state'))['related:state'];
+    if (typeof state === 'string' && (JSON.parse(state) as { total: number }).total >= articles) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -124,7 +128,7 @@ for (const [name, launch, available] of [
       // This popup found no ranking copy and had the background build it (session storage, which
       // extension pages read): once it is there, the next popup lists from it first, the same
       // articles the database then lists.
-      expect(await popup.evaluate(copyBuilt, 10_000)).toBe(true);
+      expect(await popup.evaluate(copyHolds, [seeds.length, 10_000])).toBe(true);
       await popup.close();
       const again = await popupFor(url);
       const settled = await until(again, (v) => v.busy === 'false' && v.related.length > 0);
@@ -142,6 +146,8 @@ for (const [name, launch, available] of [
       await popup.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Save this article')!.click(), null);
       const saved = await until(popup, (v) => v.status.startsWith('Saved'));
       expect(saved.status).toMatch(/^Saved, with \d+ entities\.$/);
+      // The background brings its ranking copy in step after answering the save.
+      expect(await popup.evaluate(copyHolds, [seeds.length + 1, 10_000])).toBe(true);
       await popup.close();
 
       const other = await browser.newPage();
