@@ -366,8 +366,9 @@ async function allMentioning<Tx extends StoreNames<CoverageSchema>[]>(mentions: 
 
 /**
  * The keys ([entity, published, id]) of the `limit` newest articles mentioning `entity` (undated
- * ones after the dated), from the mentions store, whose keys run by entity and date. Where the browser reads keys backwards in
- * one request (getAllKeys with a direction) it does; elsewhere a key cursor walks back.
+ * ones after the dated), from the mentions store, whose keys run by entity and date. Where the
+ * browser reads keys backwards in one request (getAllKeys with a direction) it does; elsewhere a
+ * key cursor walks back.
  */
 export async function newestMentionKeys<Tx extends StoreNames<CoverageSchema>[]>(
   mentions: MentionsStore<Tx>,
@@ -376,18 +377,17 @@ export async function newestMentionKeys<Tx extends StoreNames<CoverageSchema>[]>
 ): Promise<CoverageSchema['mentions']['key'][]> {
   /** getAllKeys as browsers with getAllRecords also take it: one options argument, with a direction. */
   const backwards = mentions as unknown as { getAllKeys(options: { query: IDBKeyRange; count: number; direction: IDBCursorDirection }): Promise<CoverageSchema['mentions']['key'][]> };
-  const ids: CoverageSchema['mentions']['key'][] = [];
+  const keys: CoverageSchema['mentions']['key'][] = [];
   for (const range of [IDBKeyRange.bound([entity], [entity, UNDATED], false, true), IDBKeyRange.bound([entity, UNDATED], [entity, UNDATED, []])]) {
-    const want = limit - ids.length;
+    const want = limit - keys.length;
     if (want <= 0) break;
     if ('getAllRecords' in IDBObjectStore.prototype) {
-      const keys = await backwards.getAllKeys({ query: range, count: want, direction: 'prev' });
-      ids.push(...keys);
+      keys.push(...(await backwards.getAllKeys({ query: range, count: want, direction: 'prev' })));
       continue;
     }
-    for (let cursor = await mentions.openKeyCursor(range, 'prev'); cursor && ids.length < limit; cursor = await cursor.continue()) ids.push(cursor.primaryKey);
+    for (let cursor = await mentions.openKeyCursor(range, 'prev'); cursor && keys.length < limit; cursor = await cursor.continue()) keys.push(cursor.primaryKey);
   }
-  return ids;
+  return keys;
 }
 
 /**

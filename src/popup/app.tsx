@@ -154,8 +154,7 @@ export function App() {
           performance.measure('newsgloss:related-copy', { start: 'newsgloss:related-query-start', detail: fromCopy.items.map((r) => r.article.id) });
           setRelated(fromCopy.items);
         }
-        const fromDatabase = relatedTo(ids, page.url);
-        const answer = await fromDatabase;
+        const answer = await relatedTo(ids, page.url);
         performance.measure('newsgloss:related-query', 'newsgloss:related-query-start');
         setRelated(answer.items);
         setRelatedExact(true);

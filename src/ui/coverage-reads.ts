@@ -51,9 +51,11 @@ export async function relatedTo(entities: readonly string[], url: string | null)
   const pageEntities = new Set(entities);
   // A store the background has not filled yet (right after install: it stores the seeds first), or
   // one an older version filled without counts (it counts them): read once it answers.
-  const items = (await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url }))
-    ?? (await send({ type: 'coverage/seeded' }), await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url }))
-    ?? [];
+  let items = await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url });
+  if (!items) {
+    await send({ type: 'coverage/seeded' });
+    items = (await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url })) ?? [];
+  }
   return { items, total: countedTotal(db) ?? 0 };
 }
 
