@@ -9,7 +9,7 @@
  */
 import type { ArticleRecord, RelatedItem } from '../core/coverage.ts';
 import {
-  COPY_CHAR_LIMIT, COPY_KEY_PREFIX, COPY_STATE_KEY, POSTINGS_BUDGET, bestCandidates, cardEntities, cardKey, entitiesToRead,
+  COPY_CHAR_LIMIT, COPY_KEY_PREFIX, COPY_STATE_KEY, POSTINGS_BUDGET, bestCandidates, cardEntities, cardKey, entitiesToRead, entryId,
   entityNumber, newestFirst, numbersOf, pageDf, parseCard, parsePostings, parseState, postingEntry, postingsKey,
   rankCards, toCard, type CopyState,
 } from '../core/related-copy.ts';
@@ -74,14 +74,14 @@ export async function relatedFromCopy(
   const tooLarge = head[COPY_TOO_LARGE_KEY] !== undefined;
   if (!state) return { items: null, total: null, tooLarge };
   const answer = (items: RelatedItem[] | null): CopyAnswer => ({ items, total: state.total, tooLarge });
-  const df = pageDf(state, pageEntities);
-  const read = entitiesToRead(df);
   const numbers = numbersOf(state);
+  const df = pageDf(state, numbers, pageEntities);
+  const read = entitiesToRead(df);
   const keys = read.map((e) => postingsKey(numbers.get(e)!));
   const got = keys.length ? await area.get(keys) : {};
   if (keys.some((k) => typeof got[k] !== 'string')) return answer(null);
   const lists = new Map(read.map((e, i) => [e, parsePostings(got[keys[i]])] as const));
-  const best = bestCandidates(read, df, state.total, (e) => lists.get(e)!.map((entry) => entry.slice(entry.indexOf(' ') + 1)), limit);
+  const best = bestCandidates(read, df, state.total, (e) => lists.get(e)!.map(entryId), limit);
   const cards = best.length ? await area.get(best.map(cardKey)) : {};
   return answer(rankCards(state, pageEntities, df, best.map((id) => parseCard(cards[cardKey(id)])), limit, exclude));
 }

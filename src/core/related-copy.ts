@@ -8,9 +8,10 @@
  * again from the database when a popup finds none. The database stays the record; the popup shows
  * the copy's answer first and the database's (with snippets) replaces it.
  *
- * Every value is one string, so the browser counts it at its length against the 10 MB that
- * session storage may hold (it counts a list's every element with overhead). Pure logic: the
- * storage and the database are the background's (src/background/related-copy-store.ts).
+ * Every value is one string, so the browser counts it near its length against the 10 MB that
+ * session storage may hold (Chromium counts estimated memory, where each element of a list adds
+ * overhead). Pure logic: the storage and the database are the background's
+ * (src/background/related-copy-store.ts).
  */
 import { entityWeight, rankRelated, type ArticleRecord, type RelatedItem } from './coverage.ts';
 
@@ -21,8 +22,9 @@ export const postingsKey = (entityNo: number): string => `related:p:${entityNo.t
 
 /**
  * At most this many characters of keys and values: session storage holds 10 MB in all (the
- * extension keeps nothing else there). About 25,000 articles of news length fit; above it the
- * copy is not kept and the popup reads the database alone.
+ * extension keeps nothing else there). The coverage benchmark's 10,000 articles of news length,
+ * which name 31 entities each, take about 7 MB; above the limit no copy is kept and the popup
+ * reads the database alone.
  */
 export const COPY_CHAR_LIMIT = 8 * 1024 * 1024;
 
@@ -174,9 +176,8 @@ export function rankCards(
   return rankRelated(pageEntities, records, df, state.total, exclude).slice(0, limit);
 }
 
-/** The article counts of the page's entities that any stored article mentions. */
-export function pageDf(state: CopyState, pageEntities: ReadonlySet<string>): Map<string, number> {
-  const numbers = numbersOf(state);
+/** The article counts of the page's entities that any stored article mentions (`numbers`: numbersOf(state)). */
+export function pageDf(state: CopyState, numbers: ReadonlyMap<string, number>, pageEntities: ReadonlySet<string>): Map<string, number> {
   const df = new Map<string, number>();
   for (const e of pageEntities) {
     const n = numbers.get(e);
