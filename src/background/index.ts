@@ -385,10 +385,8 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
     case 'coverage/seeded':
       await coverageDb();
       return { seeded: true };
-    case 'coverage/copy': {
-      const db = await coverageDb();
-      return { copy: await ensureCopy(db, sessionArea(), await storedTotal(db)) };
-    }
+    case 'coverage/copy':
+      return { copy: await ensureRankingCopy() };
     case 'coverage/save':
       return saveTab(request.tabId);
     case 'coverage/article': {
@@ -509,14 +507,25 @@ browser.runtime.onMessage.addListener((message: unknown, facts: Browser.Runtime.
   return handle(request, sender);
 });
 
+/**
+ * The popup's ranking copy, built unless current. Session storage starts empty with the browser and
+ * with each install or update, so the copy is built then, and the first popup need not wait on
+ * the database either (popups still ask, for a copy a write left behind).
+ */
+async function ensureRankingCopy(): ReturnType<typeof ensureCopy> {
+  const db = await coverageDb();
+  return ensureCopy(db, sessionArea(), await storedTotal(db));
+}
+
 // The page index is derived from the database: rebuilt on every browser start, so a worker stopped
 // between a write and its index update leaves nothing stale for long.
 browser.runtime.onStartup.addListener(() => {
   void indexHighlightPages().catch(() => undefined);
+  void ensureRankingCopy().catch(() => undefined);
 });
 
 browser.runtime.onInstalled.addListener(() => {
-  void coverageDb().then(() => liveDictionary());
+  void coverageDb().then(() => liveDictionary()).then(() => ensureRankingCopy()).catch(() => undefined);
   void settings().catch(() => undefined);
   void indexHighlightPages().then(async () => {
     const stale = (await localStorageKeys()).filter((k) => k.startsWith(OLD_PAGE_PREFIX));

@@ -76,6 +76,23 @@ function readExtensionStorage(): Promise<Record<string, unknown>> {
   return (g.browser ?? g.chrome).storage.local.get(null);
 }
 
+/** The popup's ranking copy, read from session storage on an extension page. */
+function readSessionStorage(): Promise<Record<string, unknown>> {
+  type Api = { storage: { session: { get(k: null): Promise<Record<string, unknown>> } } };
+  const g = globalThis as unknown as { browser?: Api; chrome: Api };
+  return (g.browser ?? g.chrome).storage.session.get(null);
+}
+
+/**
+ * Asks session and local storage from the world the expression runs in (the content script's) and
+ * leaves what each answered in a global there, for a later look.
+ */
+const ASK_STORAGE_FROM_CONTENT_WORLD = `(() => {
+  const ask = (area) => chrome.storage[area].get(null).then((got) => 'read ' + Object.keys(got).length + ' keys', (e) => 'refused: ' + e.message);
+  Promise.all([ask('session'), ask('local')]).then(([session, local]) => { globalThis.__storageAnswers = { session, local }; });
+  return true;
+})()`;
+
 /** Stored article addresses, read from the database on an extension page. */
 function storedArticleUrls(): Promise<string[]> {
   return new Promise((resolve) => {
@@ -250,6 +267,29 @@ for (const [name, launch, available, build] of [
       expect(text).not.toContain(server.url('/kept.html'));
       expect(text).not.toContain('127.0.0.1');
       expect(text).not.toContain(NOTE);
+      await ext.close();
+      await tab.close();
+    });
+
+    it('keeps the popup\'s copy of stored articles where content scripts cannot read it', async () => {
+      const tab = await browser.newPage();
+      await tab.goto(server.url('/kept.html'));
+      expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+      // The copy (built on install) holds the stored articles' addresses, in session storage only.
+      const ext = await browser.newPage();
+      await ext.openExtensionPage(`${browser.extensionOrigin}/src/options/index.html`);
+      const session = await until(() => ext.evaluate(readSessionStorage, null), (s) => s['related:state'] !== undefined);
+      const seedUrl = (JSON.parse(Object.entries(session).find(([k]) => k.startsWith('related:a:seed:'))![1] as string) as { url: string }).url;
+      expect(seedUrl).toMatch(/^https:\/\//);
+      expect(JSON.stringify(await ext.evaluate(readExtensionStorage, null))).not.toContain(seedUrl);
+      // Where the test can reach the content script's own world (Chromium), it is refused session
+      // storage, and only that: it reads local storage as always.
+      if (tab.inExtensionWorld) {
+        expect(await tab.inExtensionWorld(ASK_STORAGE_FROM_CONTENT_WORLD)).toBe(true);
+        const answers = await until(() => tab.inExtensionWorld!('globalThis.__storageAnswers ?? null'), (a) => a !== null) as { session: string; local: string };
+        expect(answers.local).toMatch(/^read \d+ keys$/);
+        expect(answers.session).toMatch(/^refused: /);
+      }
       await ext.close();
       await tab.close();
     });

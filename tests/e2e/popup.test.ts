@@ -3,6 +3,9 @@
  * a seed, related coverage from the seeds stored on install (the 002/004 story shown once), an
  * entity's timeline and its occurrence flashed on the page, and saving a page as coverage.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.ts';
 import { haveBuilds, haveChromium, haveFirefox } from '../support/paths.ts';
@@ -125,9 +128,9 @@ for (const [name, launch, available] of [
       expect(withTimeline.timeline.join(' ')).toContain('Li Licheng');
       expect(await tab.evaluate(() => CSS.highlights.has('newsgloss-flash'), null)).toBe(true);
 
-      // This popup found no ranking copy and had the background build it (session storage, which
-      // extension pages read): once it is there, the next popup lists from it first, the same
-      // articles the database then lists.
+      // The background builds its ranking copy (session storage, which extension pages read) on
+      // install, and when a popup finds none: once it is there, the next popup lists from it first,
+      // the same articles the database then lists.
       expect(await popup.evaluate(copyHolds, [seeds.length, 10_000])).toBe(true);
       await popup.close();
       const again = await popupFor(url);
@@ -317,3 +320,45 @@ for (const [name, launch, available] of [
     });
   });
 }
+
+/**
+ * A browser restart empties session storage: the background builds the ranking copy again as the
+ * browser starts, so the first popup of the session need not wait on the database. Chromium only:
+ * the Firefox driver here cannot launch one profile twice. Chromium tells an extension loaded from
+ * the command line that it was installed on every launch, so here the copy comes from the install
+ * event; an installed extension gets the start event, which makes the same call.
+ */
+describe.skipIf(!haveChromium || !haveBuilds)('the ranking copy after a browser restart, in chromium', () => {
+  it('is built again as the browser starts, and the first popup lists from it', async () => {
+    const server = await startServer();
+    const profile = mkdtempSync(join(tmpdir(), 'ng-restart-'));
+    try {
+      const url = server.url(`/seed/${seeds[0].meta.file}.html`);
+      server.route(`/seed/${seeds[0].meta.file}.html`, seedPageHtml(seeds[0]));
+      const first = await launchChromium(undefined, { profile });
+      const ext = await first.newPage();
+      await ext.openExtensionPage(`${first.extensionOrigin}/src/options/index.html`);
+      expect(await ext.evaluate(copyHolds, [seeds.length, 10_000])).toBe(true);
+      await first.close();
+
+      const again = await launchChromium(undefined, { profile });
+      try {
+        const ext2 = await again.newPage();
+        await ext2.openExtensionPage(`${again.extensionOrigin}/src/options/index.html`);
+        expect(await ext2.evaluate(copyHolds, [seeds.length, 10_000])).toBe(true);
+        const tab = await again.newPage();
+        await tab.goto(url);
+        expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
+        const popup = await again.newPage();
+        await popup.openExtensionPage(`${again.extensionOrigin}/src/popup/index.html?url=${encodeURIComponent(url)}`);
+        const settled = await until(popup, (v) => v.busy === 'false' && v.related.length > 0);
+        expect(await popup.evaluate(listedFromCopy, null)).toEqual(settled.related.map((r) => r.id));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});

@@ -111,8 +111,12 @@ function isOutside(url: string): boolean {
   return !/^(https?:\/\/127\.0\.0\.1[:/]|chrome-extension:|moz-extension:|data:|about:|blob:|chrome:)/.test(url);
 }
 
-export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'ng-chromium-'));
+/**
+ * Chromium with the build loaded. `profile`: a profile folder the caller keeps (and removes), to
+ * launch the same profile again as a browser restart does; by default a new one, removed on close.
+ */
+export async function launchChromium(build = CHROME_BUILD, { profile: kept }: { profile?: string } = {}): Promise<TestBrowser> {
+  const profile = kept ?? mkdtempSync(join(tmpdir(), 'ng-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -199,7 +203,7 @@ export async function launchChromium(build = CHROME_BUILD): Promise<TestBrowser>
     },
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!kept) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
