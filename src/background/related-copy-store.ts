@@ -1,7 +1,8 @@
 /**
  * The ranking copy in session storage (see src/core/related-copy.ts): built from the database by
- * the background when a popup found none or found it behind, kept in step with every article the
- * background writes, and read by the popup before the database has opened.
+ * the background as the browser starts, on install or update, and when a popup found none or found
+ * it behind; kept in step with every article the background writes; read by the popup before the
+ * database has opened.
  *
  * Only the background writes it, one piece of work at a time (a build and the updates that follow
  * it in turn). An update reads the article's previous card from the copy itself, so applying it
@@ -101,7 +102,7 @@ function inTurn<T>(task: () => Promise<T>): Promise<T> {
  */
 export function ensureCopy(db: CoverageDb, area: CopyArea, total: number): Promise<'kept' | 'built' | 'too large'> {
   return inTurn(async () => {
-    const got = await area.get([COPY_STATE_KEY, COPY_TOO_LARGE_KEY]);
+    const got = await readCopyHead(area);
     if (got[COPY_TOO_LARGE_KEY] !== undefined) return 'too large';
     if (parseState(got[COPY_STATE_KEY])?.total === total) return 'kept';
     const found = (await db.get('settings', TOO_LARGE_SETTING))?.value as TooLarge | undefined;
