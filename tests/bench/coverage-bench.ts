@@ -1,12 +1,13 @@
 /**
  * Coverage benchmark in real Chromium with the built extension (figures, not a timed test).
  *
- * Fills the extension's own database with 1,000 and then 10,000 generated articles (BENCH_SIZES for others) made from the
- * seeds' sentences (so they mention the seeds' entities in realistic mixes) and as long as news
- * articles are (BENCH_ARTICLE_SENTENCES), then opens the popup
- * on a page made from seed 000 several times and reports medians of: the time from the popup's
- * navigation to its first related item on screen, the related-coverage query (message round trip
- * included), and the timeline query for the most common entity (China).
+ * Fills the extension's own database with 1,000 and then 10,000 generated articles (BENCH_SIZES
+ * for others) made from the seeds' sentences (so they mention the seeds' entities in realistic
+ * mixes) and as long as news articles are (BENCH_ARTICLE_SENTENCES), has the background build the
+ * popup's ranking copy (its time and size reported), then opens the popup on a page made from seed
+ * 000 several times and reports medians of: the time from the popup's navigation to its first
+ * related item on screen, the copy's answer and the database's (each from the query's start), and
+ * the timeline query for the most common entity (China).
  */
 import { chromium, type BrowserContext } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
