@@ -12,6 +12,8 @@
  *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals,
  *   and per article the candidates proposals are made from (found once, when it is stored).
  *
+ * - `cards` (since v6): per article what the popup's ranking copy is built from (related-copy.ts),
+ *   written with the article, so building the copy reads no article text.
  * - `settings` (since v5): the reader's name and id and the automatic-saving switch, written by
  *   the background alone at the request of extension pages (content scripts cannot reach it).
  * - `entityCounts` (since v5): how many articles mention each entity, kept in the same transaction
@@ -33,10 +35,10 @@ import type { SavedHighlight } from '../core/highlights.ts';
 import { MINE_PACK_ID, type DictionaryPack, type UserEntity } from '../core/user-entities.ts';
 import { SEED_PACK_ID } from '../core/dictionary.ts';
 import { articleCandidates, encodeCandidates } from '../core/proposals.ts';
-import { POSTINGS_BUDGET, bestCandidates, entitiesToRead } from '../core/related-copy.ts';
+import { POSTINGS_BUDGET, bestCandidates, cardRow, entitiesToRead, type CardRow } from '../core/related-copy.ts';
 
 export const DB_NAME = 'newsgloss-coverage';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 /** One entity's mention in one article, for timelines. */
 export interface MentionRow {
@@ -91,6 +93,10 @@ export interface CoverageSchema extends DBSchema {
   entityCounts: {
     key: string;
     value: EntityCount;
+  };
+  cards: {
+    key: string;
+    value: CardRow;
   };
 }
 
@@ -169,6 +175,10 @@ export function openCoverageDb(name = DB_NAME): Promise<CoverageDb> {
         // Counted from the articles on the next start (their total differs from the empty row's).
         db.createObjectStore('entityCounts', { keyPath: 'entity' });
       }
+      if (oldVersion < 6) {
+        const cards = db.createObjectStore('cards', { keyPath: 'id' });
+        for (let c = await tx.objectStore('articles').openCursor(); c; c = await c.continue()) await cards.put(cardRow(c.value));
+      }
     },
   });
 }
@@ -232,7 +242,7 @@ export async function recountEntities(db: CoverageDb): Promise<void> {
  */
 export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
   const rows = textChanged ? records.map(candidateRow) : [];
-  const tx = db.transaction(['articles', 'mentions', 'candidates', 'entityCounts'], 'readwrite');
+  const tx = db.transaction(['articles', 'mentions', 'candidates', 'entityCounts', 'cards'], 'readwrite');
   const articles = tx.objectStore('articles');
   const mentions = tx.objectStore('mentions');
   const candidateOps = rows.map((row) => tx.objectStore('candidates').put(row));
@@ -249,7 +259,7 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
     for (const e of new Set(records[i].entityIds)) shift(e, 1);
   });
   for (const r of records) {
-    ops.push(articles.put(r));
+    ops.push(articles.put(r), tx.objectStore('cards').put(cardRow(r)));
     for (const row of mentionRows(r)) ops.push(mentions.put(row));
   }
   const counts = tx.objectStore('entityCounts');

@@ -12,7 +12,7 @@ import type { ArticleRecord, RelatedItem } from '../core/coverage.ts';
 import {
   COPY_CHAR_LIMIT, COPY_KEY_PREFIX, COPY_STATE_KEY, POSTINGS_BUDGET, bestCandidates, cardEntities, cardKey, entitiesToRead, entryId,
   entityNumber, newestFirst, numbersOf, pageDf, parseCard, parsePostings, parseState, postingEntry, postingsKey,
-  rankCards, toCard, type CopyState,
+  cardRow, rankCards, toCard, type CardRow, type CopyState,
 } from '../core/related-copy.ts';
 import { UNDATED, newestMentionKeys, type CoverageDb } from './coverage-db.ts';
 
@@ -43,8 +43,8 @@ interface TooLarge {
   limit: number;
 }
 
-/** Articles read per turn of a build, as the reindexing reads them. */
-const BUILD_BATCH = 200;
+/** Cards read per turn of a build (a few hundred bytes each). */
+const BUILD_BATCH = 1000;
 
 /**
  * What the popup gets from the copy: the items (null when there is no copy or it cannot answer:
@@ -125,7 +125,7 @@ async function dropCopy(db: CoverageDb, area: CopyArea, total: number): Promise<
   return 'too large';
 }
 
-/** Reads every stored article (their texts with them, BUILD_BATCH at a time) into a new copy. */
+/** Reads every stored article's card (BUILD_BATCH at a time) into a new copy. */
 async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too large'> {
   const state: CopyState = { total: 0, entities: [], df: [], chars: 0 };
   const numbers = new Map<string, number>();
@@ -135,7 +135,7 @@ async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too
   let after: string | null = null;
   for (;;) {
     const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-    const batch: ArticleRecord[] = await db.getAll('articles', range, BUILD_BATCH);
+    const batch: CardRow[] = await db.getAll('cards', range, BUILD_BATCH);
     if (batch.length === 0) break;
     after = batch[batch.length - 1].id;
     for (const a of batch) {
@@ -213,7 +213,7 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
         state.df[n]++;
         lists.get(n)!.push(postingEntry(r.published, r.id));
       }
-      items[key] = JSON.stringify(toCard(r, numberOf));
+      items[key] = JSON.stringify(toCard(cardRow(r), numberOf));
       state.chars += key.length + items[key].length;
     });
     for (const [n, list] of lists) {

@@ -47,6 +47,23 @@ export interface CopyState {
   chars: number;
 }
 
+/**
+ * What the copy is built from, one per stored article, kept by the database with every article
+ * write (v6 `cards`): the record without the text, mentions or full signature, so a build reads
+ * a few hundred bytes an article instead of its text.
+ */
+export type CardRow = Omit<ArticleRecord, 'text' | 'mentions' | 'signature'> & {
+  /** The low 16 bits of each signature slot, base64 (shortSignature). */
+  sig: string;
+};
+
+export function cardRow(a: ArticleRecord): CardRow {
+  return {
+    id: a.id, url: a.url, title: a.title, outlet: a.outlet, byline: a.byline, published: a.published, lang: a.lang,
+    savedAt: a.savedAt, origin: a.origin, entityIds: a.entityIds, sig: shortSignature(a.signature),
+  };
+}
+
 /** What the popup lists of an article: its record without the text, mentions or full signature. */
 export type CopyCard = Omit<ArticleRecord, 'text' | 'mentions' | 'entityIds' | 'signature'> & {
   /** The article's entities by their number in the copy, in its order, base 36, comma-separated. */
@@ -85,12 +102,9 @@ export function numbersOf(state: CopyState): Map<string, number> {
   return new Map(state.entities.map((e, i) => [e, i]));
 }
 
-export function toCard(a: ArticleRecord, numberOf: (entity: string) => number): CopyCard {
-  return {
-    id: a.id, url: a.url, title: a.title, outlet: a.outlet, byline: a.byline, published: a.published, lang: a.lang,
-    savedAt: a.savedAt, origin: a.origin, e: a.entityIds.map((id) => numberOf(id).toString(36)).join(','),
-    sig: shortSignature(a.signature),
-  };
+export function toCard(row: CardRow, numberOf: (entity: string) => number): CopyCard {
+  const { entityIds, ...fields } = row;
+  return { ...fields, e: entityIds.map((id) => numberOf(id).toString(36)).join(',') };
 }
 
 /** The entity ids of a card, from the copy's numbering. */

@@ -20,6 +20,7 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import { articleId, textSignature, type ArticleRecord } from '../../src/core/coverage.ts';
 import { splitSentences } from '../../src/core/sentences.ts';
 import { mentionRows, type MentionRow } from '../../src/background/coverage-db.ts';
+import { cardRow, type CardRow } from '../../src/core/related-copy.ts';
 import { CHROME_BUILD, CHROMIUM_PATH, SEEDS_DIR } from '../support/paths.ts';
 import { seedPageHtml } from '../support/seed-pages.ts';
 import { startServer } from '../support/server.ts';
@@ -104,7 +105,10 @@ function storedCount(): Promise<number> {
   });
 }
 
-/** Writes generated articles and their timeline rows straight into the database (from an extension page), before any query. */
+/**
+ * Writes generated articles, their timeline rows and their ranking-copy cards straight into the
+ * database (from an extension page), before any query, as the extension writes them.
+ */
 async function insert(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<void> {
   await insertArticles(worker, records);
   // The per-entity counts the background keeps with every write it makes, added to the seeds' counts.
@@ -138,16 +142,17 @@ async function insertArticles(worker: import('playwright-core').Page, records: A
   for (let k = 0; k < records.length;) {
     let end = k;
     for (let chars = 0; end < records.length && (end === k || chars + size(records[end]) <= INSERT_CHARS); end++) chars += size(records[end]);
-    const chunk = records.slice(k, end).map((r) => ({ r, rows: mentionRows(r) }));
+    const chunk = records.slice(k, end).map((r) => ({ r, rows: mentionRows(r), card: cardRow(r) }));
     k = end;
     await worker.evaluate(
-      (items: { r: ArticleRecord; rows: MentionRow[] }[]) =>
+      (items: { r: ArticleRecord; rows: MentionRow[]; card: CardRow }[]) =>
         new Promise<void>((resolve, reject) => {
           const open = indexedDB.open('newsgloss-coverage');
           open.onsuccess = () => {
-            const tx = open.result.transaction(['articles', 'mentions'], 'readwrite');
-            for (const { r, rows } of items) {
+            const tx = open.result.transaction(['articles', 'mentions', 'cards'], 'readwrite');
+            for (const { r, rows, card } of items) {
               tx.objectStore('articles').put(r);
+              tx.objectStore('cards').put(card);
               for (const row of rows) tx.objectStore('mentions').put(row);
             }
             tx.oncomplete = () => {

@@ -10,6 +10,7 @@ import {
 import { DB_VERSION, checkEntityCounts, entityTimeline, mentionRows, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 import { openOldCoverageDb } from '../support/old-databases.ts';
+import { cardRow } from '../../src/core/related-copy.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
 const dict = loadDictionary(compileDictionary(catalogue, seeds).compiled);
@@ -167,6 +168,9 @@ describe('coverage database', () => {
     expect((await db.getAll('articles')).map((a) => a.id).sort()).toEqual(seedRecords.map((r) => r.id).sort());
     expect(await db.count('mentions')).toBe(seedRecords.reduce((n, r) => n + r.mentions.length, 0));
     expect((await entityTimeline(db, 'issa-zarepour')).rows.map((r) => r.id)).toEqual([s001.id]);
+    // The ranking copy's cards (v6), derived from every article.
+    expect(await db.get('cards', s001.id)).toEqual(cardRow(s001));
+    expect(await db.count('cards')).toBe(seedRecords.length);
     db.close();
   });
 });
