@@ -5,7 +5,7 @@
  * without waiting for the database to open, which at 10,000 stored articles of news length is
  * most of its wait (130–230 ms). Session storage is held in memory, is readable by extension
  * pages only (never by content scripts), and is gone when the browser closes: the copy is built
- * again from the database when a popup finds none. The database stays the record; the popup shows
+ * again from the database's cards (CardRow) as the browser starts, and when a popup finds none. The database stays the record; the popup shows
  * the copy's answer first and the database's (with snippets) replaces it.
  *
  * Every value is one string, so the browser counts it near its length against the 10 MB that
