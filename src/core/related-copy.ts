@@ -57,10 +57,15 @@ export type CardRow = Omit<ArticleRecord, 'text' | 'mentions' | 'signature'> & {
   sig: string;
 };
 
+/**
+ * An article's card. Records an earlier version stored may lack a signature or entity list (the
+ * upgrade derives a card from every one, and must not stop at any): a card then has none.
+ */
 export function cardRow(a: ArticleRecord): CardRow {
   return {
     id: a.id, url: a.url, title: a.title, outlet: a.outlet, byline: a.byline, published: a.published, lang: a.lang,
-    savedAt: a.savedAt, origin: a.origin, entityIds: a.entityIds, sig: shortSignature(a.signature),
+    savedAt: a.savedAt, origin: a.origin, entityIds: Array.isArray(a.entityIds) ? a.entityIds : [],
+    sig: Array.isArray(a.signature) ? shortSignature(a.signature) : '',
   };
 }
 

@@ -98,6 +98,8 @@ describe('highlight store', () => {
     const db = await openCoverageDb(name);
     expect(db.version).toBe(DB_VERSION);
     expect(await db.getAllKeys('articles')).toEqual(['kept']);
+    // A record without the signature later versions store still gets its ranking-copy card (v6).
+    expect(await db.get('cards', 'kept')).toMatchObject({ id: 'kept', entityIds: [], sig: '' });
     const a = highlight({ created: '2026-11-20T10:00:00.000Z' });
     const b = highlight({ created: '2026-11-19T10:00:00.000Z' });
     const other = highlight({ source: 'https://example.org/b' });
