@@ -5,8 +5,9 @@
  * without waiting for the database to open, which at 10,000 stored articles of news length is
  * most of its wait (130–230 ms). Session storage is held in memory, is readable by extension
  * pages only (never by content scripts), and is gone when the browser closes: the copy is built
- * again from the database's cards (CardRow) as the browser starts, and when a popup finds none. The database stays the record; the popup shows
- * the copy's answer first and the database's (with snippets) replaces it.
+ * again from the database's cards (CardRow) as the browser starts, and when a popup finds none.
+ * The database stays the record; the popup shows the copy's answer first and the database's (with
+ * snippets) replaces it.
  *
  * Every value is one string, so the browser counts it near its length against the 10 MB that
  * session storage may hold (Chromium counts estimated memory, where each element of a list adds
@@ -53,7 +54,7 @@ export interface CopyState {
  * a few hundred bytes an article instead of its text.
  */
 export type CardRow = Omit<ArticleRecord, 'text' | 'mentions' | 'signature'> & {
-  /** The low 16 bits of each signature slot, base64 (shortSignature). */
+  /** The low 16 bits of each signature slot, base64 (shortSignature): enough to tell copies of one story apart. */
   sig: string;
 };
 
@@ -69,12 +70,10 @@ export function cardRow(a: ArticleRecord): CardRow {
   };
 }
 
-/** What the popup lists of an article: its record without the text, mentions or full signature. */
-export type CopyCard = Omit<ArticleRecord, 'text' | 'mentions' | 'entityIds' | 'signature'> & {
+/** A card as the copy keeps it: its entities by their number in the copy, which is shorter. */
+export type CopyCard = Omit<CardRow, 'entityIds'> & {
   /** The article's entities by their number in the copy, in its order, base 36, comma-separated. */
   e: string;
-  /** The low 16 bits of each signature slot, base64: enough to tell copies of one story apart. */
-  sig: string;
 };
 
 /** A signature's low 16 bits per slot: two texts' slots agree by chance once in 65,536. */
