@@ -100,12 +100,21 @@ export interface CoverageSchema extends DBSchema {
   };
 }
 
-/** How many stored articles mention an entity; the row TOTAL_ROW holds how many articles there are. */
+/**
+ * How many stored articles mention an entity; the row TOTAL_ROW holds how many articles there are,
+ * and WRITES_ROW how many article writes have committed.
+ */
 export interface EntityCount {
   entity: string;
   n: number;
 }
 const TOTAL_ROW = '\u0000total';
+/**
+ * Counts every article write (one a transaction), rewrites included: what tells a copy of the
+ * store (the popup's ranking copy) that missed a write, which the article total does not when
+ * the write changed a stored article.
+ */
+const WRITES_ROW = '\u0000writes';
 
 /** What proposals need of one stored article: its description and its candidates, encoded. */
 export interface CandidateRow {
@@ -193,6 +202,8 @@ interface EntityIndex {
   df: Map<string, number>;
   /** Stored articles, from the kept total row; null until first read. */
   total: number | null;
+  /** Article writes committed, as the last query read them; null until one has. */
+  writes: number | null;
 }
 
 const indexes = new WeakMap<CoverageDb, EntityIndex>();
@@ -200,7 +211,7 @@ const indexes = new WeakMap<CoverageDb, EntityIndex>();
 function entityIndex(db: CoverageDb): EntityIndex {
   let idx = indexes.get(db);
   if (!idx) {
-    idx = { byEntity: new Map(), df: new Map(), total: null };
+    idx = { byEntity: new Map(), df: new Map(), total: null, writes: null };
     indexes.set(db, idx);
   }
   return idx;
@@ -231,16 +242,22 @@ export async function recountEntities(db: CoverageDb): Promise<void> {
     cursor = await cursor.continue();
   }
   const store = tx.objectStore('entityCounts');
-  const total = await tx.objectStore('articles').count();
+  const [total, writes] = await Promise.all([tx.objectStore('articles').count(), store.get(WRITES_ROW)]);
   await store.clear();
-  await Promise.all([...[...counts].map(([entity, n]) => store.put({ entity, n })), store.put({ entity: TOTAL_ROW, n: total }), tx.done]);
+  await Promise.all([
+    ...[...counts].map(([entity, n]) => store.put({ entity, n })), store.put({ entity: TOTAL_ROW, n: total }),
+    ...(writes ? [store.put(writes)] : []), tx.done,
+  ]);
 }
 
 /**
- * Stores articles in one transaction; resolves only once it has committed. Their proposal
- * candidates are written with them unless only the mentions changed (`textChanged` false).
+ * Stores articles in one transaction; resolves only once it has committed, with the number of
+ * article writes committed so far, this one included (WRITES_ROW). Their proposal candidates are
+ * written with them unless only the mentions changed (`textChanged` false).
  */
-export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
+export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<number> {
+  // Nothing written is no write to count.
+  if (records.length === 0) return (await storedStamp(db)).writes;
   const rows = textChanged ? records.map(candidateRow) : [];
   const tx = db.transaction(['articles', 'mentions', 'candidates', 'entityCounts', 'cards'], 'readwrite');
   const articles = tx.objectStore('articles');
@@ -251,6 +268,7 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
   // The entity counts change with the articles, in the same transaction.
   const delta = new Map<string, number>();
   const shift = (e: string, by: number) => delta.set(e, (delta.get(e) ?? 0) + by);
+  shift(WRITES_ROW, 1);
   previous.forEach((old, i) => {
     if (old) {
       for (const row of mentionRows(old)) ops.push(mentions.delete([row.entity, row.published, row.id]));
@@ -266,6 +284,7 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
   const changed = [...delta].filter(([, by]) => by !== 0);
   const before = await Promise.all(changed.map(([e]) => counts.get(e)));
   changed.forEach(([entity, by], i) => ops.push(counts.put({ entity, n: Math.max(0, (before[i]?.n ?? 0) + by) })));
+  const writes = (before[changed.findIndex(([e]) => e === WRITES_ROW)]?.n ?? 0) + 1;
   await Promise.all([...ops, ...candidateOps, tx.done]);
   // Keep the in-memory index current (only once it exists; otherwise it is read when needed).
   const idx = indexes.get(db);
@@ -286,7 +305,7 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
         if (n !== undefined) idx.df.set(e, n + 1);
       }
     });
-  }
+  }  return writes;
 }
 
 /**
@@ -324,7 +343,8 @@ export async function relatedIfCounted(
   const tx = db.transaction(['entityCounts', 'articles', 'mentions']);
   const counts = tx.objectStore('entityCounts');
   const uncounted = [...pageEntities].filter((e) => !idx.df.has(e));
-  const [totalRow, ...rows] = await Promise.all([idx.total === null ? counts.get(TOTAL_ROW) : null, ...uncounted.map((e) => counts.get(e))]);
+  const [totalRow, writesRow, ...rows] = await Promise.all([idx.total === null ? counts.get(TOTAL_ROW) : null, counts.get(WRITES_ROW), ...uncounted.map((e) => counts.get(e))]);
+  idx.writes = writesRow?.n ?? 0;
   if (idx.total === null) {
     if (!totalRow) {
       await tx.done;
@@ -361,6 +381,19 @@ export async function storedTotal(db: CoverageDb): Promise<number> {
 /** How many articles the database held at its last related-coverage query on `db` (null before one). */
 export function countedTotal(db: CoverageDb): number | null {
   return indexes.get(db)?.total ?? null;
+}
+
+/** How many article writes had committed at the last related-coverage query on `db` (null before one). */
+export function countedWrites(db: CoverageDb): number | null {
+  return indexes.get(db)?.writes ?? null;
+}
+
+/** The stored article total and the article writes committed, read together. */
+export async function storedStamp(db: CoverageDb): Promise<{ total: number; writes: number }> {
+  const tx = db.transaction('entityCounts');
+  const [total, writes] = await Promise.all([tx.store.get(TOTAL_ROW), tx.store.get(WRITES_ROW)]);
+  await tx.done;
+  return { total: total?.n ?? 0, writes: writes?.n ?? 0 };
 }
 
 type MentionsStore<Tx extends StoreNames<CoverageSchema>[]> = IDBPObjectStore<CoverageSchema, Tx, 'mentions'>;

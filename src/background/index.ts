@@ -21,7 +21,7 @@ import { parseRequest, type ExtractedArticle, type AnyRequest, type MessageMap, 
 import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
-import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, storedTotal, type CoverageDb } from './coverage-db.ts';
+import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, type CoverageDb } from './coverage-db.ts';
 import { ensureCopy, updateCopy } from './related-copy-store.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
@@ -148,12 +148,13 @@ let dbReady: Promise<CoverageDb> | null = null;
 /**
  * Every article write: the database first (committed, and then answered), then the popup's
  * ranking copy, in turn after any build of it under way (seconds with a large store), which a save
- * does not wait for. A worker stopped in between leaves the copy behind by that write until a popup
- * finds its total short.
+ * does not wait for. A worker stopped in between leaves the copy behind by that write, and its
+ * count of the database's writes with it, until the next popup finds the count short and has it
+ * built again.
  */
 async function storeArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
-  await putArticles(db, records, textChanged);
-  void updateCopy(db, sessionArea(), records).catch(() => undefined);
+  const write = await putArticles(db, records, textChanged);
+  void updateCopy(db, sessionArea(), records, write).catch(() => undefined);
 }
 
 /**
@@ -513,8 +514,7 @@ browser.runtime.onMessage.addListener((message: unknown, facts: Browser.Runtime.
  * the database either (popups still ask, for a copy a write left behind).
  */
 async function ensureRankingCopy(): ReturnType<typeof ensureCopy> {
-  const db = await coverageDb();
-  return ensureCopy(db, sessionArea(), await storedTotal(db));
+  return ensureCopy(await coverageDb(), sessionArea());
 }
 
 // The page index is derived from the database: rebuilt on every browser start, so a worker stopped

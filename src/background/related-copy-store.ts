@@ -6,7 +6,10 @@
  *
  * Only the background writes it, one piece of work at a time (a build and the updates that follow
  * it in turn). An update reads the article's previous card from the copy itself, so applying it
- * twice (an article written while a build read past it) gives the same copy.
+ * twice (an article written while a build read past it) gives the same copy. The copy counts the
+ * database's article writes it holds (CopyState.writes): an update whose write follows the last
+ * one counted moves the count on, so a copy that missed a write stays behind the database's count
+ * until it is built again, and the popup, comparing the two, has it built.
  */
 import type { ArticleRecord, RelatedItem } from '../core/coverage.ts';
 import {
@@ -14,7 +17,7 @@ import {
   entityNumber, newestFirst, numbersOf, pageDf, parseCard, parsePostings, parseState, postingEntry, postingsKey,
   cardRow, rankCards, toCard, type CardRow, type CopyState,
 } from '../core/related-copy.ts';
-import { UNDATED, newestMentionKeys, type CoverageDb } from './coverage-db.ts';
+import { UNDATED, newestMentionKeys, storedStamp, type CoverageDb } from './coverage-db.ts';
 
 /** The part of a storage area the copy uses (`browser.storage.session`; a map in unit tests). */
 export interface CopyArea {
@@ -48,12 +51,13 @@ const BUILD_BATCH = 1000;
 
 /**
  * What the popup gets from the copy: the items (null when there is no copy or it cannot answer:
- * the popup then waits for the database), the article total the copy knows, and whether the copy
- * was found too large to keep.
+ * the popup then waits for the database), the article total and article writes the copy holds, and
+ * whether the copy was found too large to keep.
  */
 export interface CopyAnswer {
   items: RelatedItem[] | null;
   total: number | null;
+  writes: number | null;
   tooLarge: boolean;
 }
 
@@ -73,8 +77,8 @@ export async function relatedFromCopy(
   const head = await headRead;
   const state = parseState(head[COPY_STATE_KEY]);
   const tooLarge = head[COPY_TOO_LARGE_KEY] !== undefined;
-  if (!state) return { items: null, total: null, tooLarge };
-  const answer = (items: RelatedItem[] | null): CopyAnswer => ({ items, total: state.total, tooLarge });
+  if (!state) return { items: null, total: null, writes: null, tooLarge };
+  const answer = (items: RelatedItem[] | null): CopyAnswer => ({ items, total: state.total, writes: state.writes, tooLarge });
   const numbers = numbersOf(state);
   const df = pageDf(state, numbers, pageEntities);
   const read = entitiesToRead(df);
@@ -97,17 +101,18 @@ function inTurn<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Builds the copy unless one is kept for `total` articles (the database's count) or it was found
- * too large in this session. Resolves with what it did.
+ * Builds the copy unless the one kept holds every article write the database has committed, or it
+ * was found too large in this session. Resolves with what it did.
  */
-export function ensureCopy(db: CoverageDb, area: CopyArea, total: number): Promise<'kept' | 'built' | 'too large'> {
+export function ensureCopy(db: CoverageDb, area: CopyArea): Promise<'kept' | 'built' | 'too large'> {
   return inTurn(async () => {
     const got = await readCopyHead(area);
     if (got[COPY_TOO_LARGE_KEY] !== undefined) return 'too large';
-    if (parseState(got[COPY_STATE_KEY])?.total === total) return 'kept';
+    const { total, writes } = await storedStamp(db);
+    if (parseState(got[COPY_STATE_KEY])?.writes === writes) return 'kept';
     const found = (await db.get('settings', TOO_LARGE_SETTING))?.value as TooLarge | undefined;
     if (found?.limit === COPY_CHAR_LIMIT && total >= found.total) return dropCopy(db, area, total);
-    return buildCopy(db, area);
+    return buildCopy(db, area, writes);
   });
 }
 
@@ -125,9 +130,13 @@ async function dropCopy(db: CoverageDb, area: CopyArea, total: number): Promise<
   return 'too large';
 }
 
-/** Reads every stored article's card (BUILD_BATCH at a time) into a new copy. */
-async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too large'> {
-  const state: CopyState = { total: 0, entities: [], df: [], chars: 0 };
+/**
+ * Reads every stored article's card (BUILD_BATCH at a time) into a new copy, which holds at least
+ * the `writes` committed before it started. Those committed while it reads are in it or not; their
+ * updates, queued behind it, apply them (again) and count them.
+ */
+async function buildCopy(db: CoverageDb, area: CopyArea, writes: number): Promise<'built' | 'too large'> {
+  const state: CopyState = { total: 0, writes, entities: [], df: [], chars: 0 };
   const numbers = new Map<string, number>();
   const numberOf = (e: string) => entityNumber(state, numbers, e);
   const lists: string[][] = [];
@@ -174,13 +183,16 @@ async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too
 }
 
 /**
- * Brings the copy in step with articles just written to the database (committed), when there is a
- * copy; without one there is nothing to keep (a popup has it built).
+ * Brings the copy in step with articles just written to the database (committed as its article
+ * write number `write`, putArticles' answer), when there is a copy; without one there is nothing
+ * to keep (a popup has it built). The write is counted only when it follows the last one the copy
+ * counts: after a write the copy missed, the count stays behind.
  */
-export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly ArticleRecord[]): Promise<void> {
+export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly ArticleRecord[], write: number): Promise<void> {
   return inTurn(async () => {
     const state = parseState((await area.get(COPY_STATE_KEY))[COPY_STATE_KEY]);
     if (!state || records.length === 0) return;
+    if (state.writes === write - 1) state.writes = write;
     const numbers = numbersOf(state);
     const numberOf = (e: string) => entityNumber(state, numbers, e);
     const oldValues = await area.get(records.map((r) => cardKey(r.id)));

@@ -42,6 +42,11 @@ export const POSTINGS_BUDGET = 1500;
 /** The copy's header: the article total, and per entity (numbered in the copy) its article count. */
 export interface CopyState {
   total: number;
+  /**
+   * The database's count of article writes the copy holds every one of: a copy that missed one
+   * (its worker stopped between the database's commit and the copy's update) keeps a lower count.
+   */
+  writes: number;
   entities: string[];
   df: number[];
   /** Characters the copy holds, keys and values (checked against COPY_CHAR_LIMIT). */
@@ -209,7 +214,7 @@ export function parseState(value: unknown): CopyState | null {
   if (typeof value !== 'string') return null;
   try {
     const s = JSON.parse(value) as CopyState;
-    if (typeof s.total !== 'number' || !Array.isArray(s.entities) || !Array.isArray(s.df) || s.entities.length !== s.df.length || typeof s.chars !== 'number') return null;
+    if (typeof s.total !== 'number' || typeof s.writes !== 'number' || !Array.isArray(s.entities) || !Array.isArray(s.df) || s.entities.length !== s.df.length || typeof s.chars !== 'number') return null;
     return s;
   } catch {
     return null;

@@ -158,8 +158,8 @@ export function App() {
         performance.measure('newsgloss:related-query', 'newsgloss:related-query-start');
         setRelated(answer.items);
         setRelatedExact(true);
-        // No copy yet (the browser started since), or one a write left behind: the background builds it.
-        if (!fromCopy?.tooLarge && fromCopy?.total !== answer.total) askForTheCopy();
+        // No copy yet (the browser started since), or one that missed a write: the background builds it.
+        if (!fromCopy?.tooLarge && fromCopy?.writes !== answer.writes) askForTheCopy();
       } catch {
         setEntities([]);
         setRelated([]);

@@ -110,8 +110,8 @@ function storedCount(): Promise<number> {
  * database (from an extension page), before any query, as the extension writes them.
  */
 async function insert(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<void> {
-  await insertArticles(worker, records);
-  // The per-entity counts the background keeps with every write it makes, added to the seeds' counts.
+  const writes = await insertArticles(worker, records);
+  // The per-entity counts and the count of article writes the background keeps with every write it makes, added to the seeds'.
   await worker.evaluate((added: [string, number][]) => new Promise<void>((resolve, reject) => {
     const open = indexedDB.open('newsgloss-coverage');
     open.onsuccess = () => {
@@ -127,19 +127,21 @@ async function insert(worker: import('playwright-core').Page, records: ArticleRe
       };
       tx.onerror = () => reject(tx.error);
     };
-  }), entityCounts(records));
+  }), entityCounts(records, writes));
 }
 
-/** How many of `records` mention each entity, and the row of their total. */
-function entityCounts(records: ArticleRecord[]): [string, number][] {
-  const counts = new Map<string, number>([['\u0000total', records.length]]);
+/** How many of `records` mention each entity, and the rows of their total and of the `writes` that stored them. */
+function entityCounts(records: ArticleRecord[], writes: number): [string, number][] {
+  const counts = new Map<string, number>([['\u0000total', records.length], ['\u0000writes', writes]]);
   for (const r of records) for (const e of new Set(r.entityIds)) counts.set(e, (counts.get(e) ?? 0) + 1);
   return [...counts];
 }
 
-async function insertArticles(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<void> {
+/** Writes `records` in transactions of about INSERT_CHARS; returns how many. */
+async function insertArticles(worker: import('playwright-core').Page, records: ArticleRecord[]): Promise<number> {
   const size = (r: ArticleRecord) => r.text.length + r.mentions.reduce((sum, m) => sum + m.sentence.length, 0);
-  for (let k = 0; k < records.length;) {
+  let writes = 0;
+  for (let k = 0; k < records.length; writes++) {
     let end = k;
     for (let chars = 0; end < records.length && (end === k || chars + size(records[end]) <= INSERT_CHARS); end++) chars += size(records[end]);
     const chunk = records.slice(k, end).map((r) => ({ r, rows: mentionRows(r), card: cardRow(r) }));
@@ -166,6 +168,7 @@ async function insertArticles(worker: import('playwright-core').Page, records: A
       chunk,
     );
   }
+  return writes;
 }
 
 async function stopWorker(context: BrowserContext): Promise<void> {

@@ -59,6 +59,19 @@ async function copyHolds([articles, timeoutMs]: [number, number]): Promise<boole
   return false;
 }
 
+/**
+ * The ranking copy's count of database writes; with `lower`, first made one lower, as a worker
+ * stopped between a database write and the copy's update leaves it (run in an extension page).
+ */
+async function copyWrites(lower: boolean): Promise<number | null> {
+  const session = (globalThis as unknown as { browser: { storage: { session: { get(k: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } } } }).browser.storage.session;
+  const value = (await session.get('related:state'))['related:state'];
+  if (typeof value !== 'string') return null;
+  const state = JSON.parse(value) as { writes: number };
+  if (lower) await session.set({ 'related:state': JSON.stringify({ ...state, writes: state.writes - 1 }) });
+  return state.writes;
+}
+
 /** The articles the popup listed from the ranking copy, before the database answered (null when it had none). */
 function listedFromCopy(): string[] | null {
   const entry = performance.getEntriesByName('newsgloss:related-copy')[0] as PerformanceMeasure | undefined;
@@ -136,7 +149,20 @@ for (const [name, launch, available] of [
       const again = await popupFor(url);
       const settled = await until(again, (v) => v.busy === 'false' && v.related.length > 0);
       expect(await again.evaluate(listedFromCopy, null)).toEqual(settled.related.map((r) => r.id));
+
+      // A copy that missed a write (made so here, once this popup is done with it: its count of
+      // writes one short and its article total unchanged, as after a stored article written again)
+      // is built again at the next popup's request.
+      const writes = await again.evaluate(copyWrites, true);
+      expect(writes).toBeGreaterThan(0);
       await again.close();
+      const third = await popupFor(url);
+      await until(third, (v) => v.busy === 'false' && v.related.length > 0);
+      const deadline = Date.now() + 10_000;
+      let now = await third.evaluate(copyWrites, false);
+      for (; now !== writes && Date.now() < deadline; now = await third.evaluate(copyWrites, false)) await new Promise((r) => setTimeout(r, 100));
+      expect(now).toBe(writes);
+      await third.close();
       await tab.close();
     });
 

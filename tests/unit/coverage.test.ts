@@ -7,7 +7,7 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import {
   articleId, canonicalUrl, seedArticleId, entityWeight, isDuplicate, rankRelated, signatureSimilarity, textSignature, type ArticleRecord,
 } from '../../src/core/coverage.ts';
-import { DB_VERSION, checkEntityCounts, entityTimeline, mentionRows, openCoverageDb, putArticles, relatedCoverage } from '../../src/background/coverage-db.ts';
+import { DB_VERSION, checkEntityCounts, entityTimeline, mentionRows, openCoverageDb, putArticles, relatedCoverage, storedStamp } from '../../src/background/coverage-db.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 import { openOldCoverageDb } from '../support/old-databases.ts';
 import { cardRow } from '../../src/core/related-copy.ts';
@@ -100,8 +100,10 @@ describe('coverage database', () => {
   it('keeps each entity\'s article count with every write, and counts again a store whose counts do not add up', async () => {
     const name = `counts-${Math.random()}`;
     const db = await openCoverageDb(name);
-    await putArticles(db, seedRecords);
-    await putArticles(db, seedRecords);
+    expect(await putArticles(db, seedRecords)).toBe(1);
+    // Every write is counted, one that changes nothing included.
+    expect(await putArticles(db, seedRecords)).toBe(2);
+    expect(await putArticles(db, [])).toBe(2);
     const count = async (d: typeof db, e: string) => (await d.get('entityCounts', e))?.n;
     expect(await count(db, 'sattar-hashemi')).toBe(3);
     expect(await count(db, 'li-lecheng')).toBe(2);
@@ -120,6 +122,8 @@ describe('coverage database', () => {
     expect(related.map((r) => r.article.id)).toContain('direct');
     expect(await count(again, 'li-lecheng')).toBe(2);
     expect(await count(again, '\u0000total')).toBe(6);
+    // Counting again keeps the count of writes.
+    expect(await storedStamp(again)).toEqual({ total: 6, writes: 3 });
     // A store without counts at all (written before they were kept): counted at its first query.
     await again.clear('entityCounts');
     again.close();
