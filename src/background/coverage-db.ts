@@ -305,7 +305,8 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
         if (n !== undefined) idx.df.set(e, n + 1);
       }
     });
-  }  return writes;
+  }
+  return writes;
 }
 
 /**
@@ -371,16 +372,6 @@ export async function relatedIfCounted(
   const records = (await Promise.all(best.map((id) => articles.get(id)))).filter((r): r is ArticleRecord => r !== undefined);
   await tx.done;
   return rankRelated(pageEntities, records, df, total, exclude).slice(0, limit);
-}
-
-/** How many articles the database holds, from the kept total (0 before any is stored). */
-export async function storedTotal(db: CoverageDb): Promise<number> {
-  return (await db.get('entityCounts', TOTAL_ROW))?.n ?? 0;
-}
-
-/** How many articles the database held at its last related-coverage query on `db` (null before one). */
-export function countedTotal(db: CoverageDb): number | null {
-  return indexes.get(db)?.total ?? null;
 }
 
 /** How many article writes had committed at the last related-coverage query on `db` (null before one). */

@@ -3,7 +3,7 @@
  * background): opening the popup never waits for a stopped background to start, load its code
  * and check the seeds before the first related item can show.
  */
-import { UNDATED, countedTotal, countedWrites, entityTimeline, openCoverageDb, relatedIfCounted, type CoverageDb } from '../background/coverage-db.ts';
+import { UNDATED, countedWrites, entityTimeline, openCoverageDb, relatedIfCounted, type CoverageDb } from '../background/coverage-db.ts';
 import { readCopyHead, relatedFromCopy, type CopyAnswer } from '../background/related-copy-store.ts';
 import type { RelatedItem } from '../core/coverage.ts';
 import type { TimelineItem } from '../messages.ts';
@@ -44,9 +44,9 @@ export async function relatedFromTheCopy(entities: readonly string[], url: strin
 
 /**
  * Stored articles sharing entities with a page, best first (the page's own article left out), from
- * the database, how many articles it holds and how many article writes it has committed.
+ * the database, and how many article writes it has committed (what the ranking copy is checked by).
  */
-export async function relatedTo(entities: readonly string[], url: string | null): Promise<{ items: RelatedItem[]; total: number; writes: number }> {
+export async function relatedTo(entities: readonly string[], url: string | null): Promise<{ items: RelatedItem[]; writes: number }> {
   const db = await database();
   const pageEntities = new Set(entities);
   // A store the background has not filled yet (right after install: it stores the seeds first), or
@@ -56,7 +56,7 @@ export async function relatedTo(entities: readonly string[], url: string | null)
     await send({ type: 'coverage/seeded' });
     items = (await relatedIfCounted(db, pageEntities, RELATED_LIMIT, { url })) ?? [];
   }
-  return { items, total: countedTotal(db) ?? 0, writes: countedWrites(db) ?? 0 };
+  return { items, writes: countedWrites(db) ?? 0 };
 }
 
 /** Has the background build the ranking copy (it answers at once when the copy is current). */

@@ -11,6 +11,11 @@
  * (its world made on the page, its script compiled and run) is in it, and the in-page loop leaves
  * all of that out, so both ratios are printed.
  *
+ * Every load above is a page's first in a new tab, whose new renderer process compiles the content
+ * script afresh. A reader following links on a site stays in one tab and one process, whose engine
+ * keeps the script compiled: the next page in the same tab is measured too (with and without the
+ * extension), and its ratio printed beside.
+ *
  * BENCH_DICTIONARY=100000 measures the extension with the seed pack plus that many reader
  * entities, written to storage as the background keeps a compiled dictionary.
  */
@@ -135,24 +140,43 @@ async function privateMemoryMb(context: BrowserContext, page: Page, pid: number)
   }
 }
 
+/** Loads `url` in `page` and waits until the mode's content script is done with it, and a little more. */
+async function loadAndSettle(page: Page, url: string, mode: Mode): Promise<void> {
+  const mark = DONE_MARK[mode];
+  await page.goto(url, { waitUntil: 'load' });
+  // Asked from outside, a one-line evaluation every 20 ms (waitForFunction's polling would run more of its own script in the page).
+  // The run without the extension asks once too: the first evaluation sets up the driver's own
+  // helper script in the page (about 2 ms), which is not the extension's cost.
+  for (let waited = 0; !(await page.evaluate(`CSS.highlights.has(${JSON.stringify(mark ?? '')})`)) && mark; waited += 20) {
+    if (waited > 30_000) throw new Error(`no ${mark} highlight on ${url} after 30 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Work the content script schedules after its first pass (idle-time rescans) settles too.
+  await page.waitForTimeout(300);
+}
+
+/**
+ * The next page read in the same tab (a link followed on the same site): the tab first shows
+ * `before`, untraced, then `url` under the trace. Its renderer process is the one that showed
+ * `before`, whose engine keeps the content script compiled, so what this measures is what the
+ * extension costs every page after a site's first in a tab. Script time only, as `load`'s.
+ */
+async function loadNext(context: BrowserContext, before: string, url: string, mode: Mode): Promise<number> {
+  const page = await context.newPage();
+  await loadAndSettle(page, before, mode);
+  // From the new page's first event: the previous page's last work (its idle-time rescans, its
+  // going away) is not this page's cost.
+  const { scriptMs, repliesMs } = await traceScript(context, page, url, () => loadAndSettle(page, url, mode), true);
+  await page.close();
+  return scriptMs + repliesMs;
+}
+
 /** One fresh load: its script time (ms), its longest tasks, the tab's memory, and for the run without the extension the TreeWalker floor. */
 async function load(context: BrowserContext, url: string, mode: Mode): Promise<{ script: number; replies: number; floor: number; chars: number; longest: number; longestScript: number; browserLongest: number; memory: number }> {
-  const mark = DONE_MARK[mode];
   const page = await context.newPage();
   // The longest task from the trace: the page's own long-task observer misses tasks that run
   // extension messages (a storage read's reply, where the content script starts).
-  const { scriptMs, repliesMs: replies, longestTaskMs: longest, longestScriptTaskMs: longestScript, browserLongestTaskMs: browserLongest, pid } = await traceScript(context, page, url, async () => {
-    await page.goto(url, { waitUntil: 'load' });
-    // Asked from outside, a one-line evaluation every 20 ms (waitForFunction's polling would run more of its own script in the page).
-    // The run without the extension asks once too: the first evaluation sets up the driver's own
-    // helper script in the page (about 2 ms), which is not the extension's cost.
-    for (let waited = 0; !(await page.evaluate(`CSS.highlights.has(${JSON.stringify(mark ?? '')})`)) && mark; waited += 20) {
-      if (waited > 30_000) throw new Error(`no ${mark} highlight on ${url} after 30 s`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    // Work the content script schedules after its first pass (idle-time rescans) settles too.
-    await page.waitForTimeout(300);
-  });
+  const { scriptMs, repliesMs: replies, longestTaskMs: longest, longestScriptTaskMs: longestScript, browserLongestTaskMs: browserLongest, pid } = await traceScript(context, page, url, () => loadAndSettle(page, url, mode));
   // A storage read's answer is made into values outside any script event: counted with the script.
   const script = scriptMs + replies;
   const memory = await privateMemoryMb(context, page, pid);
@@ -180,6 +204,8 @@ async function main(): Promise<void> {
   const rows = pages.map((file) => ({
     file, chars: 0, floor: 0, without: 0, reader: 0, with: 0, longWithout: 0, longWith: 0, ourLong: 0, scriptLongWithout: 0,
     browserLong: { without: 0, reader: 0, with: 0 } as Record<Mode, number>,
+    /** Script time of the next page in the same tab (see loadNext), without and with the extension. */
+    next: { without: 0, reader: 0, with: 0 } as Record<Mode, number>,
     memory: { without: NaN, reader: NaN, with: NaN } as Record<Mode, number>,
     replies: { without: 0, reader: 0, with: 0 } as Record<Mode, number>,
   }));
@@ -206,6 +232,16 @@ async function main(): Promise<void> {
           row.floor = median(runs.map((r) => r.floor));
           row.chars = runs[0].chars;
         }
+        if (mode !== 'reader') {
+          // Reached from another saved page of the same local site.
+          const before = server.url(`/news/${pages[(pages.indexOf(row.file) + 1) % pages.length]}`);
+          const next = await step(`${row.file} (${mode}, next page in the tab)`, async () => {
+            const out: number[] = [];
+            for (let r = 0; r < RUNS; r++) out.push(await loadNext(context, before, server.url(`/news/${row.file}`), mode));
+            return out;
+          });
+          row.next[mode] = median(next);
+        }
       }
     } finally {
       await context.close();
@@ -216,6 +252,7 @@ async function main(): Promise<void> {
   rmSync(readerExtension, { recursive: true, force: true });
   const ratios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.floor));
   const readerRatios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.reader - r.without));
+  const nextRatios = rows.map((r) => Math.max(0, r.next.with - r.next.without) / Math.max(0.1, r.floor));
   const memory = (r: (typeof rows)[number], mode: Mode) => r.memory[mode] - r.memory.without;
   const mb = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
   const ourMemory = rows.map((r) => memory(r, 'with')).filter(Number.isFinite);
@@ -224,10 +261,12 @@ async function main(): Promise<void> {
     `medians of ${RUNS} fresh loads per page; ours = main-thread script time (and storage replies made into values) with the extension minus without; floor = one TreeWalker read of the text in the page; reader = the same read by a bare extension's content script, from outside like ours (minus without)`,
     'long w/o, long with: the longest main-thread task of the runs, any task (the page\'s own layout is in it and varies by tens of ms); our long: the longest task with the extension in which script ran or a reply was made into values (the pages\' scripts are stripped); replies: the part of ours spent making replies into values (with minus without)',
     'MB: the tab\'s private memory after a garbage collection, with the extension (or the reader floor\'s) minus without',
-    `${'page'.padEnd(32)} ${'chars'.padStart(7)} ${'floor'.padStart(6)} ${'reader'.padStart(6)} ${'without'.padStart(7)} ${'with'.padStart(6)} ${'ours'.padStart(6)} ${'/floor'.padStart(7)} ${'/reader'.padStart(7)} ${'long w/o'.padStart(8)} ${'long with'.padStart(9)} ${'our long'.padStart(8)} ${'replies'.padStart(7)} ${'MB reader'.padStart(9)} ${'MB ours'.padStart(7)}`,
-    ...rows.map((r, i) => `${r.file.slice(0, 32).padEnd(32)} ${String(r.chars).padStart(7)} ${r.floor.toFixed(2).padStart(6)} ${(r.reader - r.without).toFixed(1).padStart(6)} ${r.without.toFixed(1).padStart(7)} ${r.with.toFixed(1).padStart(6)} ${(r.with - r.without).toFixed(1).padStart(6)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(8)} ${r.longWith.toFixed(0).padStart(9)} ${r.ourLong.toFixed(0).padStart(8)} ${(r.replies.with - r.replies.without).toFixed(1).padStart(7)} ${mb(memory(r, 'reader')).padStart(9)} ${mb(memory(r, 'with')).padStart(7)}`),
+    'next: ours on the next page read in the same tab (reached from another saved page of the site: its renderer, which keeps the content script compiled, shows it), with minus without',
+    `${'page'.padEnd(32)} ${'chars'.padStart(7)} ${'floor'.padStart(6)} ${'reader'.padStart(6)} ${'without'.padStart(7)} ${'with'.padStart(6)} ${'ours'.padStart(6)} ${'/floor'.padStart(7)} ${'/reader'.padStart(7)} ${'long w/o'.padStart(8)} ${'long with'.padStart(9)} ${'our long'.padStart(8)} ${'replies'.padStart(7)} ${'MB reader'.padStart(9)} ${'MB ours'.padStart(7)} ${'next'.padStart(6)} ${'/floor'.padStart(7)}`,
+    ...rows.map((r, i) => `${r.file.slice(0, 32).padEnd(32)} ${String(r.chars).padStart(7)} ${r.floor.toFixed(2).padStart(6)} ${(r.reader - r.without).toFixed(1).padStart(6)} ${r.without.toFixed(1).padStart(7)} ${r.with.toFixed(1).padStart(6)} ${(r.with - r.without).toFixed(1).padStart(6)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(8)} ${r.longWith.toFixed(0).padStart(9)} ${r.ourLong.toFixed(0).padStart(8)} ${(r.replies.with - r.replies.without).toFixed(1).padStart(7)} ${mb(memory(r, 'reader')).padStart(9)} ${mb(memory(r, 'with')).padStart(7)} ${(r.next.with - r.next.without).toFixed(1).padStart(6)} ${nextRatios[i].toFixed(1).padStart(6)}×`),
     `ours / floor: median ${median(ratios).toFixed(1)}×, worst ${Math.max(...ratios).toFixed(1)}× (targets ≤ 2×, ≤ 4×)`,
     `ours / reader floor: median ${median(readerRatios).toFixed(1)}×, worst ${Math.max(...readerRatios).toFixed(1)}×`,
+    `ours / floor, the next page in the same tab: median ${median(nextRatios).toFixed(1)}×, worst ${Math.max(...nextRatios).toFixed(1)}×`,
     `tasks over 50 ms in which our script ran (or a reply was made into values), where the same measure without the extension stays lower: ${rows.filter((r) => r.ourLong > 50 && r.ourLong > r.scriptLongWithout).map((r) => `${r.file} (${r.scriptLongWithout.toFixed(0)} → ${r.ourLong.toFixed(0)} ms)`).join(', ') || 'none'}; any task over 50 ms: on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it`,
     `the browser process's longest main-thread task during a load (where an extension's storage reads are answered; no window answers input meanwhile), most of the runs: median over the pages ${median(rows.map((r) => r.browserLong.without)).toFixed(0)} ms without the extension, ${median(rows.map((r) => r.browserLong.with)).toFixed(0)} ms with it; most ${Math.max(...rows.map((r) => r.browserLong.without)).toFixed(0)} and ${Math.max(...rows.map((r) => r.browserLong.with)).toFixed(0)} ms`,
     `a tab's memory with the extension minus without: ${ourMemory.length ? `median ${median(ourMemory).toFixed(1)} MB, most ${Math.max(...ourMemory).toFixed(1)} MB` : 'not read on this system'}`,

@@ -68,9 +68,10 @@ export interface MainThreadFigures {
  * Runs `work` (which loads `target` in `page`, or waits while it runs) under a trace; returns its
  * result and what the renderer's main thread did meanwhile. The renderer is the one that showed
  * the URL `target` names a part of, or the process `target.pid` (for a window where the page's
- * URL shows in no event: no load, no script of its own).
+ * URL shows in no event: no load, no script of its own). With `fromTarget`, what the thread did
+ * before it first showed `target` is left out (a tab's previous page, going away).
  */
-export async function traceScript<T>(context: BrowserContext, page: Page, target: string | { pid: number }, work: () => Promise<T>): Promise<{ result: T } & MainThreadFigures> {
+export async function traceScript<T>(context: BrowserContext, page: Page, target: string | { pid: number }, work: () => Promise<T>, fromTarget = false): Promise<{ result: T } & MainThreadFigures> {
   const cdp = await context.newCDPSession(page);
   const complete = new Promise<string>((resolve) => cdp.on('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
   await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,v8.execute,v8,__metadata', transferMode: 'ReturnAsStream' });
@@ -91,15 +92,17 @@ export async function traceScript<T>(context: BrowserContext, page: Page, target
   await cdp.detach();
   const parsed = JSON.parse(data) as TraceEvent[] | { traceEvents: TraceEvent[] };
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-  return { result, ...mainThreadFigures(events, target) };
+  return { result, ...mainThreadFigures(events, target, fromTarget) };
 }
 
 /** On the main thread of the renderer that parsed `urlPart` or ran its script: the union of script events' time, and the longest tasks. */
-function mainThreadFigures(events: readonly TraceEvent[], target: string | { pid: number }): MainThreadFigures {
-  const pids = typeof target === 'string' ? new Set(events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(target)).map((e) => e.pid)) : new Set([target.pid]);
+function mainThreadFigures(events: readonly TraceEvent[], target: string | { pid: number }, fromTarget: boolean): MainThreadFigures {
+  const showing = typeof target === 'string' ? events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(target)) : [];
+  const pids = typeof target === 'string' ? new Set(showing.map((e) => e.pid)) : new Set([target.pid]);
   if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${String(target)}`);
+  const since = fromTarget ? Math.min(...showing.map((e) => e.ts)) : -Infinity;
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
-  const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts >= since && mainThreads.has(`${e.pid}:${e.tid}`));
   // Every top-level unit of work (a task, a message from the browser and what runs in it): nested ones are shorter than their parent.
   const tasks = onMain.filter((e) => (e.cat ?? '').split(',').includes('toplevel')).map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const);
   const spansOf = (counted: (e: TraceEvent) => boolean) => onMain
