@@ -100,7 +100,7 @@ function mainThreadFigures(events: readonly TraceEvent[], target: string | { pid
   const showing = typeof target === 'string' ? events.filter((e) => (e.args?.beginData?.url ?? e.args?.data?.url ?? '').includes(target)) : [];
   const pids = typeof target === 'string' ? new Set(showing.map((e) => e.pid)) : new Set([target.pid]);
   if (pids.size === 0) throw new Error(`the trace holds no renderer that showed ${String(target)}`);
-  const since = fromTarget ? Math.min(...showing.map((e) => e.ts)) : -Infinity;
+  const since = fromTarget ? showing.reduce((first, e) => Math.min(first, e.ts), Infinity) : -Infinity;
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
   const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts >= since && mainThreads.has(`${e.pid}:${e.tid}`));
   // Every top-level unit of work (a task, a message from the browser and what runs in it): nested ones are shorter than their parent.
