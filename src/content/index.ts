@@ -16,19 +16,18 @@ import {
   browser, extensionAlive, extensionOrigin, pageHasHighlights, readAutoSaveHint, readPageStart, readPausedSites,
   readEntityText, readStoredDictionary, send, type Browser, type PageStart, type StoredDictionary,
 } from '../platform/browser.ts';
-import type { EntityKind, RuntimeDictionary } from '../core/dictionary.ts';
-import { KIND_LABEL } from '../core/labels.ts';
+import type { RuntimeDictionary } from '../core/dictionary.ts';
 import { packedDictionarySteps } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
 import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
-import { splitSentences } from '../core/sentences.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState, type StoredKeyName } from '../messages.ts';
-import { pageKey, type SavedHighlight } from '../core/highlights.ts';
+import { pageKey } from '../core/highlights.ts';
 import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
 import type { EntityCard } from './card.ts';
-import type { NoteDraft, NotePanel } from './note-panel.ts';
+import type { NotePanel } from './note-panel.ts';
 import type { PageUi } from './page-ui.ts';
+import type { ActionSession } from './reader-actions.ts';
 import { PAGE_UI_GLOBAL } from './script-files.ts';
 import type { UiHost } from './ui-host.ts';
 
@@ -41,10 +40,6 @@ const ORPHAN_CHECK_MS = 2000;
 /** Saved highlights not found are looked for again after late content, at most this often. */
 const RETRY_ANCHOR_MS = 700;
 const MAX_ANCHOR_RETRIES = 40;
-/** Characters of a quote's paragraph kept to show when the quote cannot be found again. */
-const CONTEXT_KEPT = 1000;
-/** Selections longer than this are passages, not names: no "Add to dictionary" for them. */
-const MAX_NAME_SELECTION = 120;
 
 /**
  * Automaton states above which a dictionary is unpacked with pauses: a reader's list of 100,000
@@ -96,6 +91,8 @@ class ContentSession {
   private host: UiHost | null = null;
   private card: EntityCard | null = null;
   private notes: NotePanel | null = null;
+  /** This session as page-ui.js's reader actions see it, made with the UI. */
+  private acting: ActionSession | null = null;
   /** Made when the page has saved highlights or the reader saves one. */
   private layer: SavedHighlightLayer | null = null;
   private highlightSource: string | null = null;
@@ -162,7 +159,17 @@ class ContentSession {
           (entity) => void send({ type: 'coverage/open', entity }).catch(() => undefined),
           (entity) => void send({ type: 'dictionary/open', entity }).catch(() => undefined),
         );
-        this.notes = new parts.NotePanel(document, host);
+        const notes = new parts.NotePanel(document, host);
+        this.acting = {
+          notes, send,
+          card: () => this.card,
+          layer: () => this.layer,
+          highlighter: () => this.highlighter,
+          highlightSource: () => this.highlightSource,
+          sourceSaved: (source) => (this.highlightSource = source),
+          declaredCanonical: () => this.declaredCanonical(),
+        };
+        this.notes = notes;
         this.host = host;
         this.uiParts = parts;
       }
@@ -272,37 +279,6 @@ class ContentSession {
     if (document.body) this.highlighter.scan();
   }
 
-  /** The sentence of the page around a selection, for an entity's evidence. */
-  private sentenceAround(range: Range): string {
-    const start = range.startContainer;
-    const block = (start.nodeType === Node.ELEMENT_NODE ? (start as Element) : start.parentElement)
-      ?.closest('p, li, blockquote, h1, h2, h3, h4, h5, h6, td, figcaption, dd, pre, div, article, section');
-    const text = (block?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const name = range.toString().replace(/\s+/g, ' ').trim();
-    return splitSentences(text).map((x) => x.trim()).find((x) => x.includes(name)) ?? name;
-  }
-
-  /** Opens the "Add to dictionary" form for the selected name. */
-  private composeEntity(range: Range): void {
-    const notes = this.notes;
-    if (!notes) return;
-    const sentence = this.sentenceAround(range);
-    this.card?.hide();
-    notes.addEntity(range.toString(), range.getBoundingClientRect(), async ({ name, kind }) => {
-      const meta = (selector: string) => document.querySelector<HTMLMetaElement>(selector)?.content?.trim() || null;
-      const reply = await send({
-        type: 'dictionary/add', name, kind: kind as EntityKind, sentence, title: document.title.slice(0, 2000),
-        outlet: meta('meta[property="og:site_name"]')?.slice(0, 200) ?? location.hostname.replace(/^www\./, ''),
-        published: meta('meta[property="article:published_time"], meta[name="date"], meta[itemprop="datePublished"]')?.slice(0, 40) ?? null,
-        lang: document.documentElement.lang?.slice(0, 20) || null, canonical: this.declaredCanonical(),
-      });
-      if ('error' in reply) throw new Error(reply.error);
-      document.getSelection()?.removeAllRanges();
-      const left = reply.rejected.length ? ` (left out: ${reply.rejected.map((r) => `"${r.alias}" ${r.reason}`).join('; ')})` : '';
-      return `Added “${reply.entity.name}” as ${KIND_LABEL[reply.entity.kind]}. It is highlighted on your open pages${left}.`;
-    }, () => void send({ type: 'dictionary/open', entity: null }).catch(() => undefined));
-  }
-
   /** The canonical URL the page declares, if any (the background decides whether it counts). */
   private declaredCanonical(): string | null {
     const link = document.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]');
@@ -354,27 +330,9 @@ class ContentSession {
     return true;
   }
 
+  /** A saved highlight's note (a placed highlight means the layer, and with it the UI, exists). */
   private openNote(placed: PlacedHighlight, focus: boolean): void {
-    // A placed highlight means the layer, and with it the UI, exists.
-    const notes = this.notes;
-    if (!placed.range || !notes || notes.isEditing) return;
-    this.card?.hide();
-    notes.view(placed.record, placed.range.getBoundingClientRect(), focus, {
-      edit: () => this.editHighlight(placed),
-      remove: async () => {
-        const { deleted } = await send({ type: 'highlights/delete', id: placed.record.id });
-        if (deleted) this.layer?.remove(placed.record.id);
-      },
-    });
-  }
-
-  private editHighlight(placed: PlacedHighlight): void {
-    if (!placed.range) return;
-    this.notes?.edit(placed.record.quote.exact, placed.record, placed.range.getBoundingClientRect(), async (draft) => {
-      const updated = await send({ type: 'highlights/update', id: placed.record.id, edit: draft });
-      if (!updated) throw new Error('this highlight is no longer stored');
-      this.layer?.update(updated);
-    });
+    if (this.acting) this.uiParts?.openNote(this.acting, placed, focus);
   }
 
   /** The reader's selection if it is page text the extension may save (not in a field or its own UI). */
@@ -401,48 +359,9 @@ class ContentSession {
       if (placed) this.openNote(placed, true);
       return placed !== undefined;
     }
-    if (!(await this.ensureLayer()) || !this.notes) return false;
-    this.card?.hide();
-    this.notes.edit(range.toString(), null, range.getBoundingClientRect(), (draft) => this.saveSelection(range, draft));
+    if (!(await this.ensureLayer()) || !this.acting || !this.uiParts) return false;
+    this.uiParts.editSelection(this.acting, range);
     return true;
-  }
-
-  /** Saves a selection as a highlight: its selectors against the page text, its paragraph, the entities inside it. */
-  private async saveSelection(range: Range, draft: NoteDraft): Promise<void> {
-    const layer = this.layer;
-    const parts = this.uiParts;
-    if (!layer || !parts) throw new Error('Newsgloss is paused on this site');
-    const { describeText, unitsToCodePoints } = parts;
-    const text = layer.readText();
-    const at = text.offsetsOf(range);
-    if (!at) throw new Error('the selection holds no text of the page');
-    const target = describeText(text.text, at.start, at.end);
-    const highlighter = this.highlighter;
-    await highlighter?.dict.entities.ready();
-    const entities = new Set<string>();
-    for (const m of highlighter?.matches ?? []) {
-      if (m.range.collapsed) continue;
-      const inside = range.compareBoundaryPoints(Range.START_TO_START, m.range) <= 0 && range.compareBoundaryPoints(Range.END_TO_END, m.range) >= 0;
-      if (inside && highlighter) entities.add(highlighter.dict.entities.get(m.entity).id);
-    }
-    const block = (range.startContainer.nodeType === Node.ELEMENT_NODE ? (range.startContainer as Element) : range.startContainer.parentElement)
-      ?.closest('p, li, blockquote, h1, h2, h3, h4, h5, h6, td, figcaption, dd, pre, div, article, section');
-    const context = (block?.textContent ?? target.quote.exact).replace(/\s+/g, ' ').trim().slice(0, CONTEXT_KEPT);
-    const record: SavedHighlight = await send({
-      type: 'highlights/save',
-      canonical: this.declaredCanonical(),
-      highlight: {
-        source: this.highlightSource ?? location.href, pageUrl: location.href, title: document.title,
-        // Positions count code points, as the W3C model does (an emoji is one character, not two).
-        quote: target.quote, positionUnit: 'codepoint',
-        position: { type: 'TextPositionSelector', start: unitsToCodePoints(text.text, at.start), end: unitsToCodePoints(text.text, at.end) },
-        context, note: draft.note, tags: draft.tags, colour: draft.colour, entities: [...entities],
-      },
-    });
-    this.highlightSource = record.source;
-    const painted = text.range(at.start, at.end);
-    if (painted) layer.add(record, painted);
-    document.getSelection()?.removeAllRanges();
   }
 
   /** Shows or hides the "Save highlight" button as the selection changes (after it settles). */
@@ -456,16 +375,11 @@ class ContentSession {
     // Not while paused on this site (the listeners stay, the highlighter goes).
     const range = this.highlighter ? this.pageSelection() : null;
     if (!range || this.editing) return this.notes?.hideSaveButton();
-    if (!this.notes) {
+    if (!this.acting || !this.uiParts) {
       void this.loadUi().then(() => this.offerSelectionActions(), () => undefined);
       return;
     }
-    const rects = range.getClientRects();
-    const last = rects[rects.length - 1] ?? range.getBoundingClientRect();
-    const name = range.toString().trim();
-    const kept = range.cloneRange();
-    const addEntity = name.length <= MAX_NAME_SELECTION && !/[\n\r]/.test(name) ? () => this.composeEntity(kept) : null;
-    this.notes.showSaveButton(last, () => void this.compose(), addEntity);
+    this.uiParts.offerSelectionActions(this.acting, range, () => void this.compose());
   }
 
   private scheduleAnchorRetry(): void {
