@@ -209,6 +209,8 @@ async function measureAt(size: number, generated: ArticleRecord[], server: Await
       return { copy: answer.copy, ms: performance.now() - started };
     })()`), Math.max(60_000, size * 10));
     const copyChars = await worker.evaluate<number>('chrome.storage.session.getBytesInUse(null)');
+    // What the extension's origin holds on disk (the database, almost all of it): a cold opening pays for it.
+    const stored = await worker.evaluate<number>('navigator.storage.estimate().then((e) => e.usage ?? 0)');
     const tab = await context.newPage();
     const pageUrl = server.url('/seed.html');
     await step('open the page', () => tab.goto(pageUrl));
@@ -244,7 +246,7 @@ async function measureAt(size: number, generated: ArticleRecord[], server: Await
     const copy = built.copy === 'built' || built.copy === 'kept'
       ? `copy ${built.copy} in ${built.ms.toFixed(0)} ms, ${(copyChars / 1e3).toFixed(0)} kB of session storage; from the copy ${f(fromCopy)}`
       : `copy ${built.copy}, found in ${built.ms.toFixed(0)} ms (the database alone answers)`;
-    return `${String(count).padStart(6)} stored | popup→first related ${f(shown)} | ${copy} | database's answer ${f(related)} | timeline(China) ${f(timeline)}`;
+    return `${String(count).padStart(6)} stored, ${(stored / 1e6).toFixed(0)} MB on disk | popup→first related ${f(shown)} | ${copy} | database's answer ${f(related)} | timeline(China) ${f(timeline)}`;
   } finally {
     await step('close Chromium', () => context.close(), 30_000).catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
