@@ -4,9 +4,10 @@
  * - `articles`: full records, keyed by an id the writer derives from the article (so a retried
  *   write overwrites rather than duplicates); a multi-entry index on the entities each mentions.
  * - `highlights` (since v3): the reader's saved highlights, looked up by page (`bySource`).
- * - `mentions` (since v2): one small row per (entity, article) with the sentence and the
- *   article's metadata, keyed [entity, published, id], so an entity's timeline is one key range
- *   read in date order without touching article texts.
+ * - `mentions` (since v2): one small row per (entity, article) with the sentence, keyed
+ *   [entity, published, id], so an entity's timeline is one key range read in date order without
+ *   touching article texts; the article's address, title, outlet and language come from its card
+ *   (rows written before cards existed carry them too, and are read as they are).
  *
  * - `entities`, `packs`, `dismissed` (since v4): the reader's own dictionary (see
  *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals,
@@ -40,18 +41,29 @@ import { POSTINGS_BUDGET, bestCandidates, cardRow, entitiesToRead, type CardRow 
 export const DB_NAME = 'newsgloss-coverage';
 export const DB_VERSION = 6;
 
-/** One entity's mention in one article, for timelines. */
+/**
+ * One entity's mention in one article, for timelines. The article's description is its card's:
+ * repeated in every row of an article (thirty entities and more in a long one), it made a third of
+ * what the database held (39 against 26 KB an article of news length, in Chromium).
+ */
 export interface MentionRow {
   entity: string;
   /** The article's date, '9999' when unknown so undated articles sort last. */
   published: string;
   id: string;
+  sentence: string;
+}
+
+/** A row as written before the article's card was read instead (still stored, and read as it is). */
+interface DescribedMentionRow extends MentionRow {
   url: string | null;
   title: string | null;
   outlet: string | null;
   lang: string | null;
-  sentence: string;
 }
+
+/** One entry of an entity's timeline: the mention, with its article's address, title, outlet and language. */
+export type TimelineRow = DescribedMentionRow;
 
 export interface CoverageSchema extends DBSchema {
   articles: {
@@ -61,7 +73,7 @@ export interface CoverageSchema extends DBSchema {
   };
   mentions: {
     key: [string, string, string];
-    value: MentionRow;
+    value: MentionRow | DescribedMentionRow;
     indexes: { byArticle: string };
   };
   highlights: {
@@ -137,10 +149,7 @@ export const UNDATED = '9999';
 
 /** The timeline rows of one article. */
 export function mentionRows(a: ArticleRecord): MentionRow[] {
-  return a.mentions.map((m) => ({
-    entity: m.entity, published: a.published ?? UNDATED, id: a.id, url: a.url, title: a.title,
-    outlet: a.outlet, lang: a.lang, sentence: m.sentence,
-  }));
+  return a.mentions.map((m) => ({ entity: m.entity, published: a.published ?? UNDATED, id: a.id, sentence: m.sentence }));
 }
 
 type UpgradeTx = IDBPTransaction<CoverageSchema, StoreNames<CoverageSchema>[], 'versionchange'>;
@@ -429,14 +438,22 @@ export async function newestMentionKeys<Tx extends StoreNames<CoverageSchema>[]>
  * there are: the entity's kept article count (one timeline row per article), counted from the rows
  * only where no count is kept, since counting 80,000 rows took most of a timeline's time.
  */
-export async function entityTimeline(db: CoverageDb, entity: string, limit = 200): Promise<{ rows: MentionRow[]; total: number }> {
+export async function entityTimeline(db: CoverageDb, entity: string, limit = 200): Promise<{ rows: TimelineRow[]; total: number }> {
   const range = IDBKeyRange.bound([entity], [entity, []]);
-  const tx = db.transaction(['mentions', 'entityCounts']);
+  const tx = db.transaction(['mentions', 'entityCounts', 'cards', 'articles']);
   const mentions = tx.objectStore('mentions');
   const [rows, kept] = await Promise.all([mentions.getAll(range, limit), tx.objectStore('entityCounts').get(entity)]);
-  const total = kept && kept.n >= rows.length ? kept.n : await mentions.count(range);
+  const [total, described] = await Promise.all([
+    kept && kept.n >= rows.length ? kept.n : mentions.count(range),
+    Promise.all(rows.map(async (row): Promise<TimelineRow> => {
+      if ('title' in row) return row;
+      // Every article has its card (written with it, and derived on the upgrade to v6); the article itself should one be missing.
+      const about = (await tx.objectStore('cards').get(row.id)) ?? (await tx.objectStore('articles').get(row.id));
+      return { ...row, url: about?.url ?? null, title: about?.title ?? null, outlet: about?.outlet ?? null, lang: about?.lang ?? null };
+    })),
+  ]);
   await tx.done;
-  return { rows, total };
+  return { rows: described, total };
 }
 
 /** The highlights saved on one page (by its key), oldest first. */

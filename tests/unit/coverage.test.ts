@@ -97,6 +97,25 @@ describe('coverage database', () => {
     db.close();
   });
 
+  it('keeps a timeline row to its mention and describes its article from the card; rows written with a description are read as they are', async () => {
+    const db = await openCoverageDb(`timeline-${Math.random()}`);
+    await putArticles(db, [s000, s001]);
+    const key = (r: ArticleRecord, entity: string): [string, string, string] => [entity, r.published ?? '9999', r.id];
+    // What is stored: the mention alone (the article's address, title, outlet and language are its card's).
+    expect(Object.keys((await db.get('mentions', key(s001, 'issa-zarepour')))!).sort()).toEqual(['entity', 'id', 'published', 'sentence']);
+    const [row] = (await entityTimeline(db, 'issa-zarepour')).rows;
+    expect(row).toEqual({ entity: 'issa-zarepour', published: s001.published ?? '9999', id: s001.id, sentence: s001.mentions.find((m) => m.entity === 'issa-zarepour')!.sentence, url: s001.url, title: s001.title, outlet: s001.outlet, lang: s001.lang });
+    // A row as an earlier version wrote it, with the article's description in it: read as it is.
+    const [entity, published, id] = key(s000, 'li-lecheng');
+    await db.put('mentions', { entity, published, id, sentence: 'Li Lecheng visited.', url: 'https://example.com/old', title: 'As first saved', outlet: 'Old outlet', lang: 'fr' });
+    const li = (await entityTimeline(db, 'li-lecheng')).rows.find((r) => r.id === s000.id)!;
+    expect([li.title, li.url, li.outlet, li.lang, li.sentence]).toEqual(['As first saved', 'https://example.com/old', 'Old outlet', 'fr', 'Li Lecheng visited.']);
+    // Without its card, the article itself describes it.
+    await db.delete('cards', s001.id);
+    expect((await entityTimeline(db, 'issa-zarepour')).rows[0].title).toBe(s001.title);
+    db.close();
+  });
+
   it('keeps each entity\'s article count with every write, and counts again a store whose counts do not add up', async () => {
     const name = `counts-${Math.random()}`;
     const db = await openCoverageDb(name);
