@@ -442,18 +442,34 @@ export async function entityTimeline(db: CoverageDb, entity: string, limit = 200
   const range = IDBKeyRange.bound([entity], [entity, []]);
   const tx = db.transaction(['mentions', 'entityCounts', 'cards', 'articles']);
   const mentions = tx.objectStore('mentions');
-  const [rows, kept] = await Promise.all([mentions.getAll(range, limit), tx.objectStore('entityCounts').get(entity)]);
+  const counts = tx.objectStore('entityCounts');
+  const [rows, kept, stored] = await Promise.all([mentions.getAll(range, limit), counts.get(entity), counts.get(TOTAL_ROW)]);
   const [total, described] = await Promise.all([
     kept && kept.n >= rows.length ? kept.n : mentions.count(range),
-    Promise.all(rows.map(async (row): Promise<TimelineRow> => {
-      if ('title' in row) return row;
-      // Every article has its card (written with it, and derived on the upgrade to v6); the article itself should one be missing.
-      const about = (await tx.objectStore('cards').get(row.id)) ?? (await tx.objectStore('articles').get(row.id));
-      return { ...row, url: about?.url ?? null, title: about?.title ?? null, outlet: about?.outlet ?? null, lang: about?.lang ?? null };
-    })),
+    describeRows(tx, rows, stored?.n ?? 0),
   ]);
   await tx.done;
   return { rows: described, total };
+}
+
+/**
+ * Cards read one by one up to this many; past it, every card at once where the rows name a
+ * quarter of the stored articles or more. One read of a card costs about four cards' share of
+ * reading them all (Chromium: 10,000 reads 418 ms, all 10,000 cards at once 116 ms).
+ */
+const CARDS_READ_ONE_BY_ONE = 500;
+
+/** Timeline rows with their articles' descriptions: from each article's card (rows written with one keep theirs). */
+async function describeRows(tx: IDBPTransaction<CoverageSchema, ['mentions', 'entityCounts', 'cards', 'articles'], 'readonly'>, rows: (MentionRow | DescribedMentionRow)[], articles: number): Promise<TimelineRow[]> {
+  const cards = tx.objectStore('cards');
+  const bare = rows.filter((row) => !('title' in row));
+  const all = bare.length > CARDS_READ_ONE_BY_ONE && bare.length * 4 >= articles ? new Map((await cards.getAll()).map((c) => [c.id, c])) : null;
+  return Promise.all(rows.map(async (row): Promise<TimelineRow> => {
+    if ('title' in row) return row;
+    // Every article has its card (written with it, and derived on the upgrade to v6); the article itself should one be missing.
+    const about = (all ? all.get(row.id) : await cards.get(row.id)) ?? (await tx.objectStore('articles').get(row.id));
+    return { ...row, url: about?.url ?? null, title: about?.title ?? null, outlet: about?.outlet ?? null, lang: about?.lang ?? null };
+  }));
 }
 
 /** The highlights saved on one page (by its key), oldest first. */

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary } from '../../src/core/dictionary.ts';
@@ -113,6 +113,37 @@ describe('coverage database', () => {
     // Without its card, the article itself describes it.
     await db.delete('cards', s001.id);
     expect((await entityTimeline(db, 'issa-zarepour')).rows[0].title).toBe(s001.title);
+    db.close();
+  });
+
+  it('describes a long timeline from all the cards read at once, and a sparse one card by card', async () => {
+    const db = await openCoverageDb(`long-timeline-${Math.random()}`);
+    const many = Array.from({ length: 600 }, (_, i) => record({ url: `https://example.com/story/${i}`, title: `Story ${i}`, outlet: `Outlet ${i % 7}`, published: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}` }, `Issa Zarepour spoke on day ${i}.`));
+    const other = Array.from({ length: 600 }, (_, i) => record({ url: `https://example.com/other/${i}`, title: `Other ${i}` }, `Nothing of note happened on day ${i}.`));
+    await putArticles(db, [...many, ...other]);
+    // Titles that only the cards hold, so that what is shown is known to come from them.
+    const tx = db.transaction('cards', 'readwrite');
+    await Promise.all([...many.map((r) => tx.store.put({ ...cardRow(r), title: `Card of ${r.title}` })), tx.done]);
+    const store = Object.getPrototypeOf(db.transaction('cards').objectStore('cards')) as { getAll: (...args: unknown[]) => unknown };
+    const readAll = vi.spyOn(store, 'getAll');
+    const check = async () => {
+      const { rows, total } = await entityTimeline(db, 'issa-zarepour', 100_000);
+      expect(total).toBe(600);
+      const byId = new Map(many.map((r) => [r.id, r]));
+      for (const row of rows) expect([row.title, row.url, row.outlet]).toEqual([`Card of ${byId.get(row.id)!.title}`, byId.get(row.id)!.url, byId.get(row.id)!.outlet]);
+      return rows.length;
+    };
+    // 600 of 1,200 articles: all the cards at once.
+    expect(await check()).toBe(600);
+    const cardsReadAll = () => readAll.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'cards').length;
+    expect(cardsReadAll()).toBe(1);
+    // 600 of 3,600: one by one.
+    await putArticles(db, Array.from({ length: 2400 }, (_, i) => record({ url: `https://example.com/more/${i}` }, `Still nothing on day ${i}.`)));
+    readAll.mockClear();
+    expect(await check()).toBe(600);
+    expect(readAll).toHaveBeenCalled();
+    expect(cardsReadAll()).toBe(0);
+    readAll.mockRestore();
     db.close();
   });
 
