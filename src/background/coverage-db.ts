@@ -7,7 +7,7 @@
  * - `mentions` (since v2): one small row per (entity, article) with the sentence, keyed
  *   [entity, published, id], so an entity's timeline is one key range read in date order without
  *   touching article texts; the article's address, title, outlet and language come from its card
- *   (rows written before cards existed carry them too, and are read as they are).
+ *   (rows that earlier versions wrote carry them too, and are read as they are).
  *
  * - `entities`, `packs`, `dismissed` (since v4): the reader's own dictionary (see
  *   dictionary-store.ts): entities by pack, the packs with their switch, dismissed proposals,
@@ -54,7 +54,7 @@ export interface MentionRow {
   sentence: string;
 }
 
-/** A row as written before the article's card was read instead (still stored, and read as it is). */
+/** A row as earlier versions wrote it, with its article's description (still stored, and read as it is). */
 interface DescribedMentionRow extends MentionRow {
   url: string | null;
   title: string | null;
