@@ -39,8 +39,9 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const DATABASE_CLOSE_MS = 3000;
 /**
  * Stored-article counts to measure at (beyond the seeds), comma-separated. 100000 articles of news
- * length overran their store step's limit here (over 40 minutes, 1.6 GB of database); with
- * BENCH_ARTICLE_SENTENCES=4-9 they took about 15 minutes more (written a thousand to a transaction).
+ * length took about 50 minutes to store here (1.9 GB of disk), over their store step's usual
+ * limit: BENCH_STEP_LIMIT_MS=6000000 gives them the time. With BENCH_ARTICLE_SENTENCES=4-9 they
+ * take about 15 minutes.
  */
 const SIZES = (process.env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
 /**
