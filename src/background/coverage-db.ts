@@ -259,14 +259,22 @@ export async function recountEntities(db: CoverageDb): Promise<void> {
   ]);
 }
 
+/** What one write stored, as the popup's ranking copy takes it in (related-copy-store.ts). */
+export interface StoredWrite {
+  /** Article writes committed so far, this one included (WRITES_ROW). */
+  writes: number;
+  /** Each record's card as the database held it before this write; null where the article is new. */
+  previous: (CardRow | null)[];
+}
+
 /**
  * Stores articles in one transaction; resolves only once it has committed, with the number of
- * article writes committed so far, this one included (WRITES_ROW). Their proposal candidates are
+ * article writes committed so far and what each article was before. Their proposal candidates are
  * written with them unless only the mentions changed (`textChanged` false).
  */
-export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<number> {
+export async function putArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<StoredWrite> {
   // Nothing written is no write to count.
-  if (records.length === 0) return (await storedStamp(db)).writes;
+  if (records.length === 0) return { writes: (await storedStamp(db)).writes, previous: [] };
   const rows = textChanged ? records.map(candidateRow) : [];
   const tx = db.transaction(['articles', 'mentions', 'candidates', 'entityCounts', 'cards'], 'readwrite');
   const articles = tx.objectStore('articles');
@@ -315,7 +323,36 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
       }
     });
   }
-  return writes;
+  return { writes, previous: previous.map((old) => (old ? cardRow(old) : null)) };
+}
+
+/**
+ * Reads every article's card, `batch` at a time, and the article-write count, in one read-only
+ * transaction: a write waits for it to end, so what it reads is the store as of that count and no
+ * other (a copy built from it takes in later writes by their count alone). `visit` returns false
+ * to stop reading.
+ */
+export async function readAllCards(db: CoverageDb, batch: number, visit: (rows: CardRow[]) => boolean): Promise<{ total: number; writes: number }> {
+  const tx = db.transaction(['cards', 'entityCounts']);
+  const counts = tx.objectStore('entityCounts');
+  const [total, writes] = await Promise.all([counts.get(TOTAL_ROW), counts.get(WRITES_ROW)]);
+  const cards = tx.objectStore('cards');
+  // Only the database's own requests are awaited in between, which keeps the transaction open.
+  for (let after: string | null = null; ;) {
+    const rows: CardRow[] = await cards.getAll(after === null ? undefined : IDBKeyRange.lowerBound(after, true), batch);
+    if (rows.length === 0 || !visit(rows)) break;
+    after = rows[rows.length - 1].id;
+  }
+  await tx.done;
+  return { total: total?.n ?? 0, writes: writes?.n ?? 0 };
+}
+
+/** The stored cards of these articles (undefined where there is none). */
+export async function cardsOf(db: CoverageDb, ids: readonly string[]): Promise<(CardRow | undefined)[]> {
+  const tx = db.transaction('cards');
+  const rows = await Promise.all(ids.map((id) => tx.store.get(id)));
+  await tx.done;
+  return rows;
 }
 
 /**

@@ -153,8 +153,8 @@ let dbReady: Promise<CoverageDb> | null = null;
  * built again.
  */
 async function storeArticles(db: CoverageDb, records: readonly ArticleRecord[], textChanged = true): Promise<void> {
-  const write = await putArticles(db, records, textChanged);
-  void updateCopy(db, sessionArea(), records, write).catch(() => undefined);
+  const stored = await putArticles(db, records, textChanged);
+  void updateCopy(db, sessionArea(), records, stored).catch(() => undefined);
 }
 
 /**

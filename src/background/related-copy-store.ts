@@ -5,19 +5,20 @@
  * database has opened.
  *
  * Only the background writes it, one piece of work at a time (a build and the updates that follow
- * it in turn). An update reads the article's previous card from the copy itself, so applying it
- * twice (an article written while a build read past it) gives the same copy. The copy counts the
- * database's article writes it holds (CopyState.writes): an update whose write follows the last
- * one counted moves the count on, so a copy that missed a write stays behind the database's count
- * until it is built again, and the popup, comparing the two, has it built.
+ * it in turn). A build reads the store as of one article-write count (CopyState.writes), and an
+ * update applies a write after it, with what the database held before that write: the articles
+ * whose cards the copy keeps are only those some entity's list names, so the copy cannot tell
+ * the others' previous state itself. An update whose write follows the last one counted moves the
+ * count on, so a copy that missed a write stays behind the database's count until it is built
+ * again, and the popup, comparing the two, has it built.
  */
 import type { ArticleRecord, RelatedItem } from '../core/coverage.ts';
 import {
-  COPY_CHAR_LIMIT, COPY_KEY_PREFIX, COPY_STATE_KEY, POSTINGS_BUDGET, bestCandidates, cardEntities, cardKey, entitiesToRead, entryId,
-  entityNumber, newestFirst, numbersOf, pageDf, parseCard, parsePostings, parseState, postingEntry, postingsKey,
-  cardRow, rankCards, toCard, type CardRow, type CopyState,
+  COPY_BUILD_LIMIT, COPY_CHAR_LIMIT, COPY_KEY_PREFIX, COPY_STATE_KEY, CopyBuilder, POSTINGS_BUDGET, bestCandidates, cardKey, entitiesToRead,
+  entryId, entityNumber, newestFirst, numbersOf, pageDf, parseCard, parsePostings, parseState, postingEntry, postingsKey, cardRow,
+  rankCards, toCard,
 } from '../core/related-copy.ts';
-import { UNDATED, newestMentionKeys, storedStamp, type CoverageDb } from './coverage-db.ts';
+import { UNDATED, cardsOf, newestMentionKeys, readAllCards, storedStamp, type CoverageDb, type StoredWrite } from './coverage-db.ts';
 
 /** The part of a storage area the copy uses (`browser.storage.session`; a map in unit tests). */
 export interface CopyArea {
@@ -29,7 +30,7 @@ export interface CopyArea {
 }
 
 /**
- * Key set while the copy would not fit (COPY_CHAR_LIMIT), with the article total it was found at:
+ * Key set while the copy would not fit (COPY_BUILD_LIMIT), with the article total it was found at:
  * the popup stops asking for it in this browser session.
  */
 export const COPY_TOO_LARGE_KEY = 'related:tooLarge';
@@ -46,8 +47,8 @@ interface TooLarge {
   limit: number;
 }
 
-/** Cards read per turn of a build (a few hundred bytes each). */
-const BUILD_BATCH = 1000;
+/** Cards read per request of a build (a few hundred bytes each). */
+const BUILD_BATCH = 2000;
 
 /**
  * What the popup gets from the copy: the items (null when there is no copy or it cannot answer:
@@ -111,8 +112,8 @@ export function ensureCopy(db: CoverageDb, area: CopyArea): Promise<'kept' | 'bu
     const { total, writes } = await storedStamp(db);
     if (parseState(got[COPY_STATE_KEY])?.writes === writes) return 'kept';
     const found = (await db.get('settings', TOO_LARGE_SETTING))?.value as TooLarge | undefined;
-    if (found?.limit === COPY_CHAR_LIMIT && total >= found.total) return dropCopy(db, area, total);
-    return buildCopy(db, area, writes);
+    if (found?.limit === COPY_BUILD_LIMIT && total >= found.total) return dropCopy(db, area, total);
+    return buildCopy(db, area);
   });
 }
 
@@ -126,49 +127,28 @@ async function dropCopy(db: CoverageDb, area: CopyArea, total: number): Promise<
   const keys = await copyKeys(area);
   if (keys.length) await area.remove(keys);
   await area.set({ [COPY_TOO_LARGE_KEY]: String(total) });
-  await db.put('settings', { key: TOO_LARGE_SETTING, value: { total, limit: COPY_CHAR_LIMIT } satisfies TooLarge });
+  await db.put('settings', { key: TOO_LARGE_SETTING, value: { total, limit: COPY_BUILD_LIMIT } satisfies TooLarge });
   return 'too large';
 }
 
 /**
- * Reads every stored article's card (BUILD_BATCH at a time) into a new copy, which holds at least
- * the `writes` committed before it started. Those committed while it reads are in it or not; their
- * updates, queued behind it, apply them (again) and count them.
+ * Reads every stored article's card into a new copy, in one read-only transaction (readAllCards),
+ * so the copy holds the store as of the write count it read, and the updates queued behind it
+ * apply the writes after that one.
  */
-async function buildCopy(db: CoverageDb, area: CopyArea, writes: number): Promise<'built' | 'too large'> {
-  const state: CopyState = { total: 0, writes, entities: [], df: [], chars: 0 };
-  const numbers = new Map<string, number>();
-  const numberOf = (e: string) => entityNumber(state, numbers, e);
-  const lists: string[][] = [];
-  const items: Record<string, string> = {};
-  let after: string | null = null;
-  for (;;) {
-    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-    const batch: CardRow[] = await db.getAll('cards', range, BUILD_BATCH);
-    if (batch.length === 0) break;
-    after = batch[batch.length - 1].id;
-    for (const a of batch) {
-      state.total++;
-      for (const e of new Set(a.entityIds)) {
-        const n = numberOf(e);
-        state.df[n]++;
-        (lists[n] ??= []).push(postingEntry(a.published, a.id));
-      }
-      const key = cardKey(a.id);
-      items[key] = JSON.stringify(toCard(a, numberOf));
-      state.chars += key.length + items[key].length;
-    }
-    if (state.chars > COPY_CHAR_LIMIT) return dropCopy(db, area, state.total);
-    // Requests from the popup and pages are answered in between turns.
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  lists.forEach((list, n) => {
-    list.sort(newestFirst);
-    const key = postingsKey(n);
-    items[key] = list.slice(0, POSTINGS_BUDGET).join('\n');
-    state.chars += key.length + items[key].length;
+async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too large'> {
+  const builder = new CopyBuilder();
+  // The cards kept can shrink as more are read, but not by half with any store seen: past twice
+  // the limit (most articles kept), reading on would only hold more of them in memory.
+  let over = false;
+  const stamp = await readAllCards(db, BUILD_BATCH, (rows) => {
+    for (const row of rows) builder.add(row);
+    over = builder.cardChars > 2 * COPY_CHAR_LIMIT;
+    return !over;
   });
-  if (state.chars > COPY_CHAR_LIMIT) return dropCopy(db, area, state.total);
+  if (over) return dropCopy(db, area, stamp.total);
+  const { items, state } = builder.finish(stamp.writes);
+  if (state.chars > COPY_BUILD_LIMIT) return dropCopy(db, area, state.total);
   const stale = await copyKeys(area);
   if (stale.length) await area.remove(stale);
   // The state last: a popup reading meanwhile finds no copy, never half of one. A browser that
@@ -183,51 +163,54 @@ async function buildCopy(db: CoverageDb, area: CopyArea, writes: number): Promis
 }
 
 /**
- * Brings the copy in step with articles just written to the database (committed as its article
- * write number `write`, putArticles' answer), when there is a copy; without one there is nothing
- * to keep (a popup has it built). The write is counted only when it follows the last one the copy
- * counts: after a write the copy missed, the count stays behind.
+ * Brings the copy in step with articles just written to the database (`stored`, putArticles'
+ * answer: the write's number and what each article was before), when there is a copy; without one
+ * there is nothing to keep (a popup has it built). A write the copy already holds (a build read
+ * it) changes nothing; one that follows the last the copy counts is counted, and after a write the
+ * copy missed, the count stays behind.
+ *
+ * A card is kept while a list names its article. One pushed out of every list by newer articles
+ * stays until the copy is built again, which a copy grown past COPY_CHAR_LIMIT is: finding every
+ * list that names an article would read them all.
  */
-export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly ArticleRecord[], write: number): Promise<void> {
+export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly ArticleRecord[], stored: StoredWrite): Promise<void> {
   return inTurn(async () => {
     const state = parseState((await area.get(COPY_STATE_KEY))[COPY_STATE_KEY]);
-    if (!state || records.length === 0) return;
-    if (state.writes === write - 1) state.writes = write;
+    if (!state || records.length === 0 || stored.writes <= state.writes) return;
+    if (state.writes === stored.writes - 1) state.writes = stored.writes;
     const numbers = numbersOf(state);
     const numberOf = (e: string) => entityNumber(state, numbers, e);
-    const oldValues = await area.get(records.map((r) => cardKey(r.id)));
-    const olds = records.map((r) => parseCard(oldValues[cardKey(r.id)]));
     const touched = new Set<number>();
-    olds.forEach((old) => old && cardEntities(old, state.entities).forEach((e) => touched.add(numberOf(e))));
+    stored.previous.forEach((old) => old?.entityIds.forEach((e) => touched.add(numberOf(e))));
     records.forEach((r) => r.entityIds.forEach((e) => touched.add(numberOf(e))));
     const listKeys = [...touched].map(postingsKey);
-    const listValues = await area.get(listKeys);
+    const [listValues, oldCards] = await Promise.all([area.get(listKeys), area.get(records.map((r) => cardKey(r.id)))]);
     const lists = new Map([...touched].map((n, i) => [n, parsePostings(listValues[listKeys[i]])] as const));
+    const listedBefore = new Set([...lists.values()].flatMap((list) => list.map(entryId)));
     // A list that held only the newest POSTINGS_BUDGET and lost one: the next newest is only in the database.
     const truncated = new Set([...touched].filter((n) => state.df[n] > POSTINGS_BUDGET));
     const shortened = new Set<number>();
-    const items: Record<string, string> = {};
     records.forEach((r, i) => {
-      const old = olds[i];
-      const key = cardKey(r.id);
+      const old = stored.previous[i];
       if (old) {
-        for (const e of new Set(cardEntities(old, state.entities))) {
+        const entry = postingEntry(old.published, old.id);
+        for (const e of new Set(old.entityIds)) {
           const n = numberOf(e);
           state.df[n] = Math.max(0, state.df[n] - 1);
-          const entry = postingEntry(old.published, old.id);
-          lists.set(n, lists.get(n)!.filter((x) => x !== entry));
+          const list = lists.get(n)!;
+          if (!list.includes(entry)) continue;
+          lists.set(n, list.filter((x) => x !== entry));
           shortened.add(n);
         }
-        state.chars -= key.length + (oldValues[key] as string).length;
       } else state.total++;
       for (const e of new Set(r.entityIds)) {
         const n = numberOf(e);
         state.df[n]++;
         lists.get(n)!.push(postingEntry(r.published, r.id));
       }
-      items[key] = JSON.stringify(toCard(cardRow(r), numberOf));
-      state.chars += key.length + items[key].length;
     });
+    const items: Record<string, string> = {};
+    const listed = new Set<string>();
     for (const [n, list] of lists) {
       // Once: a list read again from the database may already hold a write whose update comes next.
       const unique = [...new Set(list)].sort(newestFirst);
@@ -235,12 +218,43 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
       const key = postingsKey(n);
       state.chars += (kept.join('\n').length - (typeof listValues[key] === 'string' ? (listValues[key] as string).length : -key.length));
       items[key] = kept.join('\n');
+      for (const entry of kept) listed.add(entryId(entry));
+    }
+    // Each article's card where a list names it, and none where no list does (all its lists are here).
+    const gone: string[] = [];
+    const written = new Set(records.map((r) => r.id));
+    for (const r of records) {
+      const key = cardKey(r.id);
+      const before = oldCards[key];
+      if (typeof before === 'string') state.chars -= key.length + before.length;
+      if (listed.has(r.id)) {
+        items[key] = JSON.stringify(toCard(cardRow(r), numberOf));
+        state.chars += key.length + items[key].length;
+      } else if (typeof before === 'string') gone.push(key);
+    }
+    // Articles that a list read again from the database names now: their cards, where the copy lacks them.
+    const entered = [...listed].filter((id) => !written.has(id) && !listedBefore.has(id));
+    if (entered.length) {
+      const have = await area.get(entered.map(cardKey));
+      const lacking = entered.filter((id) => typeof have[cardKey(id)] !== 'string');
+      (await cardsOf(db, lacking)).forEach((row) => {
+        if (!row) return;
+        const key = cardKey(row.id);
+        items[key] = JSON.stringify(toCard(row, numberOf));
+        state.chars += key.length + items[key].length;
+      });
     }
     if (state.chars > COPY_CHAR_LIMIT) {
+      await buildCopy(db, area);
+      return;
+    }
+    try {
+      await area.set({ ...items, [COPY_STATE_KEY]: JSON.stringify(state) });
+    } catch {
       await dropCopy(db, area, state.total);
       return;
     }
-    await area.set({ ...items, [COPY_STATE_KEY]: JSON.stringify(state) }).catch(() => dropCopy(db, area, state.total));
+    if (gone.length) await area.remove(gone);
   });
 }
 

@@ -23,11 +23,17 @@ export const postingsKey = (entityNo: number): string => `related:p:${entityNo.t
 
 /**
  * At most this many characters of keys and values: session storage holds 10 MB in all (the
- * extension keeps nothing else there). The coverage benchmark's 10,000 articles of news length,
- * which name 31 entities each, take about 7 MB; above the limit no copy is kept and the popup
- * reads the database alone.
+ * extension keeps nothing else there). A copy that writes take past it (with cards no list names
+ * any more, which updates leave in place) is built again, which drops those.
  */
 export const COPY_CHAR_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * A build keeps a copy of at most this many characters, leaving room for the articles written
+ * after it (about 4,000 of news length) before it must be built again. Above it no copy is kept
+ * and the popup reads the database alone.
+ */
+export const COPY_BUILD_LIMIT = 6 * 1024 * 1024;
 
 /**
  * Keys of articles read per related-coverage query, at most: the entities found in most stored
@@ -141,6 +147,74 @@ export function parsePostings(value: unknown): string[] {
 
 export function newestFirst(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/**
+ * Builds a copy from every stored article's card (in any order), keeping the cards of the articles
+ * some entity's list names (its newest POSTINGS_BUDGET): the only ones ranking reads, so the copy
+ * grows with the entities rather than the articles. With the seed pack's entities, each named by
+ * tens of thousands of articles, 100,000 stored articles leave about 5,000 cards to keep; where
+ * most articles name an entity few others do, most are kept, as before.
+ */
+export class CopyBuilder {
+  private readonly state: CopyState = { total: 0, writes: 0, entities: [], df: [], chars: 0 };
+  private readonly numbers = new Map<string, number>();
+  /** Per entity its entries so far; past twice the budget, cut to the newest. */
+  private readonly lists: string[][] = [];
+  /** Per entity, once its list has been cut, the oldest entry kept: an older one is never kept. */
+  private readonly floors: (string | undefined)[] = [];
+  /** The cards kept, with how many lists name them. */
+  private readonly cards = new Map<string, { value: string; lists: number }>();
+  /** Characters of the cards kept, keys and values. */
+  cardChars = 0;
+
+  add(row: CardRow): void {
+    this.state.total++;
+    const numberOf = (e: string) => entityNumber(this.state, this.numbers, e);
+    const entities = [...new Set(row.entityIds)].map(numberOf);
+    for (const n of entities) this.state.df[n]++;
+    if (entities.length === 0) return;
+    const value = JSON.stringify(toCard(row, numberOf));
+    this.cards.set(row.id, { value, lists: entities.length });
+    this.cardChars += cardKey(row.id).length + value.length;
+    const entry = postingEntry(row.published, row.id);
+    for (const n of entities) {
+      const floor = this.floors[n];
+      if (floor !== undefined && entry < floor) {
+        this.unlist(row.id);
+        continue;
+      }
+      const list = (this.lists[n] ??= []);
+      list.push(entry);
+      if (list.length >= 2 * POSTINGS_BUDGET) this.cut(n);
+    }
+  }
+
+  /** The copy's items (cards and lists) and its state, which holds `writes`. */
+  finish(writes: number): { items: Record<string, string>; state: CopyState } {
+    const items: Record<string, string> = {};
+    this.lists.forEach((_, n) => this.cut(n));
+    for (const [id, card] of this.cards) items[cardKey(id)] = card.value;
+    this.lists.forEach((list, n) => (items[postingsKey(n)] = list.join('\n')));
+    const state = { ...this.state, writes, chars: 0 };
+    for (const [key, value] of Object.entries(items)) state.chars += key.length + value.length;
+    return { items, state };
+  }
+
+  /** Sorts an entity's list newest first and keeps the budget's worth. */
+  private cut(n: number): void {
+    const list = this.lists[n].sort(newestFirst);
+    if (list.length <= POSTINGS_BUDGET) return;
+    for (const entry of list.splice(POSTINGS_BUDGET)) this.unlist(entryId(entry));
+    this.floors[n] = list[list.length - 1];
+  }
+
+  private unlist(id: string): void {
+    const card = this.cards.get(id);
+    if (!card || --card.lists > 0) return;
+    this.cards.delete(id);
+    this.cardChars -= cardKey(id).length + card.value.length;
+  }
 }
 
 /**

@@ -7,7 +7,10 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import { textSignature, type ArticleRecord, type RelatedItem } from '../../src/core/coverage.ts';
 import { openCoverageDb, putArticles, relatedCoverage, storedStamp, type CoverageDb } from '../../src/background/coverage-db.ts';
 import { COPY_TOO_LARGE_KEY, ensureCopy, relatedFromCopy, updateCopy, type CopyArea } from '../../src/background/related-copy-store.ts';
-import { COPY_KEY_PREFIX, COPY_STATE_KEY, shortSignature, signatureOfShort } from '../../src/core/related-copy.ts';
+import {
+  COPY_KEY_PREFIX, COPY_STATE_KEY, CopyBuilder, POSTINGS_BUDGET, cardKey, cardRow, entryId, newestFirst, parsePostings, parseState,
+  postingEntry, postingsKey, shortSignature, signatureOfShort,
+} from '../../src/core/related-copy.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 
 const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
@@ -60,8 +63,29 @@ const seen = (items: readonly RelatedItem[]) => items.map((r) => ({ id: r.articl
 
 const PAGES = [['li-lecheng'], ['china', 'iran'], ['sattar-hashemi', 'china', 'beijing'], ['irna', 'tehran', 'issa-zarepour'], ['iran'], ['no-such-entity']];
 
+/**
+ * Every article a list names has its card in the copy, and after a build no other does; the
+ * state's count of characters is what the copy holds. Answers how many cards there are.
+ */
+function expectCardsOfListed(area: MapArea, { built }: { built: boolean }): number {
+  const listed = new Set<string>();
+  const cards = new Set<string>();
+  let chars = 0;
+  for (const [k, v] of area.items) {
+    if (k === COPY_STATE_KEY || !k.startsWith(COPY_KEY_PREFIX)) continue;
+    chars += k.length + (v as string).length;
+    if (k.startsWith(postingsKey(0).slice(0, -1))) parsePostings(v).forEach((entry) => listed.add(entryId(entry)));
+    if (k.startsWith(cardKey(''))) cards.add(k.slice(cardKey('').length));
+  }
+  expect([...listed].filter((id) => !cards.has(id)), 'listed without a card').toEqual([]);
+  if (built) expect([...cards].filter((id) => !listed.has(id)), 'a card no list names').toEqual([]);
+  expect(parseState(area.items.get(COPY_STATE_KEY))!.chars).toBe(chars);
+  return cards.size;
+}
+
 /** Compared with a popup's answer from the database: a new connection, as each popup opens. */
-async function expectSameAnswers(db: CoverageDb, area: MapArea): Promise<void> {
+async function expectSameAnswers(db: CoverageDb, area: MapArea, built = false): Promise<void> {
+  expectCardsOfListed(area, { built });
   const popup = await openCoverageDb(db.name);
   for (const page of PAGES) {
     const fromDb = await relatedCoverage(popup, new Set(page), 20, { url: 'https://wire.example/3' });
@@ -93,6 +117,21 @@ describe('ranking copy', () => {
     expect(await ensureCopy(db, area)).toBe('kept');
     // Every value is a string, as session storage counts strings at their length.
     for (const [k, v] of area.items) if (k.startsWith(COPY_KEY_PREFIX)) expect(typeof v, k).toBe('string');
+    await expectSameAnswers(db, area, true);
+    // Li Lecheng is in over 1,500 articles: the older of them, where no other list names them, have no card.
+    expect(expectCardsOfListed(area, { built: true })).toBeLessThan(first.length);
+
+    // An article no list names, so the copy has no card of it, written again: once as the newest
+    // of all (a list names it now), once still named by none. The counts come from the database.
+    const unlisted = first.filter((a) => !area.items.has(cardKey(a.id)));
+    expect(unlisted.length).toBeGreaterThan(1);
+    const again = [
+      { ...unlisted[0], published: '2029-06-01', title: 'Written again, newest' },
+      { ...unlisted[1], title: 'Written again, still old' },
+    ];
+    await updateCopy(db, area, again, await putArticles(db, again));
+    expect(area.items.has(cardKey(unlisted[0].id))).toBe(true);
+    expect(area.items.has(cardKey(unlisted[1].id))).toBe(false);
     await expectSameAnswers(db, area);
 
     // Stored articles written again with other dates and entities (some no longer naming Li Lecheng,
@@ -128,7 +167,7 @@ describe('ranking copy', () => {
     await putArticles(db, missed);
     expect((await relatedFromCopy(area, new Set(['china']), 20, {})).writes).toBe((await storedStamp(db)).writes - 1);
     expect(await ensureCopy(db, area)).toBe('built');
-    await expectSameAnswers(db, area);
+    await expectSameAnswers(db, area, true);
     const lastLi = first.filter((a) => a.entityIds.includes('li-lecheng')).at(-1)!;
     const rewritten = [{ ...article(0, 'Iran and China, in the end.'), id: lastLi.id, published: '2031-01-01' }];
     const rewrittenWrite = await putArticles(db, rewritten);
@@ -136,9 +175,55 @@ describe('ranking copy', () => {
     await updateCopy(db, area, later, await putArticles(db, later));
     const behind = await relatedFromCopy(area, new Set(['li-lecheng']), 20, {});
     expect(behind.total).toBe((await storedStamp(db)).total);
-    expect(behind.writes).toBe(rewrittenWrite - 1);
+    expect(behind.writes).toBe(rewrittenWrite.writes - 1);
     expect(await ensureCopy(db, area)).toBe('built');
     await expectSameAnswers(db, area);
+    db.close();
+  });
+
+  it('keeps the cards of the articles its lists name, however the cards come', () => {
+    // Cards in id order, dates at random: lists cut as they grow past twice the budget, and entries
+    // older than a cut list's oldest turned away, give what sorting every list at the end gives.
+    const rows = Array.from({ length: 6000 }, (_, i) => {
+      const a = article(i);
+      return cardRow({ ...a, entityIds: a.entityIds.filter(() => rand() < 0.8) });
+    });
+    const builder = new CopyBuilder();
+    rows.forEach((row) => builder.add(row));
+    const { items, state } = builder.finish(7);
+    const byEntity = new Map<string, string[]>();
+    for (const row of rows) for (const e of new Set(row.entityIds)) byEntity.set(e, [...(byEntity.get(e) ?? []), postingEntry(row.published, row.id)]);
+    const listed = new Set<string>();
+    expect(state).toMatchObject({ total: 6000, writes: 7 });
+    for (const [e, entries] of byEntity) {
+      const n = state.entities.indexOf(e);
+      expect(state.df[n], e).toBe(entries.length);
+      const newest = entries.sort(newestFirst).slice(0, POSTINGS_BUDGET);
+      expect(items[postingsKey(n)], e).toBe(newest.join('\n'));
+      newest.forEach((entry) => listed.add(entryId(entry)));
+    }
+    expect(Math.max(...[...byEntity.values()].map((l) => l.length))).toBeGreaterThan(3 * POSTINGS_BUDGET);
+    const cards = Object.keys(items).filter((k) => k.startsWith(cardKey(''))).map((k) => k.slice(cardKey('').length));
+    expect(new Set(cards)).toEqual(listed);
+    expect(listed.size).toBeLessThan(rows.length);
+    expect(state.chars).toBe(Object.entries(items).reduce((n, [k, v]) => n + k.length + v.length, 0));
+  });
+
+  it('builds again a copy that cards no list names any more take past its limit', { timeout: 60_000 }, async () => {
+    const db = await openCoverageDb(`copy-stale-${Math.random()}`);
+    const area = new MapArea();
+    const named = (i: number, title: string, year: number) => ({ ...article(i, 'China, once more.'), title, published: `${year}-01-01` });
+    // 5.3 MB of old stories, then 1,500 newer ones (2.9 MB) that push them out of China's list.
+    const old = Array.from({ length: 140 }, (_, i) => named(i, 'T'.repeat(40_000), 2000));
+    await putArticles(db, old);
+    expect(await ensureCopy(db, area)).toBe('built');
+    const newer = Array.from({ length: POSTINGS_BUDGET }, (_, i) => named(1000 + i, 'N'.repeat(2_000), 2020));
+    await updateCopy(db, area, newer, await putArticles(db, newer));
+    expect(area.items.has(COPY_TOO_LARGE_KEY)).toBe(false);
+    expect(old.filter((a) => area.items.has(cardKey(a.id)))).toEqual([]);
+    expect(expectCardsOfListed(area, { built: true })).toBe(POSTINGS_BUDGET);
+    expect((await relatedFromCopy(area, new Set(['china']), 20, {})).writes).toBe((await storedStamp(db)).writes);
+    await expectSameAnswers(db, area, true);
     db.close();
   });
 
