@@ -327,24 +327,41 @@ export async function putArticles(db: CoverageDb, records: readonly ArticleRecor
 }
 
 /**
- * Reads every article's card, `batch` at a time, and the article-write count, in one read-only
- * transaction: a write waits for it to end, so what it reads is the store as of that count and no
- * other (a copy built from it takes in later writes by their count alone). `visit` returns false
- * to stop reading.
+ * Reads every article's card, `batch` at a time, and the article-write count: the store as of
+ * that count and no other, or `moved` (then what was visited is not that). In turns, each batch is
+ * its own transaction, with the worker's other requests answered in between, and the count is
+ * read before and after: a write committed meanwhile moves it. At once, one read-only
+ * transaction holds them all, which a write waits for: never moved. `visit` returns false to stop.
  */
-export async function readAllCards(db: CoverageDb, batch: number, visit: (rows: CardRow[]) => boolean): Promise<{ total: number; writes: number }> {
+export async function readAllCards(
+  db: CoverageDb,
+  batch: number,
+  visit: (rows: CardRow[]) => boolean,
+  how: 'in turns' | 'at once',
+): Promise<{ total: number; writes: number; moved: boolean }> {
+  const range = (after: string | null) => (after === null ? undefined : IDBKeyRange.lowerBound(after, true));
+  if (how === 'in turns') {
+    const before = await storedStamp(db);
+    for (let after: string | null = null; ;) {
+      const rows: CardRow[] = await db.getAll('cards', range(after), batch);
+      if (rows.length === 0 || !visit(rows)) break;
+      after = rows[rows.length - 1].id;
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    return { ...before, moved: (await storedStamp(db)).writes !== before.writes };
+  }
   const tx = db.transaction(['cards', 'entityCounts']);
   const counts = tx.objectStore('entityCounts');
   const [total, writes] = await Promise.all([counts.get(TOTAL_ROW), counts.get(WRITES_ROW)]);
   const cards = tx.objectStore('cards');
   // Only the database's own requests are awaited in between, which keeps the transaction open.
   for (let after: string | null = null; ;) {
-    const rows: CardRow[] = await cards.getAll(after === null ? undefined : IDBKeyRange.lowerBound(after, true), batch);
+    const rows: CardRow[] = await cards.getAll(range(after), batch);
     if (rows.length === 0 || !visit(rows)) break;
     after = rows[rows.length - 1].id;
   }
   await tx.done;
-  return { total: total?.n ?? 0, writes: writes?.n ?? 0 };
+  return { total: total?.n ?? 0, writes: writes?.n ?? 0, moved: false };
 }
 
 /** The stored cards of these articles (undefined where there is none). */

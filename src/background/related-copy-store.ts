@@ -16,7 +16,7 @@ import type { ArticleRecord, RelatedItem } from '../core/coverage.ts';
 import {
   COPY_BUILD_LIMIT, COPY_CHAR_LIMIT, COPY_KEY_PREFIX, COPY_STATE_KEY, CopyBuilder, POSTINGS_BUDGET, bestCandidates, cardKey, entitiesToRead,
   entryId, entityNumber, newestFirst, numbersOf, pageDf, parseCard, parsePostings, parseState, postingEntry, postingsKey, cardRow,
-  rankCards, toCard,
+  rankCards, toCard, type CardRow,
 } from '../core/related-copy.ts';
 import { UNDATED, cardsOf, newestMentionKeys, readAllCards, storedStamp, type CoverageDb, type StoredWrite } from './coverage-db.ts';
 
@@ -132,20 +132,26 @@ async function dropCopy(db: CoverageDb, area: CopyArea, total: number): Promise<
 }
 
 /**
- * Reads every stored article's card into a new copy, in one read-only transaction (readAllCards),
- * so the copy holds the store as of the write count it read, and the updates queued behind it
- * apply the writes after that one.
+ * Reads every stored article's card into a new copy that holds the store as of one write count,
+ * so that the updates queued behind it apply the writes after that one (readAllCards): in turns,
+ * with saves going on meanwhile (a build at 100,000 articles takes seconds), and once more in one
+ * transaction, which saves wait for, when a save committed while it read.
  */
 async function buildCopy(db: CoverageDb, area: CopyArea): Promise<'built' | 'too large'> {
-  const builder = new CopyBuilder();
+  let builder = new CopyBuilder();
   // The cards kept can shrink as more are read, but not by half with any store seen: past twice
   // the limit (most articles kept), reading on would only hold more of them in memory.
   let over = false;
-  const stamp = await readAllCards(db, BUILD_BATCH, (rows) => {
+  const visit = (rows: CardRow[]) => {
     for (const row of rows) builder.add(row);
     over = builder.cardChars > 2 * COPY_CHAR_LIMIT;
     return !over;
-  });
+  };
+  let stamp = await readAllCards(db, BUILD_BATCH, visit, 'in turns');
+  if (stamp.moved && !over) {
+    builder = new CopyBuilder();
+    stamp = await readAllCards(db, BUILD_BATCH, visit, 'at once');
+  }
   if (over) return dropCopy(db, area, stamp.total);
   const { items, state } = builder.finish(stamp.writes);
   if (state.chars > COPY_BUILD_LIMIT) return dropCopy(db, area, state.total);

@@ -5,7 +5,7 @@ import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary } from '../../src/core/dictionary.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
 import { textSignature, type ArticleRecord, type RelatedItem } from '../../src/core/coverage.ts';
-import { openCoverageDb, putArticles, relatedCoverage, storedStamp, type CoverageDb } from '../../src/background/coverage-db.ts';
+import { openCoverageDb, putArticles, relatedCoverage, storedStamp, type CoverageDb, type StoredWrite } from '../../src/background/coverage-db.ts';
 import { COPY_TOO_LARGE_KEY, ensureCopy, relatedFromCopy, updateCopy, type CopyArea } from '../../src/background/related-copy-store.ts';
 import {
   COPY_KEY_PREFIX, COPY_STATE_KEY, CopyBuilder, POSTINGS_BUDGET, cardKey, cardRow, entryId, newestFirst, parsePostings, parseState,
@@ -120,6 +120,22 @@ describe('ranking copy', () => {
     await expectSameAnswers(db, area, true);
     // Li Lecheng is in over 1,500 articles: the older of them, where no other list names them, have no card.
     expect(expectCardsOfListed(area, { built: true })).toBeLessThan(first.length);
+
+    // A save committed while a build reads in turns (here, as it reads its first cards): its card
+    // sorts last, so the read in turns meets it, and its update would count it twice; the build
+    // reads again in one transaction, as of that save.
+    const during = new MapArea();
+    const duringArticle = [{ ...article(9500), id: 'zz-during', published: '2030-06-01' }];
+    let duringWrite: Promise<StoredWrite> | null = null;
+    const getAll = db.getAll.bind(db);
+    db.getAll = ((...args: Parameters<typeof getAll>) => ((duringWrite ??= putArticles(db, duringArticle)), getAll(...args))) as typeof db.getAll;
+    expect(await ensureCopy(db, during)).toBe('built');
+    db.getAll = getAll;
+    const duringStored = await duringWrite!;
+    expect(parseState(during.items.get(COPY_STATE_KEY))!.writes).toBe(duringStored.writes);
+    await updateCopy(db, during, duringArticle, duringStored);
+    await updateCopy(db, area, duringArticle, duringStored);
+    await expectSameAnswers(db, during, true);
 
     // An article no list names, so the copy has no card of it, written again: once as the newest
     // of all (a list names it now), once still named by none. The counts come from the database.
