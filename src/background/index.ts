@@ -22,7 +22,7 @@ import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
 import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, type CoverageDb } from './coverage-db.ts';
-import { ensureCopy, updateCopy } from './related-copy-store.ts';
+import { ensureCopy, reconsiderCopy, updateCopy } from './related-copy-store.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
@@ -85,6 +85,7 @@ async function reindexCoverage(dict: LiveDictionary): Promise<void> {
   reindexing = stamp;
   const db = await coverageDb();
   let after: string | null = null;
+  let renamed = false;
   for (;;) {
     if (reindexing !== stamp) return;
     const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
@@ -97,13 +98,18 @@ async function reindexCoverage(dict: LiveDictionary): Promise<void> {
       const entityIds = mentions.map((m) => m.entity);
       if (entityIds.join(' ') !== a.entityIds.join(' ')) changed.push({ ...a, mentions, entityIds });
     }
-    if (changed.length) await storeArticles(db, changed, false);
+    if (changed.length) {
+      await storeArticles(db, changed, false);
+      renamed = true;
+    }
     // Let requests from the popup and pages in between batches.
     await new Promise((r) => setTimeout(r, 0));
   }
   if (reindexing === stamp) {
     await browser.storage.local.set({ [INDEXED_WITH_KEY]: stamp });
     reindexing = null;
+    // Other entities, other lists: a ranking copy found too large may fit now.
+    if (renamed && (await reconsiderCopy(db, sessionArea()))) void ensureRankingCopy().catch(() => undefined);
   }
 }
 

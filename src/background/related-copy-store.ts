@@ -117,6 +117,21 @@ export function ensureCopy(db: CoverageDb, area: CopyArea): Promise<'kept' | 'bu
   });
 }
 
+/**
+ * Forgets that the copy was found too large, so that the next ensureCopy reads the store again:
+ * after the dictionary changed which entities the stored articles name, their lists (and so the
+ * articles the copy keeps) are others. Resolves with whether a verdict was there.
+ */
+export function reconsiderCopy(db: CoverageDb, area: CopyArea): Promise<boolean> {
+  return inTurn(async () => {
+    const [inSession, inSettings] = await Promise.all([area.get(COPY_TOO_LARGE_KEY), db.get('settings', TOO_LARGE_SETTING)]);
+    if (inSession[COPY_TOO_LARGE_KEY] === undefined && inSettings === undefined) return false;
+    await area.remove(COPY_TOO_LARGE_KEY);
+    await db.delete('settings', TOO_LARGE_SETTING);
+    return true;
+  });
+}
+
 /** Every key of the copy now in the area. */
 async function copyKeys(area: CopyArea): Promise<string[]> {
   const keys = typeof area.getKeys === 'function' ? await area.getKeys() : Object.keys(await area.get(null));

@@ -6,7 +6,7 @@ import { loadDictionary } from '../../src/core/dictionary.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
 import { textSignature, type ArticleRecord, type RelatedItem } from '../../src/core/coverage.ts';
 import { openCoverageDb, putArticles, relatedCoverage, storedStamp, type CoverageDb, type StoredWrite } from '../../src/background/coverage-db.ts';
-import { COPY_TOO_LARGE_KEY, ensureCopy, relatedFromCopy, updateCopy, type CopyArea } from '../../src/background/related-copy-store.ts';
+import { COPY_TOO_LARGE_KEY, ensureCopy, reconsiderCopy, relatedFromCopy, updateCopy, type CopyArea } from '../../src/background/related-copy-store.ts';
 import {
   COPY_KEY_PREFIX, COPY_STATE_KEY, CopyBuilder, POSTINGS_BUDGET, cardKey, cardRow, entryId, newestFirst, parsePostings, parseState,
   postingEntry, postingsKey, shortSignature, signatureOfShort,
@@ -262,6 +262,16 @@ describe('ranking copy', () => {
     expect(await ensureCopy(db, nextSession)).toBe('too large');
     expect(read).toBe(0);
     expect([...nextSession.items.keys()]).toEqual([COPY_TOO_LARGE_KEY]);
+    db.getAll = getAll;
+    // A dictionary change that leaves the long stories naming no entity: no list names them, so
+    // no card of theirs is kept, and the copy fits once the verdict is reconsidered.
+    const unnamed = Array.from({ length: 230 }, (_, i) => ({ ...long(i), mentions: [], entityIds: [] }));
+    await putArticles(db, unnamed, false);
+    expect(await ensureCopy(db, nextSession)).toBe('too large');
+    expect(await reconsiderCopy(db, nextSession)).toBe(true);
+    expect(await ensureCopy(db, nextSession)).toBe('built');
+    expect(await reconsiderCopy(db, nextSession)).toBe(false);
+    expect(expectCardsOfListed(nextSession, { built: true })).toBe(0);
 
     // A browser that counts it larger than the copy does and refuses it: no copy, and said so.
     const small = new MapArea();
