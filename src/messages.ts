@@ -70,7 +70,7 @@ export interface MessageMap {
    */
   'coverage/seeded': { request: Record<never, never>; response: { seeded: true } };
   /** Has the background build the popup's ranking copy, unless it is current (or too large to keep). */
-  'coverage/copy': { request: Record<never, never>; response: { copy: 'kept' | 'built' | 'too large' } };
+  'coverage/copy': { request: Record<never, never>; response: { copy: 'kept' | 'built' | 'too large' | 'set aside' } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
   /** Coverage page → background: one stored article, for reading it inside the extension. */

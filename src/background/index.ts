@@ -22,7 +22,7 @@ import { loadDictionary } from '../core/dictionary.ts';
 import { entityNamedExactly, findMentions } from '../core/article-mentions.ts';
 import { articleId, canonicalUrl, seedArticleId, textSignature, type ArticleRecord } from '../core/coverage.ts';
 import { checkEntityCounts, highlightsOf, openCoverageDb, putArticles, putHighlights, type CoverageDb } from './coverage-db.ts';
-import { ensureCopy, reconsiderCopy, updateCopy } from './related-copy-store.ts';
+import { ensureCopy, reconsiderCopy, setCopyAside, takeCopyBack, updateCopy } from './related-copy-store.ts';
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
@@ -84,33 +84,39 @@ async function reindexCoverage(dict: LiveDictionary): Promise<void> {
   if ((await browser.storage.local.get(INDEXED_WITH_KEY))[INDEXED_WITH_KEY] === stamp) return;
   reindexing = stamp;
   const db = await coverageDb();
-  let after: string | null = null;
   let renamed = false;
-  for (;;) {
-    if (reindexing !== stamp) return;
-    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-    const batch: ArticleRecord[] = await db.getAll('articles', range, REINDEX_BATCH);
-    if (batch.length === 0) break;
-    after = batch[batch.length - 1].id;
-    const changed: ArticleRecord[] = [];
-    for (const a of batch) {
-      const mentions = findMentions(dict.runtime, a.text);
-      const entityIds = mentions.map((m) => m.entity);
-      if (entityIds.join(' ') !== a.entityIds.join(' ')) changed.push({ ...a, mentions, entityIds });
+  try {
+    for (let after: string | null = null; ;) {
+      if (reindexing !== stamp) return;
+      const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+      const batch: ArticleRecord[] = await db.getAll('articles', range, REINDEX_BATCH);
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1].id;
+      const changed: ArticleRecord[] = [];
+      for (const a of batch) {
+        const mentions = findMentions(dict.runtime, a.text);
+        const entityIds = mentions.map((m) => m.entity);
+        if (entityIds.join(' ') !== a.entityIds.join(' ')) changed.push({ ...a, mentions, entityIds });
+      }
+      if (changed.length) {
+        if (!renamed) await setCopyAside(sessionArea());
+        await storeArticles(db, changed, false);
+        renamed = true;
+      }
+      // Let requests from the popup and pages in between batches.
+      await new Promise((r) => setTimeout(r, 0));
     }
-    if (changed.length) {
-      await storeArticles(db, changed, false);
-      renamed = true;
-    }
-    // Let requests from the popup and pages in between batches.
-    await new Promise((r) => setTimeout(r, 0));
+  } finally {
+    // A newer dictionary's reindex, which took over, keeps the copy aside until it ends.
+    if (reindexing === stamp) takeCopyBack();
   }
-  if (reindexing === stamp) {
-    await browser.storage.local.set({ [INDEXED_WITH_KEY]: stamp });
-    reindexing = null;
-    // Other entities, other lists: a ranking copy found too large may fit now.
-    if (renamed && (await reconsiderCopy(db, sessionArea()))) void ensureRankingCopy().catch(() => undefined);
-  }
+  if (reindexing !== stamp) return;
+  await browser.storage.local.set({ [INDEXED_WITH_KEY]: stamp });
+  reindexing = null;
+  if (!renamed) return;
+  // Other entities, other lists: a ranking copy found too large may fit now.
+  await reconsiderCopy(db, sessionArea());
+  void ensureRankingCopy().catch(() => undefined);
 }
 
 /** The current dictionary: the stored one when it was compiled from this build, else compiled now. */

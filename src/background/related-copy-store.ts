@@ -101,12 +101,36 @@ function inTurn<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** What ensureCopy did. */
+export type CopyOutcome = 'kept' | 'built' | 'too large' | 'set aside';
+
+/** Set while many stored articles are rewritten (setCopyAside): no copy is built meanwhile. */
+let setAside = false;
+
+/**
+ * Sets the copy aside while the background rewrites many stored articles (a dictionary change
+ * finds every article's mentions again): bringing it in step with each batch reads again every
+ * cut list that a batch shortens, 200 articles at a time, where one build afterwards (takeCopyBack)
+ * reads each card once. Without its state the popup finds no copy and waits on the database, which
+ * the rewriting keeps open, and updates find nothing to update.
+ */
+export function setCopyAside(area: CopyArea): Promise<void> {
+  setAside = true;
+  return inTurn(() => area.remove(COPY_STATE_KEY));
+}
+
+/** Ends setCopyAside: the next ensureCopy builds the copy again. */
+export function takeCopyBack(): void {
+  setAside = false;
+}
+
 /**
  * Builds the copy unless the one kept holds every article write the database has committed, or it
- * was found too large in this session. Resolves with what it did.
+ * was found too large in this session, or is set aside. Resolves with what it did.
  */
-export function ensureCopy(db: CoverageDb, area: CopyArea): Promise<'kept' | 'built' | 'too large'> {
+export function ensureCopy(db: CoverageDb, area: CopyArea): Promise<CopyOutcome> {
   return inTurn(async () => {
+    if (setAside) return 'set aside';
     const got = await readCopyHead(area);
     if (got[COPY_TOO_LARGE_KEY] !== undefined) return 'too large';
     const { total, writes } = await storedStamp(db);

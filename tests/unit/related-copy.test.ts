@@ -6,7 +6,9 @@ import { loadDictionary } from '../../src/core/dictionary.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
 import { textSignature, type ArticleRecord, type RelatedItem } from '../../src/core/coverage.ts';
 import { openCoverageDb, putArticles, relatedCoverage, storedStamp, type CoverageDb, type StoredWrite } from '../../src/background/coverage-db.ts';
-import { COPY_TOO_LARGE_KEY, ensureCopy, reconsiderCopy, relatedFromCopy, updateCopy, type CopyArea } from '../../src/background/related-copy-store.ts';
+import {
+  COPY_TOO_LARGE_KEY, ensureCopy, reconsiderCopy, relatedFromCopy, setCopyAside, takeCopyBack, updateCopy, type CopyArea,
+} from '../../src/background/related-copy-store.ts';
 import {
   COPY_KEY_PREFIX, COPY_STATE_KEY, CopyBuilder, POSTINGS_BUDGET, cardKey, cardRow, entryId, newestFirst, parsePostings, parseState,
   postingEntry, postingsKey, shortSignature, signatureOfShort,
@@ -239,6 +241,25 @@ describe('ranking copy', () => {
     expect(old.filter((a) => area.items.has(cardKey(a.id)))).toEqual([]);
     expect(expectCardsOfListed(area, { built: true })).toBe(POSTINGS_BUDGET);
     expect((await relatedFromCopy(area, new Set(['china']), 20, {})).writes).toBe((await storedStamp(db)).writes);
+    await expectSameAnswers(db, area, true);
+    db.close();
+  });
+
+  it('is set aside while many stored articles are rewritten, and built once after', async () => {
+    const db = await openCoverageDb(`copy-aside-${Math.random()}`);
+    const area = new MapArea();
+    await putArticles(db, Array.from({ length: 300 }, (_, i) => article(i)));
+    expect(await ensureCopy(db, area)).toBe('built');
+    await setCopyAside(area);
+    expect((await relatedFromCopy(area, new Set(['china']), 20, {})).items).toBeNull();
+    // Rewritten with other entities, as a dictionary change does: no update reads or writes the copy.
+    const renamed = Array.from({ length: 300 }, (_, i) => ({ ...article(i, 'Iran and China, renamed.'), id: `a${i}` }));
+    const before = new Map(area.items);
+    await updateCopy(db, area, renamed, await putArticles(db, renamed, false));
+    expect(new Map(area.items)).toEqual(before);
+    expect(await ensureCopy(db, area)).toBe('set aside');
+    takeCopyBack();
+    expect(await ensureCopy(db, area)).toBe('built');
     await expectSameAnswers(db, area, true);
     db.close();
   });
