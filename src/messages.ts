@@ -14,6 +14,7 @@ import type { ExportFormat, FileError } from './core/annotation-file.ts';
 import type { ExportedFile, ImportPreview } from './background/annotation-store.ts';
 import type { SkippedAlias } from './core/compile-terms.ts';
 import type { AutoSaveSetting, Settings } from './background/settings-store.ts';
+import type { CopyOutcome } from './background/related-copy-store.ts';
 import type { RejectedAlias } from './core/user-entities.ts';
 import { ENTITY_KINDS, MAX_NAME_LENGTH } from './core/dictionary.ts';
 import {
@@ -70,7 +71,7 @@ export interface MessageMap {
    */
   'coverage/seeded': { request: Record<never, never>; response: { seeded: true } };
   /** Has the background build the popup's ranking copy, unless it is current (or too large to keep). */
-  'coverage/copy': { request: Record<never, never>; response: { copy: 'kept' | 'built' | 'too large' | 'set aside' } };
+  'coverage/copy': { request: Record<never, never>; response: { copy: CopyOutcome } };
   /** Popup → background: extract the tab's article and store it; answered once it is written. */
   'coverage/save': { request: { tabId: number }; response: { id: string; entities: number } };
   /** Coverage page → background: one stored article, for reading it inside the extension. */
