@@ -231,7 +231,6 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
     const listKeys = [...touched].map(postingsKey);
     const [listValues, oldCards] = await Promise.all([area.get(listKeys), area.get(records.map((r) => cardKey(r.id)))]);
     const lists = new Map([...touched].map((n, i) => [n, parsePostings(listValues[listKeys[i]])] as const));
-    const listedBefore = new Set([...lists.values()].flatMap((list) => list.map(entryId)));
     // A list that held only the newest POSTINGS_BUDGET and lost one: the next newest is only in the database.
     const truncated = new Set([...touched].filter((n) => state.df[n] > POSTINGS_BUDGET));
     const shortened = new Set<number>();
@@ -256,18 +255,26 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
     });
     const items: Record<string, string> = {};
     const listed = new Set<string>();
+    const written = new Set(records.map((r) => r.id));
+    /** Articles that a list read again from the database names and did not before: only these may lack a card. */
+    const entered = new Set<string>();
     for (const [n, list] of lists) {
-      // Once: a list read again from the database may already hold a write whose update comes next.
-      const unique = [...new Set(list)].sort(newestFirst);
-      const kept = truncated.has(n) && shortened.has(n) ? await newestEntries(db, state.entities[n]) : unique.slice(0, POSTINGS_BUDGET);
       const key = postingsKey(n);
+      let kept: string[];
+      if (truncated.has(n) && shortened.has(n)) {
+        kept = await newestEntries(db, state.entities[n]);
+        const had = new Set(parsePostings(listValues[key]).map(entryId));
+        for (const id of kept.map(entryId)) if (!had.has(id) && !written.has(id)) entered.add(id);
+      } else {
+        // Once: a list read again from the database may already hold a write whose update comes next.
+        kept = [...new Set(list)].sort(newestFirst).slice(0, POSTINGS_BUDGET);
+      }
       state.chars += (kept.join('\n').length - (typeof listValues[key] === 'string' ? (listValues[key] as string).length : -key.length));
       items[key] = kept.join('\n');
       for (const entry of kept) listed.add(entryId(entry));
     }
     // Each article's card where a list names it, and none where no list does (all its lists are here).
     const gone: string[] = [];
-    const written = new Set(records.map((r) => r.id));
     for (const r of records) {
       const key = cardKey(r.id);
       const before = oldCards[key];
@@ -277,11 +284,10 @@ export function updateCopy(db: CoverageDb, area: CopyArea, records: readonly Art
         state.chars += key.length + items[key].length;
       } else if (typeof before === 'string') gone.push(key);
     }
-    // Articles that a list read again from the database names now: their cards, where the copy lacks them.
-    const entered = [...listed].filter((id) => !written.has(id) && !listedBefore.has(id));
-    if (entered.length) {
-      const have = await area.get(entered.map(cardKey));
-      const lacking = entered.filter((id) => typeof have[cardKey(id)] !== 'string');
+    // Their cards, where the copy lacks them (another list may name them already).
+    if (entered.size) {
+      const have = await area.get([...entered].map(cardKey));
+      const lacking = [...entered].filter((id) => typeof have[cardKey(id)] !== 'string');
       (await cardsOf(db, lacking)).forEach((row) => {
         if (!row) return;
         const key = cardKey(row.id);
