@@ -45,12 +45,14 @@ export default defineConfig(({ mode }) => {
       contentScriptPlugin(
         {
           content: new URL('./src/content/index.ts', import.meta.url).pathname,
+          loader: new URL('./src/content/loader.ts', import.meta.url).pathname,
           pageUi: new URL('./src/content/page-ui.ts', import.meta.url).pathname,
           extract: new URL('./src/content/extract-article.ts', import.meta.url).pathname,
           popup: new URL('./src/popup/main.tsx', import.meta.url).pathname,
         },
         new URL(`./dist/${browser}/`, import.meta.url).pathname,
         () => [preact()],
+        browser,
       ),
     ],
     build: {

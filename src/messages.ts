@@ -60,6 +60,11 @@ export interface MessageMap {
    * the sender's frame; answered once it ran there.
    */
   'page-ui/load': { request: Record<never, never>; response: { loaded: true } };
+  /**
+   * Chromium's content-script loader → background: run content.js in the sender's frame, where
+   * the page's origin refused the loader's import of it; answered once it ran there.
+   */
+  'content/load': { request: Record<never, never>; response: { loaded: true } };
   /** Content script → background: what a hover card shows about one entity, with its seed articles. */
   'entity/get': {
     request: { id: string };
@@ -209,6 +214,8 @@ export function parseRequest(message: unknown): AnyRequest | string {
       return { type: 'dictionary/get' };
     case 'page-ui/load':
       return { type: 'page-ui/load' };
+    case 'content/load':
+      return { type: 'content/load' };
     case 'entity/get':
       if (!isId(m.id)) return 'entity/get needs a string id';
       return { type: 'entity/get', id: m.id };

@@ -26,7 +26,7 @@ import { ensureCopy, reconsiderCopy, setCopyAside, takeCopyBack, updateCopy } fr
 import { LOCAL_CREATOR_ID, newHighlightId, pageIndexHash, pageKey, siteOf, type SavedHighlight } from '../core/highlights.ts';
 import { OLD_STORAGE_KEYS, readSettings as readStoredSettings, writeSettings, type Settings } from './settings-store.ts';
 import { coverageUrl, httpUrl } from '../core/urls.ts';
-import { EXTRACT_GLOBAL, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE } from '../content/script-files.ts';
+import { CONTENT_SCRIPT_FILE, EXTRACT_GLOBAL, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE } from '../content/script-files.ts';
 import { classifySender, refusal, speaksFor, type Sender } from './senders.ts';
 
 const recordById = new Map(records.map((r) => [r.id, r]));
@@ -346,11 +346,13 @@ async function handle(request: AnyRequest, sender: Sender): Promise<MessageMap[A
   switch (request.type) {
     case 'dictionary/get':
       return (await liveDictionary()).compiled;
-    case 'page-ui/load': {
-      if (sender.kind === 'extension') throw new Error('page-ui/load is only for content scripts');
+    case 'page-ui/load':
+    case 'content/load': {
+      if (sender.kind === 'extension') throw new Error(`${request.type} is only for content scripts`);
       const frameId = sender.kind === 'frame' ? sender.frameId : 0;
       // Into the asking frame alone, in the extension's isolated world, where the content script reads it.
-      await browser.scripting.executeScript({ target: { tabId: sender.tabId, frameIds: [frameId] }, files: [PAGE_UI_SCRIPT_FILE] });
+      const file = request.type === 'page-ui/load' ? PAGE_UI_SCRIPT_FILE : CONTENT_SCRIPT_FILE;
+      await browser.scripting.executeScript({ target: { tabId: sender.tabId, frameIds: [frameId] }, files: [file] });
       return { loaded: true };
     }
     case 'entity/get': {

@@ -45,7 +45,7 @@ export function refusal(sender: Sender, type: MessageType): string | null {
   if (PRIVILEGED.has(type) && sender.kind !== 'extension') return `${type} is only for the extension's own pages`;
   if (PAGE_BOUND.has(type) && sender.kind !== 'page') return `${type} is only for a page's top frame`;
   if (sender.kind === 'frame' && (type === 'highlights/update' || type === 'highlights/delete')) return `${type} is not for frames`;
-  if (type === 'page-ui/load' && sender.kind === 'extension') return `${type} is only for a page's content script`;
+  if ((type === 'page-ui/load' || type === 'content/load') && sender.kind === 'extension') return `${type} is only for a page's content script`;
   return null;
 }
 

@@ -6,20 +6,29 @@
  * extension and its exact build by loading them; single classic files need nothing web-accessible
  * (the background injects the extractor with scripting.executeScript when a reader saves, and the
  * reader-facing part when the content script first needs it).
+ *
+ * Chromium's build names a loader of our own instead (see loader.ts), which imports content.js:
+ * that one file is web-accessible there, under the session's random address only
+ * (`use_dynamic_url`), so that no page can load it.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin, type PluginOption } from 'vite';
 import { watPlugin } from './vite-wat-plugin.ts';
-import { CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE, POPUP_SCRIPT_FILE } from '../content/script-files.ts';
+import { CONTENT_LOADER_FILE, CONTENT_SCRIPT_FILE, EXTRACT_SCRIPT_FILE, PAGE_UI_SCRIPT_FILE, POPUP_SCRIPT_FILE } from '../content/script-files.ts';
 
 
 interface BuiltManifest {
-  content_scripts?: { js?: string[] }[];
-  web_accessible_resources?: { resources: string[] }[];
+  content_scripts?: { js?: string[]; matches?: string[] }[];
+  web_accessible_resources?: { resources: string[]; matches?: string[]; use_dynamic_url?: boolean }[];
 }
 
-export function contentScriptPlugin(entries: { content: string; pageUi: string; extract: string; popup: string }, outDir: string, pagePlugins: () => PluginOption[]): Plugin {
+export function contentScriptPlugin(
+  entries: { content: string; loader: string; pageUi: string; extract: string; popup: string },
+  outDir: string,
+  pagePlugins: () => PluginOption[],
+  browser: 'chrome' | 'firefox',
+): Plugin {
   return {
     name: 'newsgloss-content-script',
     apply: 'build',
@@ -39,17 +48,21 @@ export function contentScriptPlugin(entries: { content: string; pageUi: string; 
           lib: { entry, formats: ['iife'], name: 'newsgloss', fileName: () => file },
         },
       });
-      for (const [entry, file] of [[entries.content, CONTENT_SCRIPT_FILE], [entries.pageUi, PAGE_UI_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]]) {
-        await buildScript(entry, file, [watPlugin()]);
-      }
+      const scripts = [[entries.content, CONTENT_SCRIPT_FILE], [entries.pageUi, PAGE_UI_SCRIPT_FILE], [entries.extract, EXTRACT_SCRIPT_FILE]];
+      if (browser === 'chrome') scripts.push([entries.loader, CONTENT_LOADER_FILE]);
+      for (const [entry, file] of scripts) await buildScript(entry, file, [watPlugin()]);
       // The popup opens cold more often than not: one file, fetched and run as soon as the page is parsed.
       await buildScript(entries.popup, POPUP_SCRIPT_FILE, pagePlugins());
       const path = join(outDir, 'manifest.json');
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
       const loaders = new Set(manifest.content_scripts?.flatMap((c) => c.js ?? []) ?? []);
       const exposed = new Set(manifest.web_accessible_resources?.flatMap((w) => w.resources) ?? []);
-      for (const c of manifest.content_scripts ?? []) c.js = [CONTENT_SCRIPT_FILE];
+      for (const c of manifest.content_scripts ?? []) c.js = [browser === 'chrome' ? CONTENT_LOADER_FILE : CONTENT_SCRIPT_FILE];
       delete manifest.web_accessible_resources;
+      if (browser === 'chrome') {
+        const matches = [...new Set(manifest.content_scripts?.flatMap((c) => c.matches ?? []) ?? [])];
+        manifest.web_accessible_resources = [{ resources: [CONTENT_SCRIPT_FILE], matches, use_dynamic_url: true }];
+      }
       writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
       // The loader was only ever the content script's; the chunks it imported may be shared with pages.
       for (const file of loaders) rmSync(join(outDir, file), { force: true });

@@ -28,7 +28,7 @@ import type { EntityCard } from './card.ts';
 import type { NotePanel } from './note-panel.ts';
 import type { PageUi } from './page-ui.ts';
 import type { ActionSession } from './reader-actions.ts';
-import { PAGE_UI_GLOBAL } from './script-files.ts';
+import { CONTENT_GLOBAL, PAGE_UI_GLOBAL } from './script-files.ts';
 import type { UiHost } from './ui-host.ts';
 
 /**
@@ -458,6 +458,9 @@ class ContentSession {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    // A stopped session leaves the document to one that a newer extension context may start.
+    const world = globalThis as unknown as Record<string, unknown>;
+    if (world[CONTENT_GLOBAL] === this) delete world[CONTENT_GLOBAL];
     this.pause();
     this.abort.abort();
     this.later.clear();
@@ -646,9 +649,20 @@ function caretAt(x: number, y: number): { node: Node; offset: number } | null {
   return r ? { node: r.startContainer, offset: r.startOffset } : null;
 }
 
-const session = new ContentSession();
-session.start().catch((error: unknown) => {
-  // A page where the extension cannot run (context gone, dictionary refused) is left as it was.
-  session.stop();
-  if (extensionAlive()) console.warn('Newsgloss stopped on this page:', error);
-});
+/** This document's session, unless its extension world already runs one (Chromium's loader may run this file twice). */
+function claimDocument(): ContentSession | null {
+  const world = globalThis as unknown as Record<string, unknown>;
+  if (world[CONTENT_GLOBAL]) return null;
+  const session = new ContentSession();
+  world[CONTENT_GLOBAL] = session;
+  return session;
+}
+
+const session = claimDocument();
+if (session) {
+  session.start().catch((error: unknown) => {
+    // A page where the extension cannot run (context gone, dictionary refused) is left as it was.
+    session.stop();
+    if (extensionAlive()) console.warn('Newsgloss stopped on this page:', error);
+  });
+}

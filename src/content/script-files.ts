@@ -3,8 +3,27 @@
  * extractor leaves its function under: shared by the build, the background and the scripts.
  */
 
-/** The content script every http(s) page loads (named in the built manifest). */
+/**
+ * The content script every http(s) page runs: named in Firefox's manifest, loaded by
+ * CONTENT_LOADER_FILE in Chromium.
+ */
 export const CONTENT_SCRIPT_FILE = 'content.js';
+
+/**
+ * Chromium's manifest names this loader instead, which imports CONTENT_SCRIPT_FILE as a module:
+ * Chromium keeps the compiled code of a script it loads from the extension's files, never that
+ * of a script named in the manifest (see loader.ts).
+ */
+export const CONTENT_LOADER_FILE = 'content-loader.js';
+
+/**
+ * Set in the extension's world of a page once a content session started there: the loader's
+ * fallback may run content.js a second time in the same document.
+ */
+export const CONTENT_GLOBAL = 'newsglossContentSession';
+
+/** How the loader had content.js run in this document, once it ran: 'module' (imported) or 'classic' (the fallback). */
+export const CONTENT_LOAD_GLOBAL = 'newsglossContentLoad';
 
 /** The article extractor, injected into a tab only when the reader saves an article. */
 export const EXTRACT_SCRIPT_FILE = 'extract.js';

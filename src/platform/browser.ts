@@ -3,7 +3,8 @@
  * differences stay in one place.
  */
 import type Browser from 'webextension-polyfill';
-import type { MessageMap, MessageType, PageMessageMap, PageMessageType, PageRequest, Request } from '../messages.ts';
+import { browser, send } from './runtime.ts';
+import type { PageMessageMap, PageMessageType, PageRequest } from '../messages.ts';
 import { BASE64_TABLES, isPackedDictionary, splitPacked, type PackedDictionary, type PagePackedDictionary } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import type { Settings } from '../background/settings-store.ts';
@@ -11,14 +12,7 @@ import type { CopyArea } from '../background/related-copy-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 import { cutLongStrings, joinPieces, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
 
-/**
- * The promise-based `browser` namespace, which Firefox and Chrome from 148 (the manifest's
- * minimum) provide themselves. No polyfill: where the browser has the namespace the polyfill
- * does nothing, and bundling it still cost every page its parsing plus a copy of the namespace's
- * properties, which made Chrome set up every API binding on each page load.
- */
-export const browser = (globalThis as unknown as { browser: Browser.Browser }).browser;
-export type { Browser };
+export { browser, send, type Browser } from './runtime.ts';
 
 /**
  * The keys in local storage, without their values where the browser can (`getKeys`): `get(null)`
@@ -36,11 +30,6 @@ export async function localStorageKeys(): Promise<string[]> {
  */
 export function sessionArea(): CopyArea {
   return browser.storage.session as unknown as CopyArea;
-}
-
-/** Sends one typed request to the background and returns its typed reply. */
-export async function send<K extends MessageType>(request: Request<K>): Promise<MessageMap[K]['response']> {
-  return (await browser.runtime.sendMessage(request)) as MessageMap[K]['response'];
 }
 
 /** Sends one typed request to the content script of a tab and returns its typed reply. */

@@ -51,6 +51,12 @@ describe('classifying senders', () => {
     }
     expect(refusal(frame, 'dictionary/get')).toBeNull();
     expect(refusal(frame, 'entity/get')).toBeNull();
+    // Scripts are run into the asking frame of a page only, never for an extension page.
+    for (const type of ['page-ui/load', 'content/load'] as MessageType[]) {
+      expect(refusal(top, type), type).toBeNull();
+      expect(refusal(frame, type), type).toBeNull();
+      expect(refusal(ext, type), type).toMatch(/only for a page's content script/);
+    }
     expect(PRIVILEGED.has('settings/set') && PRIVILEGED.has('settings/get')).toBe(true);
   });
 
