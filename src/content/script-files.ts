@@ -11,8 +11,8 @@ export const CONTENT_SCRIPT_FILE = 'content.js';
 
 /**
  * Chromium's manifest names this loader instead, which imports CONTENT_SCRIPT_FILE as a module:
- * Chromium keeps the compiled code of a script it loads from the extension's files, never that
- * of a script named in the manifest (see loader.ts).
+ * Chromium compiles a script it fetches off the page's main thread, never one named in the
+ * manifest (see loader.ts).
  */
 export const CONTENT_LOADER_FILE = 'content-loader.js';
 

@@ -13,6 +13,7 @@ import { readHighlights } from '../support/page-probes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { CONTENT_GLOBAL, CONTENT_LOAD_GLOBAL, CONTENT_SCRIPT_FILE } from '../../src/content/script-files.ts';
 import { until } from '../support/wait.ts';
+import { EAGER_COMPILE_HINT } from '../../src/build/vite-content-script-plugin.ts';
 import type { Browser } from '../../src/platform/browser.ts';
 
 const PAGE = '<!doctype html><html lang="en"><head><title>Talks</title></head><body><article><p>Minister Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing.</p></article></body></html>';
@@ -41,6 +42,8 @@ describe.skipIf(!haveChromium || !haveBuilds)('the content-script loader, in chr
     });
 
     it('imports the content script as a module, and the page is painted', async () => {
+      // What Chromium compiles on a worker thread as it streams in: every function, by V8's hint.
+      expect(readFileSync(join(CHROME_BUILD, CONTENT_SCRIPT_FILE), 'utf8').startsWith(`${EAGER_COMPILE_HINT}\n`)).toBe(true);
       const tab = await browser.newPage();
       await tab.goto(server.url('/talks.html'));
       expect((await tab.evaluate(readHighlights, 10_000)).map((h) => h.text)).toContain('Li Lecheng');
