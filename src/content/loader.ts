@@ -5,9 +5,9 @@
  * thread, afresh in every new renderer. A script it fetches (this import) is parsed and compiled
  * on a worker thread while it streams in, every function of it included (the build heads it with
  * V8's hint, EAGER_COMPILE_HINT), where the main thread would compile each when first called.
- * content.js is web-accessible for that, to pages only under the address
- * Chromium makes up for each browser session (`use_dynamic_url`), which no page is told: a page
- * cannot load it to detect the extension.
+ * content.js is web-accessible for that, to pages only under the address Chromium makes up for
+ * each browser session (`use_dynamic_url`), which no page is told: a page cannot load it to
+ * detect the extension.
  *
  * Should the import be refused (a page whose origin the browser does not let load it), the
  * background runs the same file as a classic script in this frame, compiled on the main thread

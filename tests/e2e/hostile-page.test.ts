@@ -14,7 +14,7 @@ import { readHighlights, waitScanned } from '../support/page-probes.ts';
 import { panelNote, readSaved, savedPoint } from '../support/highlight-probes.ts';
 import { openNoteEditor } from '../support/page-actions.ts';
 import { startServer, type TestServer } from '../support/server.ts';
-import { CONTENT_SCRIPT_FILE } from '../../src/content/script-files.ts';
+import { CONTENT_GLOBAL, CONTENT_LOAD_GLOBAL, CONTENT_SCRIPT_FILE } from '../../src/content/script-files.ts';
 import { until } from '../support/wait.ts';
 
 const QUOTE = 'Minister Sattar Hashemi met his Chinese counterpart Li Lecheng in Beijing';
@@ -22,9 +22,12 @@ const NOTE = 'Source in the ministry: call back Thursday';
 
 /**
  * The page's own script: it listens for the old takeover event (recording any it did not fire
- * itself) and fires it, as a hostile page would.
+ * itself) and fires it, as a hostile page would. It also sets the names under which the extension
+ * marks, in its own world, that a document already runs its content script.
  */
 const HOSTILE_SCRIPT = `<script>
+window.${CONTENT_GLOBAL} = { forged: true };
+window.${CONTENT_LOAD_GLOBAL} = 'forged';
 window.seen = [];
 window.roots = [];
 const attach = Element.prototype.attachShadow;
