@@ -1,6 +1,6 @@
 /**
- * Chromium's content-script loader, in real Chromium: it imports content.js as a module (where
- * Chromium keeps the compiled code between pages), falls back to the background running the
+ * Chromium's content-script loader, in real Chromium: it imports content.js as a module (which
+ * Chromium compiles off the page's main thread), falls back to the background running the
  * same file where the import is refused, and a document runs one content session either way.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

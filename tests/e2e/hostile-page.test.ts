@@ -165,8 +165,8 @@ for (const [name, launch, available, build] of [
       const files = filesOf(build);
       expect(files).toContain(CONTENT_SCRIPT_FILE);
       const manifest = await import(join(build, 'manifest.json'), { with: { type: 'json' } }) as { default: { web_accessible_resources?: unknown } };
-      // Chromium's build exposes the content script alone, under the session's made-up address
-      // only (its loader imports it from there); Firefox's exposes nothing.
+      // Chromium's build exposes the content script alone (its loader imports it), to pages only
+      // under the session's made-up address; Firefox's exposes nothing.
       expect(manifest.default.web_accessible_resources).toEqual(name === 'chromium'
         ? [{ resources: [CONTENT_SCRIPT_FILE], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true }]
         : undefined);
