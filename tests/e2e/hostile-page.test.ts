@@ -175,17 +175,28 @@ for (const [name, launch, available, build] of [
       expect(await tab.evaluate(waitScanned, 10_000)).toBe(true);
       const results = await tab.evaluate(async (args: { origin: string; files: string[]; own: string }) => {
         const attempt = (url: string) =>
-          fetch(url, { mode: 'no-cors', cache: 'no-store' }).then(() => 'loaded', () => 'blocked');
+          fetch(url, { mode: 'no-cors', cache: 'no-store' }).then(() => 'loaded', (e: unknown) => `refused: ${String(e)}`);
         const own = await attempt(args.own);
+        // What the page sees for an extension that is not installed (a made-up id of the same form).
+        const absent = await attempt(`${args.origin.replace(/\/\/[^/]+/, '//abcdefghijklmnopabcdefghijklmnop')}/${args.files[0]}`);
         const loaded: string[] = [];
-        for (const f of args.files) if ((await attempt(`${args.origin}/${f}`)) === 'loaded') loaded.push(f);
+        const told: string[] = [];
+        for (const f of args.files) {
+          const outcome = await attempt(`${args.origin}/${f}`);
+          if (outcome === 'loaded') loaded.push(f);
+          if (outcome !== absent) told.push(`${f}: ${outcome}`);
+        }
         // What the page's resource timing names: the content script's import is not in it.
         const named = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => !u.startsWith('http'));
-        return { own, loaded, named };
+        return { own, absent, loaded, told, named };
       }, { origin: browser.extensionOrigin, files, own: server.url('/plain.html') });
-      // The page's own fetches work (the attempts ran); none of the extension's files load.
+      // The page's own fetches work (the attempts ran); none of the extension's files load, and
+      // each is refused as a file of an extension that is not installed is (the web-accessible
+      // content.js included: pages may load it only under the session's made-up address).
       expect(results.own).toBe('loaded');
+      expect(results.absent).toMatch(/^refused/);
       expect(results.loaded).toEqual([]);
+      expect(results.told).toEqual([]);
       expect(results.named).toEqual([]);
       await tab.close();
     });
