@@ -37,7 +37,7 @@ export function wholeBase64(b64: Base64): string {
 export function wholeAutomaton(s: SerializedAutomaton): SerializedAutomaton<string> {
   return {
     ...s, childCounts: wholeBase64(s.childCounts), wideCounts: wholeBase64(s.wideCounts), edgeChar: wholeBase64(s.edgeChar),
-    fail: wholeBase64(s.fail), termEnds: wholeBase64(s.termEnds), termIds: wholeBase64(s.termIds),
+    termEnds: wholeBase64(s.termEnds), termIds: wholeBase64(s.termIds),
   };
 }
 
@@ -49,10 +49,11 @@ export function isBase64(v: unknown): v is Base64 {
 /**
  * The tables as base64 strings, for JSON transport between build, background and page, and for
  * extension storage, which every page reads on load: what can be rebuilt in one pass is left out.
- * Edge offsets travel as each state's child count (one byte, not four); output links not at all,
- * because states are numbered breadth first, so a state's failure state comes before it and its
- * output link follows from the failure state's. Edges, failure links and term ends travel as the
- * WebAssembly scanner holds them (see scan.wat), so a page decodes them straight into place.
+ * Edge offsets travel as each state's child count (one byte, not four). Failure and output links
+ * do not travel at all: they follow from the edges (`failureLinks`; the WebAssembly scanner works
+ * out each as a page first needs it, see scan.wat). With 100,000 reader entities the failure links
+ * were 8.2 of the 17.5 million characters every page read from storage. Edges and term ends travel
+ * as the WebAssembly scanner holds them, so a page decodes them straight into place.
  */
 export interface SerializedAutomaton<B extends Base64 = Base64> {
   states: number;
@@ -68,8 +69,6 @@ export interface SerializedAutomaton<B extends Base64 = Base64> {
    */
   alphabet: string;
   edgeChar: B;
-  /** Three bytes per state (little-endian) below 2^24 states, four from there. */
-  fail: B;
   /** One bit per state, set where a term ends (64-bit little-endian words, the last one padded with zeros). */
   termEnds: B;
   /** The term that ends at each of those states, in state order (Int32). */
@@ -321,35 +320,45 @@ export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton<stri
     wideCounts: encode(Int32Array.from(wide)),
     alphabet: alphabet ? encode(alphabet) : '',
     edgeChar: alphabet ? bytesToBase64(edgePlaces(t.edgeChar, alphabet)) : encode(t.edgeChar),
-    fail: bytesToBase64(writeFailLinks(t.fail, new Uint8Array(t.fail.length * failWidth(t.fail.length)))),
     termEnds: bytesToBase64(ends.bits),
     termIds: encode(ends.ids),
   };
 }
 
-/** Bytes per failure link: three while every state number fits (a link of -1 is then 2^24 - 1, still refused on loading). */
-export function failWidth(states: number): 3 | 4 {
-  return states < 1 << 24 ? 3 : 4;
-}
-
-/** Writes failure links into `bytes`, little-endian, three or four bytes each (failWidth); returns `bytes`. */
-export function writeFailLinks(fail: Int32Array, bytes: Uint8Array): Uint8Array {
-  const width = failWidth(fail.length);
-  for (let q = 0, at = 0; q < fail.length; q++, at += width) {
-    const f = fail[q];
-    bytes[at] = f;
-    bytes[at + 1] = f >> 8;
-    bytes[at + 2] = f >> 16;
-    if (width === 4) bytes[at + 3] = f >> 24;
-  }
-  return bytes;
-}
-
-/** Reads `states` failure links written by writeFailLinks. */
-export function readFailLinks(bytes: Uint8Array, states: number): Int32Array {
-  const width = failWidth(states);
+/**
+ * The failure links of the automaton with these edges: for each state, the state of the longest
+ * proper suffix of its text that is a state too (0, the root, for none). Breadth-first numbering
+ * puts a state's failure state and parent before it, so one pass in order finds them all.
+ */
+export function failureLinks(edgeOffset: Int32Array, edgeChar: Uint16Array): Int32Array {
+  const states = edgeOffset.length - 1;
   const fail = new Int32Array(states);
-  for (let q = 0, at = 0; q < states; q++, at += width) fail[q] = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (width === 4 ? bytes[at + 3] << 24 : 0);
+  const root = new Int32Array(65536);
+  for (let e = edgeOffset[0]; e < edgeOffset[1]; e++) root[edgeChar[e]] = e + 1;
+  const child = (s: number, c: number): number => {
+    if (s === 0) return root[c];
+    let lo = edgeOffset[s];
+    let hi = edgeOffset[s + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (edgeChar[mid] === c) return mid + 1;
+      if (edgeChar[mid] < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  };
+  for (let q = 1; q < states; q++) {
+    for (let e = edgeOffset[q]; e < edgeOffset[q + 1]; e++) {
+      const c = edgeChar[e];
+      let f = fail[q];
+      let target = child(f, c);
+      while (target === 0 && f !== 0) {
+        f = fail[f];
+        target = child(f, c);
+      }
+      fail[e + 1] = target;
+    }
+  }
   return fail;
 }
 
@@ -409,9 +418,8 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   }
   if (edgeOffset[states] !== s.edges) throw new Error('dictionary automaton: childCounts does not add up to the edges');
   yield;
-  const links = base64ToBytes(s.fail);
-  if (links.length !== states * failWidth(states)) throw new Error('dictionary automaton: fail has the wrong size');
-  const fail = readFailLinks(links, states);
+  const fail = failureLinks(edgeOffset, edgeChar);
+  yield;
   const termAt = new Int32Array(states).fill(-1);
   const bits = base64ToBytes(s.termEnds);
   if (bits.length !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');

@@ -8,7 +8,7 @@
 ;;   header (i32 at byte offset)   0 fold table     u32 per UTF-16 unit: folded | flags << 16 | place << 24, 0 = not yet folded
 ;;                                 4 root table     i32 per folded unit: the root's child, 0 = none
 ;;                                 8 edge offsets (u16, from the sample below)   12 edge chars (u8 places or u16 units)
-;;                                16 failure links (3 bytes each)
+;;                                16 failure links (3 bytes each, link + 1; 0 = not yet worked out)
 ;;                                20 term-end bits (i64 words, bit q: a term ends at state q), as stored
 ;;                                24 output links
 ;;                                28 input bytes    32 normalised units (u16)   36 upper/teh-marbuta flags (u8)
@@ -27,13 +27,13 @@
 ;; offset (a block whose children need more refuses the dictionary: the JavaScript scanner reads it).
 ;; Term ends are a bitmap with ranks, not a table per state: a dictionary of 2 million states has
 ;; about 230,000 of them, and a table would take (and a page would touch) 8 MB to hold them.
-;; Output links are stored shifted from automaton.ts's (link + 2), so that zero means "not worked
-;; out yet": fresh memory needs no filling, and a state's output link is worked out the first time
-;; a page reaches it ($out).
+;; Failure links are not stored with the dictionary: each is worked out from the edges the first
+;; time a page needs it ($failOf), and kept as link + 1, so that zero means "not worked out yet"
+;; and fresh memory needs no filling. Output links likewise, kept as link + 2 ($out).
 ;;
 ;; The module also builds the dictionary's tables in place from the stored form (automaton.ts
 ;; `SerializedAutomaton`), which the page decodes straight into this memory: `offsets` and
-;; `terms` do deserializeAutomaton's work and checks. Each returns 0, or the number of the check
+;; `terms` do deserializeAutomaton's work and checks (but for the failure links, worked out later). Each returns 0, or the number of the check
 ;; that failed (wasm-scanner.ts turns it into the message).
 (module
   ;; Folds one unit the JavaScript way (normalize.ts `foldCode`): called once per distinct unit.
@@ -60,15 +60,14 @@
   (global $wideAt (mut i32) (i32.const 0))
 
   ;; Edge offsets from one child count per state (bytes at $counts; 255: the count is in the
-  ;; (state, count) pairs from $wide to $wideEnd), and a check of the failure links, already in
-  ;; place, for the states from $from to $to. Called in turns from 0 to $states: the engine runs a
+  ;; (state, count) pairs from $wide to $wideEnd), for the states from $from to $to. Called in turns from 0 to $states: the engine runs a
   ;; function's first call as compiled at once, and only its later calls as optimised, which on a
   ;; dictionary of 2 million states made one long call a third slower. 1: a wide count that
-  ;; does not match; 2: counts that do not add up to $edges; 4: a failure link that does not lead
-  ;; back to an earlier state (which $out relies on to end); 6: a block of 64 states whose offsets
-  ;; do not fit 16 bits; 7: an edge whose place is past the alphabet.
+  ;; does not match; 2: counts that do not add up to $edges; 6: a block of 64 states whose offsets
+  ;; do not fit 16 bits; 7: an edge whose place is past the alphabet (4 was a stored failure link
+  ;; that did not lead back, when they were stored).
   (func (export "offsets") (param $from i32) (param $to i32) (param $states i32) (param $edges i32) (param $counts i32) (param $wide i32) (param $wideEnd i32) (result i32)
-    (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $failT i32) (local $q i32) (local $n i32) (local $sum i32)
+    (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $q i32) (local $n i32) (local $sum i32)
     (local $edgeChar i32) (local $letters i32)
     (local.set $edgeChar (i32.load (i32.const 12)))
     ;; Places are checked in a narrow dictionary only: a byte is always below 256.
@@ -76,7 +75,6 @@
     (if (i32.eqz (local.get $letters)) (then (local.set $letters (i32.const 256))))
     (local.set $eo (i32.load (i32.const 8)))
     (local.set $samples (i32.load (i32.const 72)))
-    (local.set $failT (i32.load (i32.const 16)))
     (if (i32.eqz (local.get $from))
       (then
         (i32.store16 (local.get $eo) (i32.const 0))
@@ -105,11 +103,6 @@
         ;; Edge q's place (the table's spare byte, 0, stands for edge states - 1, which does not exist).
         (if (i32.ge_u (i32.load8_u (i32.add (local.get $edgeChar) (local.get $q))) (local.get $letters))
           (then (return (i32.const 7))))
-        ;; fail[q] < q, unsigned: q - 1 wraps at the root, whose link is its own.
-        (if (i32.gt_u
-              (i32.and (i32.load (i32.add (local.get $failT) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1))))) (i32.const 0xffffff))
-              (i32.sub (local.get $q) (i32.const 1)))
-          (then (return (i32.const 4))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (if (i32.eqz (i32.and (local.get $q) (i32.const 63)))
           (then
@@ -171,12 +164,84 @@
         (br $child)))
     (i32.const 0))
 
-  ;; The failure link of state $q: three bytes at $failT + 3 $q (the table ends with a spare byte,
-  ;; so the four-byte load stays inside it).
-  (func $fail (param $failT i32) (param $q i32) (result i32)
-    (i32.and
-      (i32.load (i32.add (local.get $failT) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1)))))
-      (i32.const 0xffffff)))
+  ;; Where the edges of state $s start: its block's sample plus its own 16 bits.
+  (func $edgeStart (param $s i32) (result i32)
+    (i32.add
+      (i32.load (i32.add (i32.load (i32.const 72)) (i32.shl (i32.shr_u (local.get $s) (i32.const 6)) (i32.const 2))))
+      (i32.load16_u (i32.add (i32.load (i32.const 8)) (i32.shl (local.get $s) (i32.const 1))))))
+
+  ;; The child of state $s along an edge that reads $k (a place in a narrow dictionary's alphabet,
+  ;; else the unit itself), or 0 for none; the root's through the root table, by the unit $unit.
+  (func $child (param $s i32) (param $k i32) (param $unit i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $edgeChar i32) (local $shift i32) (local $mask i32)
+    (if (i32.eqz (local.get $s))
+      (then (return (i32.load (i32.add (i32.load (i32.const 4)) (i32.shl (local.get $unit) (i32.const 2)))))))
+    (local.set $edgeChar (i32.load (i32.const 12)))
+    (local.set $shift (i32.eqz (i32.load (i32.const 80))))
+    (local.set $mask (select (i32.const 0xffff) (i32.const 0xff) (local.get $shift)))
+    (local.set $lo (call $edgeStart (local.get $s)))
+    (local.set $hi (i32.sub (call $edgeStart (i32.add (local.get $s) (i32.const 1))) (i32.const 1)))
+    (block $notFound
+      (loop $search
+        (br_if $notFound (i32.gt_s (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_s (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
+        (local.set $mc (i32.and
+          (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $mid) (local.get $shift))))
+          (local.get $mask)))
+        (if (i32.eq (local.get $mc) (local.get $k)) (then (return (i32.add (local.get $mid) (i32.const 1)))))
+        (if (i32.lt_u (local.get $mc) (local.get $k))
+          (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
+          (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
+        (br $search)))
+    (i32.const 0))
+
+  ;; The failure link of state $q, worked out the first time it is asked for and then kept (link +
+  ;; 1 in three bytes at $failT + 3 $q; the table ends with a spare byte, so the four-byte load
+  ;; stays inside it). As automaton.ts `failureLinks` does: from the parent's link, follow links
+  ;; until a state has an edge that reads the character of the edge into $q. Edge e leads to state
+  ;; e + 1, so the parent is the last state whose edges start at or before $q - 1. Every link and
+  ;; parent is an earlier state, so the recursion ends, at most as deep as the longest term.
+  ;; Exported for the tests, which hold every link to the one the builder made.
+  (func $failOf (export "failOf") (param $q i32) (result i32)
+    (local $at i32) (local $v i32) (local $e i32) (local $lo i32) (local $hi i32) (local $mid i32)
+    (local $k i32) (local $unit i32) (local $f i32) (local $t i32)
+    (if (i32.eqz (local.get $q)) (then (return (i32.const 0))))
+    (local.set $at (i32.add (i32.load (i32.const 16)) (i32.add (local.get $q) (i32.shl (local.get $q) (i32.const 1)))))
+    (local.set $v (i32.and (i32.load (local.get $at)) (i32.const 0xffffff)))
+    (if (local.get $v) (then (return (i32.sub (local.get $v) (i32.const 1)))))
+    (local.set $e (i32.sub (local.get $q) (i32.const 1)))
+    ;; The parent: the last state in [0, q - 1] whose edges start at or before e.
+    (local.set $lo (i32.const 0))
+    (local.set $hi (local.get $e))
+    (block $found
+      (loop $search
+        (br_if $found (i32.ge_u (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_u (i32.add (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)) (i32.const 1)))
+        (if (i32.le_u (call $edgeStart (local.get $mid)) (local.get $e))
+          (then (local.set $lo (local.get $mid)))
+          (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
+        (br $search)))
+    ;; The edge's character: its place (narrow) and unit, or its unit twice.
+    (if (i32.load (i32.const 80))
+      (then
+        (local.set $k (i32.load8_u (i32.add (i32.load (i32.const 12)) (local.get $e))))
+        (local.set $unit (i32.load16_u (i32.add (i32.load (i32.const 76)) (i32.shl (local.get $k) (i32.const 1))))))
+      (else
+        (local.set $k (i32.load16_u (i32.add (i32.load (i32.const 12)) (i32.shl (local.get $e) (i32.const 1)))))
+        (local.set $unit (local.get $k))))
+    (if (local.get $lo)
+      (then
+        (local.set $f (call $failOf (local.get $lo)))
+        (block $linked
+          (loop $follow
+            (local.set $t (call $child (local.get $f) (local.get $k) (local.get $unit)))
+            (br_if $linked (local.get $t))
+            (br_if $linked (i32.eqz (local.get $f)))
+            (local.set $f (call $failOf (local.get $f)))
+            (br $follow)))))
+    (i32.store16 (local.get $at) (i32.add (local.get $t) (i32.const 1)))
+    (i32.store8 offset=2 (local.get $at) (i32.shr_u (i32.add (local.get $t) (i32.const 1)) (i32.const 16)))
+    (local.get $t))
 
   ;; Whether a term ends at state $q.
   (func $ends (param $q i32) (result i32)
@@ -202,11 +267,10 @@
   ;; worked out on first need. Every state on the chain up to the answer has the same answer, so
   ;; the walk writes it to all of them: each state is walked at most once.
   (func $out (param $q i32) (result i32)
-    (local $failT i32) (local $outT i32) (local $p i32) (local $f i32) (local $v i32) (local $stop i32)
+    (local $outT i32) (local $p i32) (local $f i32) (local $v i32) (local $stop i32)
     (local.set $outT (i32.load (i32.const 24)))
     (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $q) (i32.const 2)))))
     (if (local.get $v) (then (return (i32.sub (local.get $v) (i32.const 2)))))
-    (local.set $failT (i32.load (i32.const 16)))
     (local.set $p (local.get $q))
     ;; $v becomes the answer + 2; $stop the first state not to write it to.
     (block $found
@@ -215,7 +279,7 @@
           (then (local.set $v (i32.const 1)) (local.set $stop (i32.const 0)) (br $found)))
         (local.set $v (i32.load (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2)))))
         (if (local.get $v) (then (local.set $stop (local.get $p)) (br $found)))
-        (local.set $f (call $fail (local.get $failT) (local.get $p)))
+        (local.set $f (call $failOf (local.get $p)))
         (if (call $ends (local.get $f))
           (then (local.set $v (i32.add (local.get $f) (i32.const 2))) (local.set $stop (local.get $f)) (br $found)))
         (local.set $p (local.get $f))
@@ -225,7 +289,7 @@
       (loop $write
         (br_if $written (i32.eq (local.get $p) (local.get $stop)))
         (i32.store (i32.add (local.get $outT) (i32.shl (local.get $p) (i32.const 2))) (local.get $v))
-        (local.set $p (call $fail (local.get $failT) (local.get $p)))
+        (local.set $p (call $failOf (local.get $p)))
         (br $write)))
     (i32.sub (local.get $v) (i32.const 2)))
 
@@ -233,7 +297,7 @@
   (func (export "feed") (param $byteLength i32)
     (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
     (local $b i32) (local $v i32) (local $f i32) (local $len i32) (local $state i32)
-    (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32) (local $failT i32)
+    (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32)
     (local $termBits i32) (local $samples i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
     (local $narrow i32) (local $shift i32) (local $mask i32) (local $k i32)
@@ -245,7 +309,6 @@
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeOffset (i32.load (i32.const 8)))
     (local.set $edgeChar (i32.load (i32.const 12)))
-    (local.set $failT (i32.load (i32.const 16)))
     (local.set $termBits (i32.load (i32.const 20)))
     (local.set $samples (i32.load (i32.const 72)))
     (local.set $p (i32.load (i32.const 28)))
@@ -344,9 +407,7 @@
                     (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
                     (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
                   (br $search)))
-              (local.set $state (i32.and
-                (i32.load (i32.add (local.get $failT) (i32.add (local.get $state) (i32.shl (local.get $state) (i32.const 1)))))
-                (i32.const 0xffffff)))
+              (local.set $state (call $failOf (local.get $state)))
               (br $follow)))
           (if (i32.eqz (local.get $state))
             (then (local.set $state (i32.load (i32.add (local.get $rootT) (i32.shl (local.get $f) (i32.const 2)))))))

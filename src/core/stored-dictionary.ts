@@ -16,7 +16,7 @@ import { runSteps, type Steps } from './steps.ts';
 
 /** As packed, every base64 table is one string; as read back from storage, a large one may be in pieces (see stored-pieces.ts). */
 export interface PackedDictionary<B extends Base64 = string> extends EntityText {
-  format: 6;
+  format: 7;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
   entityKinds: string;
   /** Base64 of the term tables (Int32 entity, Uint16 length, Uint8 flags). */
@@ -29,7 +29,7 @@ export interface PackedDictionary<B extends Base64 = string> extends EntityText 
 }
 
 /** The base64 tables of a stored dictionary, which a page decodes in the pieces storage keeps them in (see stored-pieces.ts). */
-export const BASE64_TABLES: ReadonlySet<string> = new Set(['termEntity', 'termLength', 'termFlags', 'childCounts', 'wideCounts', 'edgeChar', 'fail', 'termEnds', 'termIds']);
+export const BASE64_TABLES: ReadonlySet<string> = new Set(['termEntity', 'termLength', 'termFlags', 'childCounts', 'wideCounts', 'edgeChar', 'termEnds', 'termIds']);
 
 /** What a page reads on load: all but the entities' ids and names (stored apart, see splitPacked). */
 export type PagePackedDictionary = Omit<PackedDictionary<Base64>, keyof EntityText>;
@@ -56,7 +56,7 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
   });
   const extras: Extras = { termCase: c.termCase, entityContext, patterns: c.patterns, termPattern: c.termPattern };
   return {
-    format: 6,
+    format: 7,
     entityIds: linesOf(c.entities.map((e) => e.id)),
     entityNames: linesOf(c.entities.map((e) => e.name)),
     entityKinds: c.entities.map((e) => {
@@ -127,7 +127,7 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
 /** Whether a value read from storage has the shape of what a page reads (its contents are checked on unpacking). */
 export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
-  return typeof p === 'object' && p !== null && p.format === 6 &&
+  return typeof p === 'object' && p !== null && p.format === 7 &&
     typeof p.entityKinds === 'string' && isBase64(p.termEntity) && isBase64(p.termLength) &&
     isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.childCounts) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
 }

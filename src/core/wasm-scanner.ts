@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { alphabetPlaces, Automaton, base64Length, base64ToBytes, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, failWidth, narrowAlphabet, outputLinks, readFailLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, writeFailLinks, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { alphabetPlaces, Automaton, base64Length, base64ToBytes, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, failureLinks, narrowAlphabet, outputLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -26,6 +26,8 @@ interface ScanExports {
   feed(byteLength: number): void;
   offsets(from: number, to: number, states: number, edges: number, counts: number, wide: number, wideEnd: number): number;
   terms(states: number, count: number): number;
+  /** The failure link of a state, worked out on first need (read by the tests only). */
+  failOf(state: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -125,7 +127,8 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
 /**
  * The tables' places in memory for an automaton of `states`, `edges` and `termEnds`, written in the
  * header with a narrow dictionary's alphabet; returns where they end. Edges take one byte in a
- * narrow dictionary, failure links three (each table with a spare byte for a wider load).
+ * narrow dictionary, failure links three, worked out as the page needs them (each table with a
+ * spare byte for a wider load).
  */
 function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, places: Uint8Array | null): number {
   const words = Math.ceil(states / 64);
@@ -151,14 +154,15 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   return at;
 }
 
-/** The module keeps a failure link in three bytes (see scan.wat): 16 million states, some 800,000 reader entities. */
+/** The module keeps a failure link + 1 in three bytes (see scan.wat): 16 million states, some 800,000 reader entities. */
+const MAX_STATES = (1 << 24) - 1;
 const TOO_MANY_STATES = 'more states than the WebAssembly scanner holds';
 
 /** A block of 64 states whose children start more than 16 bits after its first state's (see scan.wat). */
 const BLOCK_TOO_WIDE = 'more edges in one block of 64 states than the WebAssembly scanner holds';
 
-/** The module's table-building checks, by the number each returns (see scan.wat). */
-const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', TERM_PAST_STATES, 'a failure link does not lead back', TERMS_MISMATCH, BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
+/** The module's table-building checks, by the number each returns (see scan.wat; 4 is no longer made). */
+const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', TERM_PAST_STATES, '', TERMS_MISMATCH, BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
 
 function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
@@ -167,8 +171,8 @@ function check(code: number): void {
 /**
  * Unpacks a stored automaton straight into a new instance's memory (automaton.ts `AutomatonLoader`):
  * base64 is decoded where the tables live and the passes over the states run in the module, so a
- * dictionary of any size is never held twice, nor walked by cold JavaScript. Output links are
- * worked out as a page reaches their states (see scan.wat). The checks are those of
+ * dictionary of any size is never held twice, nor walked by cold JavaScript. Failure and output
+ * links are worked out as a page reaches their states (see scan.wat). The checks are those of
  * deserializeAutomaton, with its messages.
  */
 export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoader {
@@ -181,7 +185,7 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     const idBytes = base64Length(s.termIds);
     if (idBytes < 0 || idBytes % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
     const alphabet = storedAlphabet(s.alphabet);
-    if (failWidth(states) !== 3) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
+    if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
     const places = placesOf(alphabet);
     const exports = instantiate(module, places);
     const buffersAt = layTables(exports, states, edges, idBytes / 4, alphabet, places);
@@ -194,7 +198,6 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     decodeBase64Into(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
     decodeBase64Into(s.childCounts, bytes(counts, states), 'childCounts');
     decodeBase64Into(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
-    decodeBase64Into(s.fail, bytes(header[H.fail], states * 3), 'fail');
     // In turns (see scan.wat): the engine optimises the pass from its next call on.
     for (let from = 0; from < states; from += OFFSETS_TURN) check(exports.offsets(from, from + OFFSETS_TURN, states, edges, counts, wide, wide + wideBytes));
     yield;
@@ -224,12 +227,11 @@ class ModuleAutomaton extends Automaton {
     return loaded;
   }
 
-  /** The tables in automaton.ts's terms: term ends from their bits, every output link worked out. */
+  /** The tables in automaton.ts's terms: term ends from their bits, every failure and output link worked out. */
   protected override copyTables(): AutomatonTables {
     const buf = this.loaded.exports.memory.buffer;
     const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
     const { states, edges } = this;
-    const fail = readFailLinks(new Uint8Array(buf, header[H.fail], states * 3), states);
     const termAt = new Int32Array(states).fill(-1);
     const bits = new Uint32Array(buf, header[H.termBits], Math.ceil(states / 64) * 2);
     const ids = new Int32Array(buf, header[H.termIds]);
@@ -246,14 +248,15 @@ class ModuleAutomaton extends Automaton {
       const alphabet = new Uint16Array(buf, header[H.alphabet], letters);
       edgeChar = Uint16Array.from(new Uint8Array(buf, header[H.edgeChar], edges), (place) => alphabet[place]);
     } else edgeChar = new Uint16Array(buf, header[H.edgeChar], edges).slice();
+    const fail = failureLinks(edgeOffset, edgeChar);
     return { edgeOffset, edgeChar, fail, termAt, outLink: outputLinks(fail, termAt) };
   }
 }
 
-/** A new instance with the JavaScript tables `t` copied into its memory (output links left to work out). */
+/** A new instance with the JavaScript tables `t` copied into its memory (failure and output links left to work out). */
 function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesInMemory {
   const states = t.fail.length;
-  if (failWidth(states) !== 3) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
+  if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
   const alphabet = narrowAlphabet(t.edgeChar);
   const places = placesOf(alphabet);
   const exports = instantiate(module, places);
@@ -271,7 +274,6 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
   }
   if (alphabet) new Uint8Array(buf, header[H.edgeChar], t.edgeChar.length).set(edgePlaces(t.edgeChar, alphabet));
   else new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
-  writeFailLinks(t.fail, new Uint8Array(buf, header[H.fail], states * 3));
   // Term-end bits and terms in state order, for the module to rank.
   new Uint8Array(buf, header[H.termBits], ends.bits.length).set(ends.bits);
   new Int32Array(buf, header[H.termIds], ends.ids.length).set(ends.ids);

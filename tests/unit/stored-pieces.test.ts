@@ -131,7 +131,7 @@ describe('the stored dictionary in pieces', () => {
     expect(start.dictionary?.stamp).toBe('build:a');
     // The base64 tables come in pieces, decoded one by one; the same mentions are found.
     const read = start.dictionary!.packed;
-    expect(Array.isArray(read.automaton.fail)).toBe(true);
+    expect(Array.isArray(read.automaton.edgeChar)).toBe(true);
     expect(expected.map((m) => m.entity)).toEqual(expect.arrayContaining(['u-17', 'u-19999', 'u-4242', 'china']));
     expect(mentionsWith(read)).toEqual({ js: expected, module: expected });
     expect({ ...read, automaton: wholeAutomaton(read.automaton), termEntity: wholeBase64(read.termEntity), termLength: wholeBase64(read.termLength), termFlags: wholeBase64(read.termFlags) }).toEqual(splitPacked(packed).page);
