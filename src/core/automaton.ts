@@ -36,7 +36,7 @@ export function wholeBase64(b64: Base64): string {
 /** A stored automaton with each table as one string again (for writing it again). */
 export function wholeAutomaton(s: SerializedAutomaton): SerializedAutomaton<string> {
   return {
-    ...s, childCounts: wholeBase64(s.childCounts), wideCounts: wholeBase64(s.wideCounts), edgeChar: wholeBase64(s.edgeChar),
+    ...s, children: wholeBase64(s.children), edgeChar: wholeBase64(s.edgeChar),
     termEnds: wholeBase64(s.termEnds), termIds: wholeBase64(s.termIds),
   };
 }
@@ -49,7 +49,8 @@ export function isBase64(v: unknown): v is Base64 {
 /**
  * The tables as base64 strings, for JSON transport between build, background and page, and for
  * extension storage, which every page reads on load: what can be rebuilt in one pass is left out.
- * Edge offsets travel as each state's child count (one byte, not four). Failure and output links
+ * Edge offsets travel as each state's number of children in unary (about two bits a state, where
+ * a byte a state was 2.7 of the 9.3 million characters with 100,000 reader entities). Failure and output links
  * do not travel at all: they follow from the edges (`failureLinks`; the WebAssembly scanner works
  * out each as a page first needs it, see scan.wat). With 100,000 reader entities the failure links
  * were 8.2 of the 17.5 million characters every page read from storage. Edges and term ends travel
@@ -58,10 +59,11 @@ export function isBase64(v: unknown): v is Base64 {
 export interface SerializedAutomaton<B extends Base64 = Base64> {
   states: number;
   edges: number;
-  /** One byte per state: its number of children, or 255 when that number is in `wideCounts`. */
-  childCounts: B;
-  /** Pairs (state, children) for the states with 255 children or more. */
-  wideCounts: B;
+  /**
+   * Each state's number of children in unary, in state order: a 1 bit per child, then a 0
+   * (`states + edges` bits in 64-bit little-endian words, the last one padded with zeros).
+   */
+  children: B;
   /**
    * The characters the edges use, in order (UTF-16 units), when there are at most 256 of them (a
    * dictionary in one or a few alphabets): `edgeChar` is then one byte per edge, a place in this
@@ -71,12 +73,12 @@ export interface SerializedAutomaton<B extends Base64 = Base64> {
   edgeChar: B;
   /** One bit per state, set where a term ends (64-bit little-endian words, the last one padded with zeros). */
   termEnds: B;
-  /** The term that ends at each of those states, in state order (Int32). */
+  /**
+   * The term that ends at each of those states, in state order (Int32); empty where the terms are
+   * numbered in that order (as compile-terms.ts numbers them), the n-th term end ending term n.
+   */
   termIds: B;
 }
-
-/** A child count of a state with this many children or more is kept apart (see SerializedAutomaton). */
-const WIDE = 255;
 
 /**
  * Builds the automaton for `patterns` (already normalised, unique, non-empty).
@@ -304,24 +306,21 @@ export function termEnds(termAt: Int32Array): { bits: Uint8Array; ids: Int32Arra
 /** Packs the tables for JSON. */
 export function serializeAutomaton(t: AutomatonTables): SerializedAutomaton<string> {
   const states = t.fail.length;
-  const counts = new Uint8Array(states);
-  const wide: number[] = [];
-  for (let s = 0; s < states; s++) {
-    const n = t.edgeOffset[s + 1] - t.edgeOffset[s];
-    if (n >= WIDE) wide.push(s, n);
-    counts[s] = Math.min(n, WIDE);
+  const edges = t.edgeChar.length;
+  const children = new Uint8Array(childBitsBytes(states, edges));
+  for (let q = 0, at = 0; q < states; q++, at++) {
+    for (let n = t.edgeOffset[q + 1] - t.edgeOffset[q]; n > 0; n--, at++) children[at >> 3] |= 1 << (at & 7);
   }
   const alphabet = narrowAlphabet(t.edgeChar);
   const ends = termEnds(t.termAt);
   return {
     states,
     edges: t.edgeChar.length,
-    childCounts: bytesToBase64(counts),
-    wideCounts: encode(Int32Array.from(wide)),
+    children: bytesToBase64(children),
     alphabet: alphabet ? encode(alphabet) : '',
     edgeChar: alphabet ? bytesToBase64(edgePlaces(t.edgeChar, alphabet)) : encode(t.edgeChar),
     termEnds: bytesToBase64(ends.bits),
-    termIds: encode(ends.ids),
+    termIds: ends.ids.every((t, rank) => t === rank) ? '' : encode(ends.ids),
   };
 }
 
@@ -396,27 +395,22 @@ export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
 
 /** deserializeAutomaton in steps, pausing after each pass over the states. */
 export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<AutomatonTables> {
-  const i32 = (b64: Base64, len: number | null, name: string): Int32Array => {
-    const bytes = base64ToBytes(b64);
-    if ((len !== null && bytes.length !== len * 4) || (len === null && bytes.length % 8 !== 0)) throw new Error(`dictionary automaton: ${name} has the wrong size`);
-    return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  };
   const states = s.states;
   const edgeChar = edgeChars(s);
-  const counts = base64ToBytes(s.childCounts);
-  if (counts.length !== states) throw new Error('dictionary automaton: childCounts has the wrong size');
-  const wide = i32(s.wideCounts, null, 'wideCounts');
+  const children = base64ToBytes(s.children);
+  if (children.length !== childBitsBytes(states, s.edges)) throw new Error('dictionary automaton: children has the wrong size');
   const edgeOffset = new Int32Array(states + 1);
-  for (let q = 0, w = 0; q < states; q++) {
-    let n = counts[q];
-    if (n === WIDE) {
-      if (wide[w] !== q) throw new Error('dictionary automaton: wideCounts does not match childCounts');
-      n = wide[w + 1];
-      w += 2;
+  const childBits = states + s.edges;
+  for (let q = 0, at = 0; q < states; q++, at++) {
+    let n = 0;
+    while (at < childBits && children[at >> 3] & (1 << (at & 7))) {
+      n++;
+      at++;
     }
+    if (at >= childBits) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
     edgeOffset[q + 1] = edgeOffset[q] + n;
   }
-  if (edgeOffset[states] !== s.edges) throw new Error('dictionary automaton: childCounts does not add up to the edges');
+  if (edgeOffset[states] !== s.edges) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
   yield;
   const fail = failureLinks(edgeOffset, edgeChar);
   yield;
@@ -426,13 +420,14 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   const idBytes = base64ToBytes(s.termIds);
   if (idBytes.length % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
   const ids = new Int32Array(idBytes.buffer, idBytes.byteOffset, idBytes.length / 4);
+  const inStateOrder = ids.length === 0;
   let rank = 0;
   for (let q = 0; q < bits.length * 8; q++) {
     if (!(bits[q >> 3] & (1 << (q & 7)))) continue;
     if (q >= states) throw new Error(`dictionary automaton: ${TERM_PAST_STATES}`);
-    termAt[q] = ids[rank++] ?? -1;
+    termAt[q] = inStateOrder ? rank++ : (ids[rank++] ?? -1);
   }
-  if (rank !== ids.length) throw new Error(`dictionary automaton: ${TERMS_MISMATCH}`);
+  if (!inStateOrder && rank !== ids.length) throw new Error(`dictionary automaton: ${TERMS_MISMATCH}`);
   yield;
   return { edgeOffset, edgeChar, fail, termAt, outLink: outputLinks(fail, termAt) };
 }
@@ -463,7 +458,13 @@ export function storedAlphabet(b64: string): Uint16Array | null {
   return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }
 
+/** Bytes of the unary child counts of `states` with `edges` between them (whole 64-bit words). */
+export function childBitsBytes(states: number, edges: number): number {
+  return Math.ceil((states + edges) / 64) * 8;
+}
+
 /** Messages the WebAssembly loader gives too. */
+export const CHILDREN_MISMATCH = 'children does not add up to the states and edges';
 export const TERM_PAST_STATES = 'a term ends at a state that does not exist';
 export const TERMS_MISMATCH = 'termIds do not match termEnds';
 

@@ -121,20 +121,44 @@ export function compileTerms(entities: readonly TermSource[]): CompiledTerms {
       return i === undefined ? [] : [i];
     }),
   );
+  const automaton = buildAutomaton(patterns);
+  const place = termsInStateOrder(automaton.termAt, patterns.length);
+  const inOrder = <T>(list: readonly T[]): T[] => {
+    const out = new Array<T>(list.length);
+    list.forEach((v, t) => (out[place[t]] = v));
+    return out;
+  };
+  const renumbered = (byTerm: Record<number, number | string>) => Object.fromEntries(Object.entries(byTerm).map(([t, v]) => [place[Number(t)], v]));
   return {
     compiled: {
       format: 2,
       entities: entities.map((e) => ({ id: e.id, kind: e.kind, name: e.name })),
-      termEntity,
-      termLength: patterns.map((p) => p.length),
-      termFlags,
-      termCase,
+      termEntity: inOrder(termEntity),
+      termLength: inOrder(patterns.map((p) => p.length)),
+      termFlags: inOrder(termFlags),
+      termCase: renumbered(termCase) as Record<number, string>,
       entityContext,
-      ...(aliasPatterns.length ? { patterns: aliasPatterns, termPattern } : {}),
-      automaton: serializeAutomaton(buildAutomaton(patterns)),
+      ...(aliasPatterns.length ? { patterns: aliasPatterns, termPattern: renumbered(termPattern) as Record<number, number> } : {}),
+      automaton: serializeAutomaton(automaton),
     },
-    termAlias,
+    termAlias: inOrder(termAlias),
     skipped,
     unknownContext,
   };
+}
+
+/**
+ * Numbers the terms in the order of the states they end at, rewriting `termAt` in place; returns
+ * each term's new number by its old. The stored automaton then need not say which term ends
+ * where (see SerializedAutomaton `termIds`): with 100,000 reader entities that list was 1.2 of the
+ * 7.3 million characters every page read.
+ */
+function termsInStateOrder(termAt: Int32Array, terms: number): Int32Array {
+  const place = new Int32Array(terms);
+  for (let q = 0, rank = 0; q < termAt.length; q++) {
+    if (termAt[q] < 0) continue;
+    place[termAt[q]] = rank;
+    termAt[q] = rank++;
+  }
+  return place;
 }

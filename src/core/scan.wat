@@ -16,7 +16,7 @@
 ;;                                48 normalised length   52 automaton state   56 raw offset of the input's start
 ;;                                60 candidates written (i32 count)
 ;;                                64 term-end ranks (i32 per bit word: term ends before it)
-;;                                68 terms (i32 per term end, in state order)
+;;                                68 terms (i32 per term end, in state order), or 0: terms numbered in state order
 ;;                                72 edge-offset samples (i32 per 64 states: the offset of the first)
 ;;                                76 alphabet (u16 per letter)   80 letters: 0, or how many (see below)
 ;;
@@ -54,50 +54,60 @@
     (i32.store (i32.const 60) (i32.add (local.get $n) (i32.const 2))))
 
   ;; Where the offsets pass stands between its calls: the running edge count, the count at the
-  ;; current block of 64 states, and the next (state, count) pair of a wide count.
+  ;; current block of 64 states, and the next bit of the unary child counts.
   (global $sum (mut i32) (i32.const 0))
   (global $base (mut i32) (i32.const 0))
-  (global $wideAt (mut i32) (i32.const 0))
+  (global $bitAt (mut i32) (i32.const 0))
 
-  ;; Edge offsets from one child count per state (bytes at $counts; 255: the count is in the
-  ;; (state, count) pairs from $wide to $wideEnd), for the states from $from to $to. Called in turns from 0 to $states: the engine runs a
-  ;; function's first call as compiled at once, and only its later calls as optimised, which on a
-  ;; dictionary of 2 million states made one long call a third slower. 1: a wide count that
-  ;; does not match; 2: counts that do not add up to $edges; 6: a block of 64 states whose offsets
-  ;; do not fit 16 bits; 7: an edge whose place is past the alphabet (4 was a stored failure link
-  ;; that did not lead back, when they were stored).
-  (func (export "offsets") (param $from i32) (param $to i32) (param $states i32) (param $edges i32) (param $counts i32) (param $wide i32) (param $wideEnd i32) (result i32)
+  ;; Edge offsets from the unary child counts at $bits ($states + $edges bits: a 1 per child, then
+  ;; a 0, state after state), for the states from $from to $to. A run of ones is counted a 64-bit
+  ;; word at a time. Called in turns from 0 to $states: the engine runs a function's first call as
+  ;; compiled at once, and only its later calls as optimised, which on a dictionary of 2 million
+  ;; states made one long call a third slower. 2: counts that do not add up to the states and
+  ;; edges; 6: a block of 64 states whose offsets do not fit 16 bits; 7: an edge whose place is
+  ;; past the alphabet. (1 and 4 were checks of tables no longer stored.)
+  (func (export "offsets") (param $from i32) (param $to i32) (param $states i32) (param $edges i32) (param $bits i32) (result i32)
     (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $q i32) (local $n i32) (local $sum i32)
-    (local $edgeChar i32) (local $letters i32)
+    (local $edgeChar i32) (local $letters i32) (local $at i32) (local $total i32) (local $shift i32) (local $ones i32)
     (local.set $edgeChar (i32.load (i32.const 12)))
     ;; Places are checked in a narrow dictionary only: a byte is always below 256.
     (local.set $letters (i32.load (i32.const 80)))
     (if (i32.eqz (local.get $letters)) (then (local.set $letters (i32.const 256))))
     (local.set $eo (i32.load (i32.const 8)))
     (local.set $samples (i32.load (i32.const 72)))
+    (local.set $total (i32.add (local.get $states) (local.get $edges)))
     (if (i32.eqz (local.get $from))
       (then
         (i32.store16 (local.get $eo) (i32.const 0))
         (i32.store (local.get $samples) (i32.const 0))
         (global.set $sum (i32.const 0))
         (global.set $base (i32.const 0))
-        (global.set $wideAt (local.get $wide))))
+        (global.set $bitAt (i32.const 0))))
     (local.set $q (local.get $from))
     (local.set $sum (global.get $sum))
     (local.set $base (global.get $base))
-    (local.set $wide (global.get $wideAt))
+    (local.set $at (global.get $bitAt))
     (if (i32.gt_u (local.get $to) (local.get $states)) (then (local.set $to (local.get $states))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $q) (local.get $to)))
-        (local.set $n (i32.load8_u (i32.add (local.get $counts) (local.get $q))))
-        (if (i32.eq (local.get $n) (i32.const 255))
-          (then
-            (if (i32.ge_u (local.get $wide) (local.get $wideEnd)) (then (return (i32.const 1))))
-            (if (i32.ne (i32.load (local.get $wide)) (local.get $q)) (then (return (i32.const 1))))
-            (local.set $n (i32.load offset=4 (local.get $wide)))
-            (if (i32.gt_u (local.get $n) (local.get $edges)) (then (return (i32.const 2))))
-            (local.set $wide (i32.add (local.get $wide) (i32.const 8)))))
+        ;; The state's children: the ones from $at to the next zero.
+        (local.set $n (i32.const 0))
+        (block $counted
+          (loop $run
+            (if (i32.ge_u (local.get $at) (local.get $total)) (then (return (i32.const 2))))
+            (local.set $shift (i32.and (local.get $at) (i32.const 63)))
+            ;; Shifted down, the word's top bits are zeros: a run of ones ends by the word's end.
+            (local.set $ones (i32.wrap_i64 (i64.ctz (i64.xor (i64.const -1)
+              (i64.shr_u
+                (i64.load (i32.add (local.get $bits) (i32.shl (i32.shr_u (local.get $at) (i32.const 6)) (i32.const 3))))
+                (i64.extend_i32_u (local.get $shift)))))))
+            (local.set $n (i32.add (local.get $n) (local.get $ones)))
+            (local.set $at (i32.add (local.get $at) (local.get $ones)))
+            (br_if $run (i32.eq (local.get $ones) (i32.sub (i32.const 64) (local.get $shift))))))
+        ;; The zero that ends the run.
+        (if (i32.ge_u (local.get $at) (local.get $total)) (then (return (i32.const 2))))
+        (local.set $at (i32.add (local.get $at) (i32.const 1)))
         (local.set $sum (i32.add (local.get $sum) (local.get $n)))
         (if (i32.gt_u (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
         ;; Edge q's place (the table's spare byte, 0, stands for edge states - 1, which does not exist).
@@ -114,7 +124,7 @@
         (br $next)))
     (global.set $sum (local.get $sum))
     (global.set $base (local.get $base))
-    (global.set $wideAt (local.get $wide))
+    (global.set $bitAt (local.get $at))
     (if (i32.and (i32.ge_u (local.get $to) (local.get $states)) (i32.ne (local.get $sum) (local.get $edges))) (then (return (i32.const 2))))
     (i32.const 0))
 
@@ -144,7 +154,8 @@
           (i32.wrap_i64 (i64.popcnt (i64.load (i32.add (local.get $bits) (i32.shl (local.get $w) (i32.const 3))))))))
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $word)))
-    (if (i32.ne (local.get $n) (local.get $count)) (then (return (i32.const 5))))
+    ;; $count -1: the terms are numbered in state order, and none is stored to count.
+    (if (i32.and (i32.ge_s (local.get $count) (i32.const 0)) (i32.ne (local.get $n) (local.get $count))) (then (return (i32.const 5))))
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeChar (i32.load (i32.const 12)))
     ;; The root's edges: from 0 to state 1's offset (block 0, whose sample is 0).
@@ -251,17 +262,19 @@
         (i64.extend_i32_u (local.get $q)))
       (i64.const 1))))
 
-  ;; The term that ends at state $q, which must be one: its rank among the term ends.
+  ;; The term that ends at state $q, which must be one: its rank among the term ends, or the term
+  ;; stored at that rank.
   (func $termAt (param $q i32) (result i32)
-    (local $w i32)
+    (local $w i32) (local $rank i32) (local $ids i32)
     (local.set $w (i32.shr_u (local.get $q) (i32.const 6)))
-    (i32.load (i32.add (i32.load (i32.const 68)) (i32.shl
-      (i32.add
-        (i32.load (i32.add (i32.load (i32.const 64)) (i32.shl (local.get $w) (i32.const 2))))
-        (i32.wrap_i64 (i64.popcnt (i64.and
-          (i64.load (i32.add (i32.load (i32.const 20)) (i32.shl (local.get $w) (i32.const 3))))
-          (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $q))) (i64.const 1))))))
-      (i32.const 2)))))
+    (local.set $rank (i32.add
+      (i32.load (i32.add (i32.load (i32.const 64)) (i32.shl (local.get $w) (i32.const 2))))
+      (i32.wrap_i64 (i64.popcnt (i64.and
+        (i64.load (i32.add (i32.load (i32.const 20)) (i32.shl (local.get $w) (i32.const 3))))
+        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $q))) (i64.const 1)))))))
+    (local.set $ids (i32.load (i32.const 68)))
+    (if (i32.eqz (local.get $ids)) (then (return (local.get $rank))))
+    (i32.load (i32.add (local.get $ids) (i32.shl (local.get $rank) (i32.const 2)))))
 
   ;; The output link of state $q (the nearest state on its failure chain where a term ends, or -1),
   ;; worked out on first need. Every state on the chain up to the answer has the same answer, so

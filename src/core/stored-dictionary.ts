@@ -29,7 +29,7 @@ export interface PackedDictionary<B extends Base64 = string> extends EntityText 
 }
 
 /** The base64 tables of a stored dictionary, which a page decodes in the pieces storage keeps them in (see stored-pieces.ts). */
-export const BASE64_TABLES: ReadonlySet<string> = new Set(['termEntity', 'termLength', 'termFlags', 'childCounts', 'wideCounts', 'edgeChar', 'termEnds', 'termIds']);
+export const BASE64_TABLES: ReadonlySet<string> = new Set(['termEntity', 'termLength', 'termFlags', 'children', 'edgeChar', 'termEnds', 'termIds']);
 
 /** What a page reads on load: all but the entities' ids and names (stored apart, see splitPacked). */
 export type PagePackedDictionary = Omit<PackedDictionary<Base64>, keyof EntityText>;
@@ -129,7 +129,7 @@ export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
   return typeof p === 'object' && p !== null && p.format === 7 &&
     typeof p.entityKinds === 'string' && isBase64(p.termEntity) && isBase64(p.termLength) &&
-    isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.childCounts) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
+    isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.children) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
 }
 
 function bytesOf(a: Int32Array): string {

@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { alphabetPlaces, Automaton, base64Length, base64ToBytes, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, failureLinks, narrowAlphabet, outputLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { alphabetPlaces, Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, failureLinks, narrowAlphabet, outputLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -24,7 +24,8 @@ const OFFSETS_TURN = 1 << 16;
 interface ScanExports {
   memory: WebAssembly.Memory;
   feed(byteLength: number): void;
-  offsets(from: number, to: number, states: number, edges: number, counts: number, wide: number, wideEnd: number): number;
+  offsets(from: number, to: number, states: number, edges: number, bits: number): number;
+  /** `count`: the terms stored, or -1 where they are numbered in state order (none stored). */
   terms(states: number, count: number): number;
   /** The failure link of a state, worked out on first need (read by the tests only). */
   failOf(state: number): number;
@@ -161,8 +162,8 @@ const TOO_MANY_STATES = 'more states than the WebAssembly scanner holds';
 /** A block of 64 states whose children start more than 16 bits after its first state's (see scan.wat). */
 const BLOCK_TOO_WIDE = 'more edges in one block of 64 states than the WebAssembly scanner holds';
 
-/** The module's table-building checks, by the number each returns (see scan.wat; 4 is no longer made). */
-const FAILED_CHECK = ['', 'wideCounts does not match childCounts', 'childCounts does not add up to the edges', TERM_PAST_STATES, '', TERMS_MISMATCH, BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
+/** The module's table-building checks, by the number each returns (see scan.wat; 1 and 4 are no longer made). */
+const FAILED_CHECK = ['', '', CHILDREN_MISMATCH, TERM_PAST_STATES, '', TERMS_MISMATCH, BLOCK_TOO_WIDE, EDGE_OUTSIDE_ALPHABET];
 
 function check(code: number): void {
   if (code !== 0) throw new Error(`dictionary automaton: ${FAILED_CHECK[code] ?? `check ${code} failed`}`);
@@ -179,8 +180,8 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
   return function* loadIntoModule(s: SerializedAutomaton): Steps<Automaton> {
     const { states, edges } = s;
     if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
-    const wideBytes = base64Length(s.wideCounts);
-    if (wideBytes < 0 || wideBytes % 8 !== 0) throw new Error('dictionary automaton: wideCounts has the wrong size');
+    const childBytes = childBitsBytes(states, edges);
+    if (base64Length(s.children) !== childBytes) throw new Error('dictionary automaton: children has the wrong size');
     if (base64Length(s.termEnds) !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');
     const idBytes = base64Length(s.termIds);
     if (idBytes < 0 || idBytes % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
@@ -189,21 +190,21 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     const places = placesOf(alphabet);
     const exports = instantiate(module, places);
     const buffersAt = layTables(exports, states, edges, idBytes / 4, alphabet, places);
-    // The stored counts are only read on the way: they sit where the page's buffers will go.
-    const counts = buffersAt;
-    const wide = align8(counts + states);
-    ensureMemory(exports.memory, wide + wideBytes);
+    // The stored child counts are only read on the way: they sit where the page's buffers will go.
+    const children = buffersAt;
+    ensureMemory(exports.memory, children + childBytes);
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
     decodeBase64Into(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
-    decodeBase64Into(s.childCounts, bytes(counts, states), 'childCounts');
-    decodeBase64Into(s.wideCounts, bytes(wide, wideBytes), 'wideCounts');
+    decodeBase64Into(s.children, bytes(children, childBytes), 'children');
     // In turns (see scan.wat): the engine optimises the pass from its next call on.
-    for (let from = 0; from < states; from += OFFSETS_TURN) check(exports.offsets(from, from + OFFSETS_TURN, states, edges, counts, wide, wide + wideBytes));
+    for (let from = 0; from < states; from += OFFSETS_TURN) check(exports.offsets(from, from + OFFSETS_TURN, states, edges, children));
     yield;
     decodeBase64Into(s.termEnds, bytes(header[H.termBits], Math.ceil(states / 64) * 8), 'termEnds');
-    decodeBase64Into(s.termIds, bytes(header[H.termIds], idBytes), 'termIds');
-    check(exports.terms(states, idBytes / 4));
+    // Terms numbered in state order (no ids stored): the module reads a term as its rank (see scan.wat).
+    if (idBytes === 0) header[H.termIds] = 0;
+    else decodeBase64Into(s.termIds, bytes(header[H.termIds], idBytes), 'termIds');
+    check(exports.terms(states, idBytes === 0 ? -1 : idBytes / 4));
     return new ModuleAutomaton({ exports, buffersAt }, states, edges);
   };
 }
@@ -234,9 +235,9 @@ class ModuleAutomaton extends Automaton {
     const { states, edges } = this;
     const termAt = new Int32Array(states).fill(-1);
     const bits = new Uint32Array(buf, header[H.termBits], Math.ceil(states / 64) * 2);
-    const ids = new Int32Array(buf, header[H.termIds]);
+    const ids = header[H.termIds] === 0 ? null : new Int32Array(buf, header[H.termIds]);
     for (let w = 0, rank = 0; w < bits.length; w++) {
-      for (let b = bits[w]; b !== 0; b &= b - 1) termAt[w * 32 + 31 - Math.clz32(b & -b)] = ids[rank++];
+      for (let b = bits[w]; b !== 0; b &= b - 1, rank++) termAt[w * 32 + 31 - Math.clz32(b & -b)] = ids ? ids[rank] : rank;
     }
     const deltas = new Uint16Array(buf, header[H.edgeDeltas], states + 1);
     const samples = new Int32Array(buf, header[H.edgeSamples], (states >> 6) + 1);
@@ -276,8 +277,10 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
   else new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
   // Term-end bits and terms in state order, for the module to rank.
   new Uint8Array(buf, header[H.termBits], ends.bits.length).set(ends.bits);
-  new Int32Array(buf, header[H.termIds], ends.ids.length).set(ends.ids);
-  check(exports.terms(states, ends.ids.length));
+  const inStateOrder = ends.ids.every((term, rank) => term === rank);
+  if (inStateOrder) header[H.termIds] = 0;
+  else new Int32Array(buf, header[H.termIds], ends.ids.length).set(ends.ids);
+  check(exports.terms(states, inStateOrder ? -1 : ends.ids.length));
   return { exports, buffersAt };
 }
 

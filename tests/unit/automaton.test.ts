@@ -52,7 +52,7 @@ describe('automaton', () => {
     const han = Array.from({ length: 600 }, (_, i) => String.fromCharCode(0x4e00 + i));
     const patterns = [...han, ...han.slice(0, 300).map((c, i) => `${c}${han[(i * 7) % 600]}`)];
     const stored = serializeAutomaton(buildAutomaton(patterns));
-    expect(stored.wideCounts).not.toBe('');
+    expect(deserializeAutomaton(stored).edgeOffset[1]).toBe(600);
     const a = new Automaton(deserializeAutomaton(JSON.parse(JSON.stringify(stored)) as typeof stored));
     const text = han.slice(250, 320).join('') + han[5] + han[35];
     const naive: string[] = [];
@@ -62,11 +62,13 @@ describe('automaton', () => {
     expect(allOccurrences(a, patterns, text)).toEqual(naive.sort());
   });
 
-  it('stores an edge as its place in an alphabet of up to 256 characters, and no failure links', () => {
+  it('stores an edge as its place in an alphabet of up to 256 characters, child counts in unary, and no failure links', () => {
     const latin = serializeAutomaton(buildAutomaton(['ab', 'b', 'abc']));
     expect(base64ToBytes(latin.alphabet)).toEqual(new Uint8Array(Uint16Array.from([97, 98, 99]).buffer));
     expect(base64ToBytes(latin.edgeChar)).toEqual(Uint8Array.from([0, 1, 1, 2]));
-    expect(Object.keys(latin).sort()).toEqual(['alphabet', 'childCounts', 'edgeChar', 'edges', 'states', 'termEnds', 'termIds', 'wideCounts']);
+    expect(Object.keys(latin).sort()).toEqual(['alphabet', 'children', 'edgeChar', 'edges', 'states', 'termEnds', 'termIds']);
+    // Children in unary, state after state: 2 (a, b), 1 (ab), 0, 1 (abc), 0.
+    expect(base64ToBytes(latin.children)).toEqual(Uint8Array.from([0b01001011, 0, 0, 0, 0, 0, 0, 0]));
     const many = Array.from({ length: 257 }, (_, i) => String.fromCharCode(0x4e00 + i));
     const han = serializeAutomaton(buildAutomaton(many));
     expect(han.alphabet).toBe('');
@@ -82,6 +84,11 @@ describe('automaton', () => {
     const tables = buildAutomaton(['ab', 'b']);
     const extra = { ...serializeAutomaton(tables), termIds: bytesToBase64(new Uint8Array(Int32Array.from([1, 0, 2]).buffer)) };
     expect(() => deserializeAutomaton(extra)).toThrow(/termIds do not match termEnds/);
-    expect(() => deserializeAutomaton({ ...s, childCounts: serializeAutomaton(buildAutomaton(['xy'])).childCounts.replace(/^A/, 'B') })).toThrow(/childCounts|wideCounts/);
+    // ab: 1 child at the root, 1 at a, 0 at ab.
+    expect(base64ToBytes(s.children)[0]).toBe(0b00101);
+    for (const first of [0b00111, 0b00001, 0b10101]) {
+      expect(() => deserializeAutomaton({ ...s, children: bytesToBase64(Uint8Array.from([first, 0, 0, 0, 0, 0, 0, 0])) })).toThrow(/children does not add up/);
+    }
+    expect(() => deserializeAutomaton({ ...s, children: bytesToBase64(Uint8Array.from([0b00101])) })).toThrow(/children has the wrong size/);
   });
 });

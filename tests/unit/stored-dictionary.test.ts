@@ -17,6 +17,8 @@ describe('the dictionary as kept in storage', () => {
     const compiled = seedPack.compiled;
     expect(compiled.patterns?.length).toBeGreaterThan(0);
     expect(Object.keys(compiled.termCase).length).toBeGreaterThan(0);
+    // Terms are numbered in the order of the states they end at: no term ids are stored.
+    expect(compiled.automaton.termIds).toBe('');
     const stored = JSON.parse(JSON.stringify(packDictionary(compiled))) as unknown;
     expect(isPackedDictionary(stored)).toBe(true);
     expect(unpackDictionary(stored as ReturnType<typeof packDictionary>)).toEqual(compiled);
