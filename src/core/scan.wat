@@ -19,12 +19,17 @@
 ;;                                68 terms (i32 per term end, in state order), or 0: terms numbered in state order
 ;;                                72 edge-offset samples (i32 per 64 states: the offset of the first)
 ;;                                76 alphabet (u16 per letter)   80 letters: 0, or how many (see below)
+;;                                84 blocks ready (u8 per block of 64 states: 1 once its edge offsets are worked out)
+;;                                88 unary child counts (see `offsets`)   92 states   96 states + edges
 ;;
 ;; Edges read a character each. A dictionary of at most 256 letters (one or a few scripts) keeps
 ;; an edge as its letter's place in the alphabet, one byte, and the fold table keeps each unit's
 ;; place + 1 in its top byte (0: no edge reads it); a larger one keeps the units themselves.
 ;; A state's edge offset is its block's sample plus its own 16 bits, half the memory of a full
 ;; offset (a block whose children need more refuses the dictionary: the JavaScript scanner reads it).
+;; The samples are worked out on loading, a pass over 64-bit words of the stored unary child
+;; counts; a block's own bits the first time a page reaches one of its states ($block), as a page
+;; reaches a few thousand of a large dictionary's 30,000 blocks.
 ;; Term ends are a bitmap with ranks, not a table per state: a dictionary of 2 million states has
 ;; about 230,000 of them, and a table would take (and a page would touch) 8 MB to hold them.
 ;; Failure links are not stored with the dictionary: each is worked out from the edges the first
@@ -53,80 +58,184 @@
     (i32.store offset=4 (local.get $p) (local.get $term))
     (i32.store (i32.const 60) (i32.add (local.get $n) (i32.const 2))))
 
-  ;; Where the offsets pass stands between its calls: the running edge count, the count at the
-  ;; current block of 64 states, and the next bit of the unary child counts.
-  (global $sum (mut i32) (i32.const 0))
-  (global $base (mut i32) (i32.const 0))
-  (global $bitAt (mut i32) (i32.const 0))
+  ;; The zeros of word $word of the unary child counts (header 84 + 4: the bits; $total of them),
+  ;; as ones; none past the last bit (the padding).
+  (func $zerosOf (param $word i32) (param $total i32) (result i64)
+    (local $z i64) (local $past i32)
+    (local.set $past (i32.sub (i32.shl (i32.add (local.get $word) (i32.const 1)) (i32.const 6)) (local.get $total)))
+    (if (i32.ge_s (local.get $past) (i32.const 64)) (then (return (i64.const 0))))
+    (local.set $z (i64.xor (i64.const -1)
+      (i64.load (i32.add (i32.load (i32.const 88)) (i32.shl (local.get $word) (i32.const 3))))))
+    (if (i32.gt_s (local.get $past) (i32.const 0))
+      (then (local.set $z (i64.and (local.get $z) (i64.shr_u (i64.const -1) (i64.extend_i32_u (local.get $past)))))))
+    (local.get $z))
 
-  ;; Edge offsets from the unary child counts at $bits ($states + $edges bits: a 1 per child, then
-  ;; a 0, state after state), for the states from $from to $to. A run of ones is counted a 64-bit
-  ;; word at a time. Called in turns from 0 to $states: the engine runs a function's first call as
-  ;; compiled at once, and only its later calls as optimised, which on a dictionary of 2 million
-  ;; states made one long call a third slower. 2: counts that do not add up to the states and
-  ;; edges; 6: a block of 64 states whose offsets do not fit 16 bits; 7: an edge whose place is
-  ;; past the alphabet. (1 and 4 were checks of tables no longer stored.)
-  (func (export "offsets") (param $from i32) (param $to i32) (param $states i32) (param $edges i32) (param $bits i32) (result i32)
-    (local $eo i32) (local $samples i32) (local $base i32) (local $d i32) (local $q i32) (local $n i32) (local $sum i32)
-    (local $edgeChar i32) (local $letters i32) (local $at i32) (local $total i32) (local $shift i32) (local $ones i32)
-    (local.set $edgeChar (i32.load (i32.const 12)))
-    ;; Places are checked in a narrow dictionary only: a byte is always below 256.
-    (local.set $letters (i32.load (i32.const 80)))
-    (if (i32.eqz (local.get $letters)) (then (local.set $letters (i32.const 256))))
-    (local.set $eo (i32.load (i32.const 8)))
+  ;; The place (0 to 63) of the $k-th set bit of $x (1-based), which has that many: halves narrowed
+  ;; by their counts.
+  (func $select (param $x i64) (param $k i32) (result i32)
+    (local $width i32) (local $low i64) (local $c i32) (local $at i32)
+    (local.set $width (i32.const 32))
+    (block $done
+      (loop $halve
+        (br_if $done (i32.eqz (local.get $width)))
+        (local.set $low (i64.and (local.get $x) (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $width))) (i64.const 1))))
+        (local.set $c (i32.wrap_i64 (i64.popcnt (local.get $low))))
+        (if (i32.gt_u (local.get $k) (local.get $c))
+          (then
+            (local.set $k (i32.sub (local.get $k) (local.get $c)))
+            (local.set $x (i64.shr_u (local.get $x) (i64.extend_i32_u (local.get $width))))
+            (local.set $at (i32.add (local.get $at) (local.get $width))))
+          (else (local.set $x (local.get $low))))
+        (local.set $width (i32.shr_u (local.get $width) (i32.const 1)))
+        (br $halve)))
+    (local.get $at))
+
+  ;; The edge offsets' samples, one per block of 64 states (the first state's offset), from the
+  ;; unary child counts ($states + $edges bits: a 1 per child, then a 0, state after state), and
+  ;; the checks of the stored form; the offsets within a block are worked out when a page first
+  ;; reaches it ($block). A pass over 64-bit words, not states: block b starts after the 64 b-th
+  ;; zero, found by counting zeros a word at a time. 2: counts that do not add up to the states
+  ;; and edges; 6: a block of 64 states whose offsets do not fit 16 bits; 7: an edge whose place
+  ;; is past the alphabet. (1 and 4 were checks of tables no longer stored.)
+  (func (export "offsets") (param $states i32) (param $edges i32) (result i32)
+    (local $samples i32) (local $total i32) (local $words i32) (local $w i32) (local $z i64) (local $n i32)
+    (local $seen i32) (local $b i32) (local $last i32) (local $e i32) (local $max v128) (local $letters i32)
+    (local $edgeChar i32) (local $next i32)
     (local.set $samples (i32.load (i32.const 72)))
     (local.set $total (i32.add (local.get $states) (local.get $edges)))
-    (if (i32.eqz (local.get $from))
+    (local.set $words (i32.shr_u (i32.add (local.get $total) (i32.const 63)) (i32.const 6)))
+    ;; In a narrow dictionary every edge's place is below the number of letters: the largest byte,
+    ;; sixteen edges at a time.
+    (local.set $letters (i32.load (i32.const 80)))
+    (if (local.get $letters)
       (then
-        (i32.store16 (local.get $eo) (i32.const 0))
-        (i32.store (local.get $samples) (i32.const 0))
-        (global.set $sum (i32.const 0))
-        (global.set $base (i32.const 0))
-        (global.set $bitAt (i32.const 0))))
-    (local.set $q (local.get $from))
-    (local.set $sum (global.get $sum))
-    (local.set $base (global.get $base))
-    (local.set $at (global.get $bitAt))
-    (if (i32.gt_u (local.get $to) (local.get $states)) (then (local.set $to (local.get $states))))
+        (local.set $edgeChar (i32.load (i32.const 12)))
+        (local.set $max (v128.const i64x2 0 0))
+        (block $checked
+          (loop $sixteen
+            (br_if $checked (i32.gt_u (i32.add (local.get $e) (i32.const 16)) (local.get $edges)))
+            (local.set $max (i8x16.max_u (local.get $max) (v128.load (i32.add (local.get $edgeChar) (local.get $e)))))
+            (local.set $e (i32.add (local.get $e) (i32.const 16)))
+            (br $sixteen)))
+        (local.set $n (i32.const 0))
+        (block $lanes
+          (loop $lane
+            (br_if $lanes (i32.ge_u (local.get $e) (local.get $edges)))
+            (if (i32.ge_u (i32.load8_u (i32.add (local.get $edgeChar) (local.get $e))) (local.get $letters)) (then (return (i32.const 7))))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))
+            (br $lane)))
+        (if (i32.ge_u (i8x16.extract_lane_u 0 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 1 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 2 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 3 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 4 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 5 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 6 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 7 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 8 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 9 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 10 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 11 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 12 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 13 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 14 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))
+        (if (i32.ge_u (i8x16.extract_lane_u 15 (local.get $max)) (local.get $letters)) (then (return (i32.const 7))))))
+    ;; The last bit ends the last state's run.
+    (if (i32.eqz (local.get $total)) (then (return (i32.const 2))))
+    (if (i64.eqz (i64.and (call $zerosOf (i32.shr_u (i32.sub (local.get $total) (i32.const 1)) (i32.const 6)) (local.get $total))
+          (i64.shl (i64.const 1) (i64.extend_i32_u (i32.and (i32.sub (local.get $total) (i32.const 1)) (i32.const 63))))))
+      (then (return (i32.const 2))))
+    (i32.store (local.get $samples) (i32.const 0))
+    ;; $next: the count of zeros after which the next block starts.
+    (local.set $b (i32.const 1))
+    (local.set $next (i32.const 64))
+    (block $walked
+      (loop $word
+        (br_if $walked (i32.ge_u (local.get $w) (local.get $words)))
+        (local.set $z (call $zerosOf (local.get $w) (local.get $total)))
+        (local.set $n (i32.wrap_i64 (i64.popcnt (local.get $z))))
+        (if (i32.and (i32.ge_u (i32.add (local.get $seen) (local.get $n)) (local.get $next)) (i32.le_u (local.get $next) (local.get $states)))
+          (then
+            ;; Block b starts after this zero: offset = bits before it, less the zeros (states) before it.
+            (i32.store (i32.add (local.get $samples) (i32.shl (local.get $b) (i32.const 2)))
+              (i32.sub
+                (i32.add (i32.add (i32.shl (local.get $w) (i32.const 6)) (call $select (local.get $z) (i32.sub (local.get $next) (local.get $seen)))) (i32.const 1))
+                (local.get $next)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (local.set $next (i32.add (local.get $next) (i32.const 64)))))
+        (local.set $seen (i32.add (local.get $seen) (local.get $n)))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $word)))
+    (if (i32.ne (local.get $seen) (local.get $states)) (then (return (i32.const 2))))
+    ;; Every block's offsets fit 16 bits from its sample: the next sample (or the last offset, the
+    ;; edges) at most 65,535 further.
+    (local.set $last (i32.shr_u (local.get $states) (i32.const 6)))
+    (local.set $b (i32.const 0))
+    (block $fits
+      (loop $block
+        (br_if $fits (i32.ge_u (local.get $b) (local.get $last)))
+        (if (i32.gt_u
+              (i32.sub (i32.load offset=4 (i32.add (local.get $samples) (i32.shl (local.get $b) (i32.const 2))))
+                       (i32.load (i32.add (local.get $samples) (i32.shl (local.get $b) (i32.const 2)))))
+              (i32.const 0xffff))
+          (then (return (i32.const 6))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $block)))
+    (if (i32.gt_u (i32.sub (local.get $edges) (i32.load (i32.add (local.get $samples) (i32.shl (local.get $last) (i32.const 2))))) (i32.const 0xffff))
+      (then (return (i32.const 6))))
+    (i32.const 0))
+
+  ;; Works out the edge offsets of block $b's states (16 bits from its sample; the first is 0), the
+  ;; one past the last state's included, from the unary child counts; marks the block ready.
+  (func $block (param $b i32)
+    (local $states i32) (local $total i32) (local $base i32) (local $q i32) (local $end i32) (local $at i32)
+    (local $word i32) (local $zeros i64) (local $eo i32)
+    (local.set $states (i32.load (i32.const 92)))
+    (local.set $total (i32.load (i32.const 96)))
+    (local.set $eo (i32.load (i32.const 8)))
+    (local.set $base (i32.load (i32.add (i32.load (i32.const 72)) (i32.shl (local.get $b) (i32.const 2)))))
+    (local.set $q (i32.shl (local.get $b) (i32.const 6)))
+    (local.set $end (i32.add (local.get $q) (i32.const 63)))
+    (if (i32.gt_u (local.get $end) (local.get $states)) (then (local.set $end (local.get $states))))
+    ;; State q's run starts after its q zeros and the ones before it.
+    (local.set $at (i32.add (local.get $base) (local.get $q)))
+    (local.set $word (i32.shr_u (local.get $at) (i32.const 6)))
+    (local.set $zeros (i64.and (call $zerosOf (local.get $word) (local.get $total))
+      (i64.shl (i64.const -1) (i64.extend_i32_u (i32.and (local.get $at) (i32.const 63))))))
     (block $done
       (loop $next
-        (br_if $done (i32.ge_u (local.get $q) (local.get $to)))
-        ;; The state's children: the ones from $at to the next zero.
-        (local.set $n (i32.const 0))
-        (block $counted
-          (loop $run
-            (if (i32.ge_u (local.get $at) (local.get $total)) (then (return (i32.const 2))))
-            (local.set $shift (i32.and (local.get $at) (i32.const 63)))
-            ;; Shifted down, the word's top bits are zeros: a run of ones ends by the word's end.
-            (local.set $ones (i32.wrap_i64 (i64.ctz (i64.xor (i64.const -1)
-              (i64.shr_u
-                (i64.load (i32.add (local.get $bits) (i32.shl (i32.shr_u (local.get $at) (i32.const 6)) (i32.const 3))))
-                (i64.extend_i32_u (local.get $shift)))))))
-            (local.set $n (i32.add (local.get $n) (local.get $ones)))
-            (local.set $at (i32.add (local.get $at) (local.get $ones)))
-            (br_if $run (i32.eq (local.get $ones) (i32.sub (i32.const 64) (local.get $shift))))))
-        ;; The zero that ends the run.
-        (if (i32.ge_u (local.get $at) (local.get $total)) (then (return (i32.const 2))))
-        (local.set $at (i32.add (local.get $at) (i32.const 1)))
-        (local.set $sum (i32.add (local.get $sum) (local.get $n)))
-        (if (i32.gt_u (local.get $sum) (local.get $edges)) (then (return (i32.const 2))))
-        ;; Edge q's place (the table's spare byte, 0, stands for edge states - 1, which does not exist).
-        (if (i32.ge_u (i32.load8_u (i32.add (local.get $edgeChar) (local.get $q))) (local.get $letters))
-          (then (return (i32.const 7))))
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        ;; The zero that ends state q's run (the stored form was checked: it is there).
+        (block $found
+          (loop $words
+            (br_if $found (i64.ne (local.get $zeros) (i64.const 0)))
+            (local.set $word (i32.add (local.get $word) (i32.const 1)))
+            (local.set $zeros (call $zerosOf (local.get $word) (local.get $total)))
+            (br $words)))
+        (local.set $at (i32.add (i32.add (i32.shl (local.get $word) (i32.const 6)) (i32.wrap_i64 (i64.ctz (local.get $zeros)))) (i32.const 1)))
+        (local.set $zeros (i64.and (local.get $zeros) (i64.sub (local.get $zeros) (i64.const 1))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (if (i32.eqz (i32.and (local.get $q) (i32.const 63)))
-          (then
-            (local.set $base (local.get $sum))
-            (i32.store (i32.add (local.get $samples) (i32.shl (i32.shr_u (local.get $q) (i32.const 6)) (i32.const 2))) (local.get $sum))))
-        (local.set $d (i32.sub (local.get $sum) (local.get $base)))
-        (if (i32.gt_u (local.get $d) (i32.const 0xffff)) (then (return (i32.const 6))))
-        (i32.store16 (i32.add (local.get $eo) (i32.shl (local.get $q) (i32.const 1))) (local.get $d))
+        ;; Offset of state q: bits before its run less its q zeros, from the sample.
+        (i32.store16 (i32.add (local.get $eo) (i32.shl (local.get $q) (i32.const 1)))
+          (i32.sub (i32.sub (local.get $at) (local.get $q)) (local.get $base)))
         (br $next)))
-    (global.set $sum (local.get $sum))
-    (global.set $base (local.get $base))
-    (global.set $bitAt (local.get $at))
-    (if (i32.and (i32.ge_u (local.get $to) (local.get $states)) (i32.ne (local.get $sum) (local.get $edges))) (then (return (i32.const 2))))
-    (i32.const 0))
+    (i32.store8 (i32.add (i32.load (i32.const 84)) (local.get $b)) (i32.const 1)))
+
+  ;; Makes sure state $s's block has its edge offsets.
+  (func $ready (param $s i32)
+    (if (i32.eqz (i32.load8_u (i32.add (i32.load (i32.const 84)) (i32.shr_u (local.get $s) (i32.const 6)))))
+      (then (call $block (i32.shr_u (local.get $s) (i32.const 6))))))
+
+  ;; Every block's edge offsets (for a copy of the tables in JavaScript).
+  (func (export "allOffsets")
+    (local $s i32) (local $states i32)
+    (local.set $states (i32.load (i32.const 92)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $s) (local.get $states)))
+        (call $ready (local.get $s))
+        (local.set $s (i32.add (local.get $s) (i32.const 64)))
+        (br $next))))
 
   ;; The ranks per word of the term-end bits, decoded in place, and a check that they fit: no bit
   ;; past the last state, and as many bits as the $count terms decoded in state order; then the
@@ -159,6 +268,7 @@
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeChar (i32.load (i32.const 12)))
     ;; The root's edges: from 0 to state 1's offset (block 0, whose sample is 0).
+    (call $ready (i32.const 0))
     (local.set $e (i32.const 0))
     (local.set $last (i32.load16_u offset=2 (i32.load (i32.const 8))))
     (block $rooted
@@ -175,7 +285,8 @@
         (br $child)))
     (i32.const 0))
 
-  ;; Where the edges of state $s start: its block's sample plus its own 16 bits.
+  ;; Where the edges of state $s start: its block's sample plus its own 16 bits (the block ready,
+  ;; or $s its first state, whose own bits are 0).
   (func $edgeStart (param $s i32) (result i32)
     (i32.add
       (i32.load (i32.add (i32.load (i32.const 72)) (i32.shl (i32.shr_u (local.get $s) (i32.const 6)) (i32.const 2))))
@@ -190,6 +301,7 @@
     (local.set $edgeChar (i32.load (i32.const 12)))
     (local.set $shift (i32.eqz (i32.load (i32.const 80))))
     (local.set $mask (select (i32.const 0xffff) (i32.const 0xff) (local.get $shift)))
+    (call $ready (local.get $s))
     (local.set $lo (call $edgeStart (local.get $s)))
     (local.set $hi (i32.sub (call $edgeStart (i32.add (local.get $s) (i32.const 1))) (i32.const 1)))
     (block $notFound
@@ -221,9 +333,22 @@
     (local.set $v (i32.and (i32.load (local.get $at)) (i32.const 0xffffff)))
     (if (local.get $v) (then (return (i32.sub (local.get $v) (i32.const 1)))))
     (local.set $e (i32.sub (local.get $q) (i32.const 1)))
-    ;; The parent: the last state in [0, q - 1] whose edges start at or before e.
+    ;; The parent: the last state in [0, q - 1] whose edges start at or before e. First its block,
+    ;; by the blocks' samples (its first state's offset), then the state in that block.
     (local.set $lo (i32.const 0))
-    (local.set $hi (local.get $e))
+    (local.set $hi (i32.shr_u (local.get $e) (i32.const 6)))
+    (block $inBlock
+      (loop $blocks
+        (br_if $inBlock (i32.ge_u (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_u (i32.add (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)) (i32.const 1)))
+        (if (i32.le_u (i32.load (i32.add (i32.load (i32.const 72)) (i32.shl (local.get $mid) (i32.const 2)))) (local.get $e))
+          (then (local.set $lo (local.get $mid)))
+          (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
+        (br $blocks)))
+    (local.set $lo (i32.shl (local.get $lo) (i32.const 6)))
+    (call $ready (local.get $lo))
+    (local.set $hi (i32.add (local.get $lo) (i32.const 63)))
+    (if (i32.gt_u (local.get $hi) (local.get $e)) (then (local.set $hi (local.get $e))))
     (block $found
       (loop $search
         (br_if $found (i32.ge_u (local.get $lo) (local.get $hi)))
@@ -250,6 +375,8 @@
             (br_if $linked (i32.eqz (local.get $f)))
             (local.set $f (call $failOf (local.get $f)))
             (br $follow)))))
+    ;; A link always leads back (edge offsets only grow): kept so even for tables that broke that.
+    (if (i32.ge_u (local.get $t) (local.get $q)) (then (local.set $t (i32.const 0))))
     (i32.store16 (local.get $at) (i32.add (local.get $t) (i32.const 1)))
     (i32.store8 offset=2 (local.get $at) (i32.shr_u (i32.add (local.get $t) (i32.const 1)) (i32.const 16)))
     (local.get $t))
@@ -313,7 +440,7 @@
     (local $foldT i32) (local $rootT i32) (local $edgeOffset i32) (local $edgeChar i32)
     (local $termBits i32) (local $samples i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
-    (local $narrow i32) (local $shift i32) (local $mask i32) (local $k i32)
+    (local $narrow i32) (local $shift i32) (local $mask i32) (local $k i32) (local $ready i32)
     (local.set $narrow (i32.ne (i32.load (i32.const 80)) (i32.const 0)))
     ;; An edge is read as (load16 at edgeChar + mid << shift) & mask: one byte, or two.
     (local.set $shift (i32.eqz (local.get $narrow)))
@@ -324,6 +451,7 @@
     (local.set $edgeChar (i32.load (i32.const 12)))
     (local.set $termBits (i32.load (i32.const 20)))
     (local.set $samples (i32.load (i32.const 72)))
+    (local.set $ready (i32.load (i32.const 84)))
     (local.set $p (i32.load (i32.const 28)))
     (local.set $norm (i32.load (i32.const 32)))
     (local.set $upper (i32.load (i32.const 36)))
@@ -398,6 +526,10 @@
           (block $stepped
             (loop $follow
               (br_if $stepped (i32.eqz (local.get $state)))
+              ;; The state's block has its offsets once a page first reaches it (the next state's
+              ;; are in it too, or it is the first of the next block, whose own bits are 0).
+              (if (i32.eqz (i32.load8_u (i32.add (local.get $ready) (i32.shr_u (local.get $state) (i32.const 6)))))
+                (then (call $block (i32.shr_u (local.get $state) (i32.const 6)))))
               (local.set $lo (i32.add
                 (i32.load (i32.add (local.get $samples) (i32.shl (i32.shr_u (local.get $state) (i32.const 6)) (i32.const 2))))
                 (i32.load16_u (i32.add (local.get $edgeOffset) (i32.shl (local.get $state) (i32.const 1))))))

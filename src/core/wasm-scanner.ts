@@ -15,16 +15,16 @@ import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20 } as const;
-const HEADER_BYTES = 88;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24 } as const;
+const HEADER_BYTES = 104;
 const PAGE = 65536;
-/** States per call of the module's offsets pass (a multiple of its blocks of 64). */
-const OFFSETS_TURN = 1 << 16;
 
 interface ScanExports {
   memory: WebAssembly.Memory;
   feed(byteLength: number): void;
-  offsets(from: number, to: number, states: number, edges: number, bits: number): number;
+  offsets(states: number, edges: number): number;
+  /** Works out every block's edge offsets (the module does it for a block when a page first reaches it). */
+  allOffsets(): void;
   /** `count`: the terms stored, or -1 where they are numbered in state order (none stored). */
   terms(states: number, count: number): number;
   /** The failure link of a state, worked out on first need (read by the tests only). */
@@ -129,13 +129,15 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
  * The tables' places in memory for an automaton of `states`, `edges` and `termEnds`, written in the
  * header with a narrow dictionary's alphabet; returns where they end. Edges take one byte in a
  * narrow dictionary, failure links three, worked out as the page needs them (each table with a
- * spare byte for a wider load).
+ * spare byte for a wider load); edge offsets are worked out a block of 64 states at a time, as
+ * the page reaches them, from the stored unary child counts, which stay.
  */
 function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, places: Uint8Array | null): number {
   const words = Math.ceil(states / 64);
   const sizes: [keyof typeof H, number][] = [
     ['fold', 65536 * 4], ['root', 65536 * 4], ['alphabet', 512], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4],
     ['edgeChar', alphabet ? edges + 1 : edges * 2], ['fail', states * 3 + 1], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
+    ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges)],
   ];
   let at = HEADER_BYTES;
   const offsets = sizes.map(([, bytes]) => {
@@ -148,6 +150,8 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
   sizes.forEach(([name], i) => (header[H[name]] = offsets[i]));
   header[H.letters] = alphabet?.length ?? 0;
+  header[H.states] = states;
+  header[H.childBits] = states + edges;
   if (alphabet) new Uint16Array(buf, header[H.alphabet], alphabet.length).set(alphabet);
   // ASCII is folded from the start, as in normalize.ts; other units the first time they are read.
   const fold = new Uint32Array(buf, header[H.fold], 128);
@@ -190,15 +194,11 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     const places = placesOf(alphabet);
     const exports = instantiate(module, places);
     const buffersAt = layTables(exports, states, edges, idBytes / 4, alphabet, places);
-    // The stored child counts are only read on the way: they sit where the page's buffers will go.
-    const children = buffersAt;
-    ensureMemory(exports.memory, children + childBytes);
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
     decodeBase64Into(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
-    decodeBase64Into(s.children, bytes(children, childBytes), 'children');
-    // In turns (see scan.wat): the engine optimises the pass from its next call on.
-    for (let from = 0; from < states; from += OFFSETS_TURN) check(exports.offsets(from, from + OFFSETS_TURN, states, edges, children));
+    decodeBase64Into(s.children, bytes(header[H.children], childBytes), 'children');
+    check(exports.offsets(states, edges));
     yield;
     decodeBase64Into(s.termEnds, bytes(header[H.termBits], Math.ceil(states / 64) * 8), 'termEnds');
     // Terms numbered in state order (no ids stored): the module reads a term as its rank (see scan.wat).
@@ -230,6 +230,7 @@ class ModuleAutomaton extends Automaton {
 
   /** The tables in automaton.ts's terms: term ends from their bits, every failure and output link worked out. */
   protected override copyTables(): AutomatonTables {
+    this.loaded.exports.allOffsets();
     const buf = this.loaded.exports.memory.buffer;
     const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
     const { states, edges } = this;
@@ -273,6 +274,8 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
     if (d > 0xffff) throw new Error(`dictionary automaton: ${BLOCK_TOO_WIDE}`);
     deltas[q] = d;
   }
+  // Every block's offsets are written: none is worked out from child counts (none are kept).
+  new Uint8Array(buf, header[H.blocksReady], (states >> 6) + 1).fill(1);
   if (alphabet) new Uint8Array(buf, header[H.edgeChar], t.edgeChar.length).set(edgePlaces(t.edgeChar, alphabet));
   else new Uint16Array(buf, header[H.edgeChar], t.edgeChar.length).set(t.edgeChar);
   // Term-end bits and terms in state order, for the module to rank.
