@@ -285,6 +285,14 @@ describe('the WebAssembly scanner', () => {
         expect(message, what).toMatch(/^dictionary automaton: /);
         expect(() => loadIntoModule(stored), what).toThrow(message);
       }
+      // The module checks edges sixteen at a time: a place past the alphabet among the first sixteen of twenty.
+      const long = serializeAutomaton(buildAutomaton(['abcdefghijklmnopqrst']));
+      const places = base64ToBytes(long.edgeChar);
+      places[3] = 20;
+      const outside = { ...long, edgeChar: bytesToBase64(places) };
+      expect(() => deserializeAutomaton(outside)).toThrow('an edge names a character past the alphabet');
+      expect(() => loadIntoModule(outside)).toThrow('an edge names a character past the alphabet');
+      expect(() => loadIntoModule(long)).not.toThrow();
     });
   });
 
