@@ -14,13 +14,19 @@ export interface AutomatonTables {
    */
   edgeOffset: Int32Array;
   edgeChar: Uint16Array;
-  /** Failure link of each state. */
+  /** Failure link of each state; NO_LINK where not worked out yet (see Automaton.failOf). */
   fail: Int32Array;
   /** Index of the term that ends at this state, or -1. */
   termAt: Int32Array;
-  /** The nearest state on the failure chain (excluding this one) where a term ends, or -1. */
+  /**
+   * The nearest state on the failure chain (excluding this one) where a term ends, or -1;
+   * NO_LINK where not worked out yet (see Automaton.outOf).
+   */
   outLink: Int32Array;
 }
+
+/** A failure or output link not worked out yet, in tables read with `automatonSteps`. */
+export const NO_LINK = -2;
 
 /**
  * Base64 text, or the same text in pieces as storage keeps a large dictionary (each piece a whole
@@ -217,20 +223,73 @@ export class Automaton {
 
   /** The state after reading folded unit `c` in `state`. */
   step(state: number, c: number): number {
-    const { edgeOffset, edgeChar, fail } = this.t;
     for (;;) {
       if (state === 0) return this.rootNext[c];
-      let lo = edgeOffset[state];
-      let hi = edgeOffset[state + 1] - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const mc = edgeChar[mid];
-        if (mc === c) return mid + 1;
-        if (mc < c) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      state = fail[state];
+      const next = this.child(state, c);
+      if (next !== 0) return next;
+      state = this.failOf(state);
     }
+  }
+
+  /** The child of `state` along an edge that reads `c`, or 0 for none. */
+  child(state: number, c: number): number {
+    if (state === 0) return this.rootNext[c];
+    const { edgeOffset, edgeChar } = this.t;
+    let lo = edgeOffset[state];
+    let hi = edgeOffset[state + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const mc = edgeChar[mid];
+      if (mc === c) return mid + 1;
+      if (mc < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /**
+   * The failure link of `q`, worked out the first time it is asked for where the tables were read
+   * without them (as scan.wat does: the parent by a binary search over the edge offsets, then the
+   * parent's link followed as failureLinks does). A page reaches a few hundred of a large
+   * dictionary's millions of states; working them all out took the background 82–88 ms.
+   */
+  failOf(q: number): number {
+    const { fail, edgeOffset, edgeChar } = this.t;
+    const known = fail[q];
+    if (known !== NO_LINK) return known;
+    const e = q - 1;
+    let lo = 0;
+    let hi = e;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (edgeOffset[mid] <= e) lo = mid;
+      else hi = mid - 1;
+    }
+    let target = 0;
+    if (lo !== 0) {
+      const c = edgeChar[e];
+      let f = this.failOf(lo);
+      target = this.child(f, c);
+      while (target === 0 && f !== 0) {
+        f = this.failOf(f);
+        target = this.child(f, c);
+      }
+    }
+    // A link always leads back: kept so even for tables that broke that, so no chain loops.
+    if (target >= q) target = 0;
+    fail[q] = target;
+    return target;
+  }
+
+  /** The output link of `q` (see AutomatonTables), worked out the first time it is asked for. */
+  outOf(q: number): number {
+    const { outLink, termAt } = this.t;
+    const known = outLink[q];
+    if (known !== NO_LINK) return known;
+    const f = this.failOf(q);
+    const link = f === 0 ? -1 : termAt[f] >= 0 ? f : this.outOf(f);
+    outLink[q] = link;
+    return link;
   }
 }
 
@@ -397,7 +456,12 @@ export type AutomatonLoader = (s: SerializedAutomaton) => Steps<Automaton>;
 
 /** The automaton with its tables as JavaScript typed arrays. */
 export function* automatonSteps(s: SerializedAutomaton): Steps<Automaton> {
-  return new Automaton(yield* deserializeAutomatonSteps(s));
+  const { edgeOffset, edgeChar, termAt } = yield* linklessTablesSteps(s);
+  const fail = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
+  const outLink = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
+  fail[0] = 0;
+  outLink[0] = -1;
+  return new Automaton({ edgeOffset, edgeChar, fail, termAt, outLink });
 }
 
 /** Unpacks tables from JSON, checking their sizes and order so a damaged dictionary fails loudly here. */
@@ -407,6 +471,14 @@ export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
 
 /** deserializeAutomaton in steps, pausing within and after each pass over the states. */
 export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<AutomatonTables> {
+  const { edgeOffset, edgeChar, termAt } = yield* linklessTablesSteps(s);
+  const fail = yield* failureLinksSteps(edgeOffset, edgeChar);
+  yield;
+  return { edgeOffset, edgeChar, fail, termAt, outLink: yield* outputLinksSteps(fail, termAt) };
+}
+
+/** The stored tables unpacked and checked, in steps, without the links (worked out from them). */
+function* linklessTablesSteps(s: SerializedAutomaton): Steps<Omit<AutomatonTables, 'fail' | 'outLink'>> {
   const states = s.states;
   const edgeChar = yield* edgeChars(s);
   const children = base64ToBytes(s.children);
@@ -425,8 +497,6 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   }
   if (edgeOffset[states] !== s.edges) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
   yield;
-  const fail = yield* failureLinksSteps(edgeOffset, edgeChar);
-  yield;
   const termAt = new Int32Array(states).fill(-1);
   const bits = base64ToBytes(s.termEnds);
   if (bits.length !== Math.ceil(states / 64) * 8) throw new Error('dictionary automaton: termEnds has the wrong size');
@@ -443,7 +513,7 @@ export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<Automa
   }
   if (!inStateOrder && rank !== ids.length) throw new Error(`dictionary automaton: ${TERMS_MISMATCH}`);
   yield;
-  return { edgeOffset, edgeChar, fail, termAt, outLink: yield* outputLinksSteps(fail, termAt) };
+  return { edgeOffset, edgeChar, termAt };
 }
 
 /** The edges' characters, from places in the alphabet or as stored. */

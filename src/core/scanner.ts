@@ -8,6 +8,7 @@
  */
 import { BOUNDARY, DROP, FLAG_TEH_MARBUTA, FLAG_UPPER, FOLDED, FOLD_FLAGS, SPACE, foldCode, isUpperCode, isWordCode } from './normalize.ts';
 import { TERM_CAPITALISED, TERM_CASE_SENSITIVE, TERM_FINAL_HEH, TERM_INFLECTS, TERM_NEEDS_CONTEXT, TERM_NEEDS_TOPIC, TERM_STEM, TOPICAL_MIN_OTHERS, TERM_PATTERN, type AliasPattern, type RuntimeDictionary } from './dictionary.ts';
+import { NO_LINK } from './automaton.ts';
 
 /** One kept match: raw offsets `[start, end)`, and where the caller placed it. */
 export interface Match<A = undefined> {
@@ -191,13 +192,21 @@ export class Scanner {
           state = next;
           break;
         }
-        state = fail[state];
+        // Links read from storage are worked out on first need (Automaton.failOf, outOf).
+        const link = fail[state];
+        state = link !== NO_LINK ? link : automaton.failOf(state);
       }
       if (state === 0) state = rootNext[f];
       if (state !== 0) {
         const t = termAt[state];
         if (t >= 0) candidates.push(len, t);
-        for (let o = outLink[state]; o >= 0; o = outLink[o]) candidates.push(len, termAt[o]);
+        let o = outLink[state];
+        if (o === NO_LINK) o = automaton.outOf(state);
+        while (o >= 0) {
+          candidates.push(len, termAt[o]);
+          const next = outLink[o];
+          o = next !== NO_LINK ? next : automaton.outOf(o);
+        }
       }
       len++;
     }

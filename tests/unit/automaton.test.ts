@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Automaton, base64ToBytes, buildAutomaton, bytesToBase64, deserializeAutomaton, failureLinks, serializeAutomaton } from '../../src/core/automaton.ts';
+import { Automaton, automatonSteps, base64ToBytes, buildAutomaton, bytesToBase64, deserializeAutomaton, failureLinks, NO_LINK, serializeAutomaton } from '../../src/core/automaton.ts';
+import { runSteps } from '../../src/core/steps.ts';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -46,6 +47,33 @@ describe('automaton', () => {
     }
     const run = buildAutomaton(Array.from({ length: 40 }, (_, n) => 'a'.repeat(n + 1)));
     expect([...failureLinks(run.edgeOffset, run.edgeChar)]).toEqual([0, ...Array.from({ length: 40 }, (_, q) => q)]);
+  });
+
+  it('read from storage, works out each link on first need, as the builder made it', () => {
+    const rand = rng(13);
+    const alphabet = 'abcdé -';
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const patterns = [...new Set(Array.from({ length: 3000 }, () => word(1 + Math.floor(rand() * 8))))];
+    const built = buildAutomaton(patterns);
+    const text = word(5000);
+    const naive: string[] = [];
+    patterns.forEach((p, t) => {
+      for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1)) naive.push(`${i}:${t}`);
+    });
+    const scanning = runSteps(automatonSteps(serializeAutomaton(built)));
+    expect(scanning.t.fail.filter((f) => f === NO_LINK).length).toBe(built.fail.length - 1);
+    const found: string[] = [];
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      state = scanning.step(state, text.charCodeAt(i));
+      for (let s = scanning.t.termAt[state] >= 0 ? state : scanning.outOf(state); s >= 0; s = scanning.outOf(s)) found.push(`${i + 1 - patterns[scanning.t.termAt[s]].length}:${scanning.t.termAt[s]}`);
+    }
+    expect(found.sort()).toEqual(naive.sort());
+    // Asked in any order, every link is the builder's.
+    const asked = runSteps(automatonSteps(serializeAutomaton(built)));
+    const order = [...built.fail.keys()].reverse();
+    for (const q of order) expect(asked.failOf(q)).toBe(built.fail[q]);
+    for (const q of order) expect(asked.outOf(q)).toBe(built.outLink[q]);
   });
 
   it('keeps states with 255 children or more (a root of 600 Han characters) through its stored form', () => {
