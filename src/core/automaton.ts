@@ -454,7 +454,7 @@ export function edgePlaces(edgeChar: Uint16Array, alphabet: Uint16Array): Uint8A
 /** Makes the automaton ready to run from its stored form, in steps (see steps.ts). */
 export type AutomatonLoader = (s: SerializedAutomaton) => Steps<Automaton>;
 
-/** The automaton with its tables as JavaScript typed arrays. */
+/** The automaton with its tables as JavaScript typed arrays, each link worked out on first need. */
 export function* automatonSteps(s: SerializedAutomaton): Steps<Automaton> {
   const { edgeOffset, edgeChar, termAt } = yield* linklessTablesSteps(s);
   const fail = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
@@ -464,7 +464,11 @@ export function* automatonSteps(s: SerializedAutomaton): Steps<Automaton> {
   return new Automaton({ edgeOffset, edgeChar, fail, termAt, outLink });
 }
 
-/** Unpacks tables from JSON, checking their sizes and order so a damaged dictionary fails loudly here. */
+/**
+ * Unpacks tables from JSON, checking their sizes and order so a damaged dictionary fails loudly
+ * here, with every link worked out (the tests' reference); a scan reads them with automatonSteps,
+ * which leaves each link to its first need.
+ */
 export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
   return runSteps(deserializeAutomatonSteps(s));
 }
