@@ -250,7 +250,7 @@ export class Automaton {
   /**
    * The failure link of `q`, worked out the first time it is asked for where the tables were read
    * without them (as scan.wat does: the parent by a binary search over the edge offsets, then the
-   * parent's link followed as failureLinks does). A page reaches a few hundred of a large
+   * parent's link followed as the builder does). A page reaches a few hundred of a large
    * dictionary's millions of states; working them all out took the background 82–88 ms.
    */
   failOf(q: number): number {
@@ -388,48 +388,39 @@ const STATES_PER_STEP = 1 << 16;
 
 /**
  * The failure links of the automaton with these edges: for each state, the state of the longest
- * proper suffix of its text that is a state too (0, the root, for none). Breadth-first numbering
- * puts a state's failure state and parent before it, so one pass in order finds them all.
+ * proper suffix of its text that is a state too (0, the root, for none), each worked out as
+ * Automaton.failOf does on first need.
  */
 export function failureLinks(edgeOffset: Int32Array, edgeChar: Uint16Array): Int32Array {
-  return runSteps(failureLinksSteps(edgeOffset, edgeChar));
+  return linkedTables(edgeOffset, edgeChar, new Int32Array(edgeOffset.length - 1).fill(-1)).fail;
+}
+
+/** The tables with these edges and term ends, every link worked out. */
+export function linkedTables(edgeOffset: Int32Array, edgeChar: Uint16Array, termAt: Int32Array): AutomatonTables {
+  return runSteps(withEveryLinkSteps(linklessTables(edgeOffset, edgeChar, termAt)));
+}
+
+/** Tables whose links are all left to their first need (see Automaton.failOf, outOf). */
+function linklessTables(edgeOffset: Int32Array, edgeChar: Uint16Array, termAt: Int32Array): AutomatonTables {
+  const fail = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
+  const outLink = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
+  fail[0] = 0;
+  outLink[0] = -1;
+  return { edgeOffset, edgeChar, fail, termAt, outLink };
 }
 
 /**
- * failureLinks in steps of 65,536 states: with 100,000 reader entities the pass takes 82–88 ms
- * under Node, which a page whose policy refuses WebAssembly must not feel as one long task.
+ * `tables` with every link worked out, in steps of 65,536 states. In state order each state's
+ * parent and failure state are already worked out, so each takes one look.
  */
-export function* failureLinksSteps(edgeOffset: Int32Array, edgeChar: Uint16Array): Steps<Int32Array> {
-  const states = edgeOffset.length - 1;
-  const fail = new Int32Array(states);
-  const root = new Int32Array(65536);
-  for (let e = edgeOffset[0]; e < edgeOffset[1]; e++) root[edgeChar[e]] = e + 1;
-  const child = (s: number, c: number): number => {
-    if (s === 0) return root[c];
-    let lo = edgeOffset[s];
-    let hi = edgeOffset[s + 1] - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (edgeChar[mid] === c) return mid + 1;
-      if (edgeChar[mid] < c) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
-  };
-  for (let q = 1; q < states; q++) {
+function* withEveryLinkSteps(tables: AutomatonTables): Steps<AutomatonTables> {
+  const automaton = new Automaton(tables);
+  for (let q = 1; q < automaton.states; q++) {
     if (q % STATES_PER_STEP === 0) yield;
-    for (let e = edgeOffset[q]; e < edgeOffset[q + 1]; e++) {
-      const c = edgeChar[e];
-      let f = fail[q];
-      let target = child(f, c);
-      while (target === 0 && f !== 0) {
-        f = fail[f];
-        target = child(f, c);
-      }
-      fail[e + 1] = target;
-    }
+    automaton.failOf(q);
+    automaton.outOf(q);
   }
-  return fail;
+  return tables;
 }
 
 /** The distinct characters of the edges, in order, when there are 1 to 256 of them (see SerializedAutomaton), or null. */
@@ -457,11 +448,7 @@ export type AutomatonLoader = (s: SerializedAutomaton) => Steps<Automaton>;
 /** The automaton with its tables as JavaScript typed arrays, each link worked out on first need. */
 export function* automatonSteps(s: SerializedAutomaton): Steps<Automaton> {
   const { edgeOffset, edgeChar, termAt } = yield* linklessTablesSteps(s);
-  const fail = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
-  const outLink = new Int32Array(edgeOffset.length - 1).fill(NO_LINK);
-  fail[0] = 0;
-  outLink[0] = -1;
-  return new Automaton({ edgeOffset, edgeChar, fail, termAt, outLink });
+  return new Automaton(linklessTables(edgeOffset, edgeChar, termAt));
 }
 
 /**
@@ -476,9 +463,7 @@ export function deserializeAutomaton(s: SerializedAutomaton): AutomatonTables {
 /** deserializeAutomaton in steps, pausing within and after each pass over the states. */
 export function* deserializeAutomatonSteps(s: SerializedAutomaton): Steps<AutomatonTables> {
   const { edgeOffset, edgeChar, termAt } = yield* linklessTablesSteps(s);
-  const fail = yield* failureLinksSteps(edgeOffset, edgeChar);
-  yield;
-  return { edgeOffset, edgeChar, fail, termAt, outLink: yield* outputLinksSteps(fail, termAt) };
+  return yield* withEveryLinkSteps(linklessTables(edgeOffset, edgeChar, termAt));
 }
 
 /** The stored tables unpacked and checked, in steps, without the links (worked out from them). */
@@ -559,26 +544,3 @@ export const TERMS_MISMATCH = 'termIds do not match termEnds';
 
 /** The message for an edge whose place is past the alphabet's end (the WebAssembly loader's too). */
 export const EDGE_OUTSIDE_ALPHABET = 'an edge names a character past the alphabet';
-
-/**
- * The output links from the failure links and term ends. Breadth-first numbering puts each
- * failure state before its state, so one pass in order rebuilds them; a link that does not lead
- * back is refused.
- */
-export function outputLinks(fail: Int32Array, termAt: Int32Array): Int32Array {
-  return runSteps(outputLinksSteps(fail, termAt));
-}
-
-/** outputLinks in steps of 65,536 states. */
-function* outputLinksSteps(fail: Int32Array, termAt: Int32Array): Steps<Int32Array> {
-  const states = fail.length;
-  const outLink = new Int32Array(states);
-  outLink[0] = -1;
-  for (let q = 1; q < states; q++) {
-    if (q % STATES_PER_STEP === 0) yield;
-    const f = fail[q];
-    if (f < 0 || f >= q) throw new Error('dictionary automaton: a failure link does not lead back');
-    outLink[q] = termAt[f] >= 0 ? f : outLink[f];
-  }
-  return outLink;
-}

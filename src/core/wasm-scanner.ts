@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { alphabetPlaces, Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, failureLinks, narrowAlphabet, outputLinks, storedAlphabet, termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { alphabetPlaces, Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -250,8 +250,7 @@ class ModuleAutomaton extends Automaton {
       const alphabet = new Uint16Array(buf, header[H.alphabet], letters);
       edgeChar = Uint16Array.from(new Uint8Array(buf, header[H.edgeChar], edges), (place) => alphabet[place]);
     } else edgeChar = new Uint16Array(buf, header[H.edgeChar], edges).slice();
-    const fail = failureLinks(edgeOffset, edgeChar);
-    return { edgeOffset, edgeChar, fail, termAt, outLink: outputLinks(fail, termAt) };
+    return linkedTables(edgeOffset, edgeChar, termAt);
   }
 }
 
