@@ -15,8 +15,8 @@ import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24 } as const;
-const HEADER_BYTES = 104;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26 } as const;
+const HEADER_BYTES = 112;
 const PAGE = 65536;
 
 interface ScanExports {
@@ -138,6 +138,8 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
     ['fold', 65536 * 4], ['root', 65536 * 4], ['alphabet', 512], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4],
     ['edgeChar', alphabet ? edges + 1 : edges * 2], ['fail', states * 3 + 1], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
     ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges)],
+    // A row per letter for each of the root's children, at most one per letter (see scan.wat).
+    ['rows', alphabet ? alphabet.length * alphabet.length * 4 : 0], ['rowsReady', alphabet ? alphabet.length + 1 : 0],
   ];
   let at = HEADER_BYTES;
   const offsets = sizes.map(([, bytes]) => {
