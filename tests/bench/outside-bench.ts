@@ -253,6 +253,8 @@ async function main(): Promise<void> {
   const ratios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.floor));
   const readerRatios = rows.map((r) => Math.max(0, r.with - r.without) / Math.max(0.1, r.reader - r.without));
   const nextRatios = rows.map((r) => Math.max(0, r.next.with - r.next.without) / Math.max(0.1, r.floor));
+  // What any extension pays to read the text once, over the same floor: the bound the targets meet.
+  const readerOverFloor = rows.map((r) => Math.max(0, r.reader - r.without) / Math.max(0.1, r.floor));
   const memory = (r: (typeof rows)[number], mode: Mode) => r.memory[mode] - r.memory.without;
   const mb = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
   const ourMemory = rows.map((r) => memory(r, 'with')).filter(Number.isFinite);
@@ -266,6 +268,7 @@ async function main(): Promise<void> {
     ...rows.map((r, i) => `${r.file.slice(0, 32).padEnd(32)} ${String(r.chars).padStart(7)} ${r.floor.toFixed(2).padStart(6)} ${(r.reader - r.without).toFixed(1).padStart(6)} ${r.without.toFixed(1).padStart(7)} ${r.with.toFixed(1).padStart(6)} ${(r.with - r.without).toFixed(1).padStart(6)} ${ratios[i].toFixed(1).padStart(6)}× ${readerRatios[i].toFixed(1).padStart(6)}× ${r.longWithout.toFixed(0).padStart(8)} ${r.longWith.toFixed(0).padStart(9)} ${r.ourLong.toFixed(0).padStart(8)} ${(r.replies.with - r.replies.without).toFixed(1).padStart(7)} ${mb(memory(r, 'reader')).padStart(9)} ${mb(memory(r, 'with')).padStart(7)} ${(r.next.with - r.next.without).toFixed(1).padStart(6)} ${nextRatios[i].toFixed(1).padStart(6)}×`),
     `ours / floor: median ${median(ratios).toFixed(1)}×, worst ${Math.max(...ratios).toFixed(1)}× (targets ≤ 2×, ≤ 4×)`,
     `ours / reader floor: median ${median(readerRatios).toFixed(1)}×, worst ${Math.max(...readerRatios).toFixed(1)}×`,
+    `reader floor / floor (a bare extension that only reads the text): median ${median(readerOverFloor).toFixed(1)}×, worst ${Math.max(...readerOverFloor).toFixed(1)}×`,
     `ours / floor, the next page in the same tab: median ${median(nextRatios).toFixed(1)}×, worst ${Math.max(...nextRatios).toFixed(1)}×`,
     `tasks over 50 ms in which our script ran (or a reply was made into values), where the same measure without the extension stays lower: ${rows.filter((r) => r.ourLong > 50 && r.ourLong > r.scriptLongWithout).map((r) => `${r.file} (${r.scriptLongWithout.toFixed(0)} → ${r.ourLong.toFixed(0)} ms)`).join(', ') || 'none'}; any task over 50 ms: on ${rows.filter((r) => r.longWith > 50).length} pages with the extension, ${rows.filter((r) => r.longWithout > 50).length} without it`,
     `the browser process's longest main-thread task during a load (where an extension's storage reads are answered; no window answers input meanwhile), most of the runs: median over the pages ${median(rows.map((r) => r.browserLong.without)).toFixed(0)} ms without the extension, ${median(rows.map((r) => r.browserLong.with)).toFixed(0)} ms with it; most ${Math.max(...rows.map((r) => r.browserLong.without)).toFixed(0)} and ${Math.max(...rows.map((r) => r.browserLong.with)).toFixed(0)} ms`,
