@@ -428,7 +428,6 @@
         (br $write)))
     (i32.sub (local.get $v) (i32.const 2)))
 
-  ;; Reads `byteLength` bytes of UTF-8 at the input pointer as the text that continues what was fed.
   ;; The row of depth-one state $s (see above): its children by letter, 0 for none.
   (func $row (param $s i32)
     (local $letters i32) (local $row i32) (local $chars i32) (local $e i32) (local $end i32)
@@ -449,6 +448,7 @@
           (br $ownEdges))))
     (i32.store8 (i32.add (i32.load (i32.const 104)) (local.get $s)) (i32.const 1)))
 
+  ;; Reads `byteLength` bytes of UTF-8 at the input pointer as the text that continues what was fed.
   (func (export "feed") (param $byteLength i32)
     (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
     (local $b i32) (local $v i32) (local $f i32) (local $len i32) (local $state i32)
@@ -463,7 +463,9 @@
     (if (local.get $narrow)
       (then
         (call $ready (i32.const 0))
-        (local.set $depthOne (i32.sub (call $edgeStart (i32.const 1)) (call $edgeStart (i32.const 0))))))
+        (local.set $depthOne (i32.sub (call $edgeStart (i32.const 1)) (call $edgeStart (i32.const 0))))
+        ;; No more than one a letter, but the rows stay inside their area even for damaged tables.
+        (if (i32.gt_u (local.get $depthOne) (local.get $letters)) (then (local.set $depthOne (local.get $letters))))))
     (local.set $rows (i32.load (i32.const 100)))
     (local.set $rowsReady (i32.load (i32.const 104)))
     ;; An edge is read as (load16 at edgeChar + mid << shift) & mask: one byte, or two.
