@@ -118,14 +118,30 @@ describe('the dictionary as kept in storage', () => {
     expect(() => runSteps(packedDictionarySteps(page))).toThrow(/no ids and names/);
   });
 
-  it('keeps a term length in two bytes, and refuses one that does not fit', () => {
+  it('keeps a term length in a byte and the long ones beside it, and refuses lengths that do not match', () => {
     const packed = packDictionary(seedPack.compiled);
-    expect(Buffer.from(packed.termLength, 'base64')).toHaveLength(seedPack.compiled.termLength.length * 2);
+    expect(Buffer.from(packed.termLength, 'base64')).toHaveLength(seedPack.compiled.termLength.length);
+    expect(JSON.parse(packed.extras)).not.toHaveProperty('longTerms');
     expect(Array.from(loadPackedDictionary(packed).termLength)).toEqual(seedPack.compiled.termLength);
+    // Terms of 255 units and more (a reader's entity may have a long name).
+    const termLength = [...seedPack.compiled.termLength];
+    termLength[0] = 300;
+    termLength[5] = 255;
+    termLength[7] = 0xffff;
+    termLength[9] = 254;
+    const long = packDictionary({ ...seedPack.compiled, termLength });
+    expect(Buffer.from(long.termLength, 'base64')).toHaveLength(termLength.length);
+    expect(JSON.parse(long.extras).longTerms).toEqual({ 0: 300, 5: 255, 7: 0xffff });
+    expect(Array.from(loadPackedDictionary(long).termLength)).toEqual(termLength);
+    const withLongTerms = (longTerms: unknown) => ({ ...long, extras: JSON.stringify({ ...JSON.parse(long.extras), longTerms }) });
+    for (const damaged of [{ 0: 300, 5: 255 }, { 0: 300, 5: 255, 7: 0xffff, 9: 256 }, { 0: 300, 5: 254, 7: 0xffff }, { 0: 300, 5: 255, 7: 0x10000 }, { 0: 300, 5: 255, 7: 0xffff, [termLength.length]: 400 }]) {
+      expect(() => loadPackedDictionary(withLongTerms(damaged))).toThrow(/termLength and its long terms do not match/);
+    }
     expect(() => termLengths([3, 0x10000])).toThrow(/longer than 65,535/);
   });
 
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
+    expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 7 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 5 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 4 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 3 })).toBe(false);
