@@ -15,7 +15,7 @@ import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26 } as const;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27 } as const;
 const HEADER_BYTES = 112;
 const PAGE = 65536;
 
@@ -140,6 +140,8 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
     ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges)],
     // A row per letter for each of the root's children, at most one per letter (see scan.wat).
     ['rows', alphabet ? alphabet.length * alphabet.length * 4 : 0], ['rowsReady', alphabet ? alphabet.length + 1 : 0],
+    // Each unit's place, for the units the module folds itself (see scan.wat, $hanFold).
+    ['places', places ? places.length : 0],
   ];
   let at = HEADER_BYTES;
   const offsets = sizes.map(([, bytes]) => {
@@ -155,6 +157,8 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   header[H.states] = states;
   header[H.childBits] = states + edges;
   if (alphabet) new Uint16Array(buf, header[H.alphabet], alphabet.length).set(alphabet);
+  if (places) new Uint8Array(buf, header[H.places], places.length).set(places);
+  else header[H.places] = 0;
   // ASCII is folded from the start, as in normalize.ts; other units the first time they are read.
   const fold = new Uint32Array(buf, header[H.fold], 128);
   for (let c = 0; c < 128; c++) fold[c] = FOLDED[c] | (FOLD_FLAGS[c] << 16) | ((places?.[FOLDED[c]] ?? 0) << 24);

@@ -9,8 +9,9 @@ import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { loadDictionary, type Catalogue, type CatalogueEntity, type RuntimeDictionary } from '../../src/core/dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
+import { FOLD_FLAGS, foldCode } from '../../src/core/normalize.ts';
 import { WasmScanner, makeScanner, moduleAutomatonLoader, scanModule } from '../../src/core/wasm-scanner.ts';
-import { Automaton, base64ToBytes, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
+import { alphabetPlaces, Automaton, base64ToBytes, buildAutomaton, bytesToBase64, deserializeAutomaton, serializeAutomaton, type SerializedAutomaton } from '../../src/core/automaton.ts';
 import { packDictionary, packedDictionarySteps } from '../../src/core/stored-dictionary.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
@@ -188,6 +189,27 @@ describe('the WebAssembly scanner', () => {
         const dict = runSteps(packedDictionarySteps(packDictionary(compiled), moduleAutomatonLoader(scanModule()!)));
         expect(run(makeScanner(dict), [text])).toEqual(expected);
         expect(compiled.automaton.alphabet === '').toBe(names.length === 400);
+      }
+    });
+
+    it('folds the Han ideographs itself exactly as the normaliser does, with their places in a narrow alphabet', () => {
+      const han = Array.from({ length: 0x9fff - 0x4e00 + 1 }, (_, i) => 0x4e00 + i).concat(Array.from({ length: 0x4dbf - 0x3400 + 1 }, (_, i) => 0x3400 + i));
+      // And the units either side of both ranges, which the normaliser folds (Yi syllables are letters).
+      const beside = [0x33ff, 0x4dc0, 0x4dff, 0xa000, 0xa001];
+      const text = String.fromCharCode(...han.slice(0, 30000)) + String.fromCharCode(...han.slice(30000), ...beside) + ' 中国 Iran';
+      const narrowDict = seedDict;
+      const wideDict = loadDictionary(compileDictionary({ notNames: [], entities: han.slice(0, 300).map((c, i) => ({ id: `e${i}`, kind: 'place', name: String.fromCharCode(c, c + 1), description: 'd', aliases: [String.fromCharCode(c, c + 1)], source: 'test' })) }, []).compiled);
+      for (const dict of [narrowDict, wideDict]) {
+        const scanner = new WasmScanner(dict, scanModule()!);
+        scanner.feed(text);
+        const { buffer } = (scanner as unknown as { memory: WebAssembly.Memory }).memory;
+        const header = new Int32Array(buffer, 0, 28);
+        const fold = new Uint32Array(buffer, header[0], 65536);
+        const places = header[20] ? alphabetPlaces(new Uint16Array(buffer, header[19], header[20])) : null;
+        expect(places === null).toBe(dict === wideDict);
+        if (places) expect(han.filter((c) => places[c] !== 0).length).toBeGreaterThan(3);
+        const wrong = [...han, ...beside].filter((c) => fold[c] !== ((foldCode(c) | (FOLD_FLAGS[c] << 16) | ((places?.[foldCode(c)] ?? 0) << 24)) >>> 0));
+        expect(wrong.map((c) => c.toString(16))).toEqual([]);
       }
     });
 
