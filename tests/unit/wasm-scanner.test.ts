@@ -99,6 +99,26 @@ describe('the WebAssembly scanner', () => {
     same(dict, [...text].map((c) => c));
   });
 
+  it('collapses runs of spaces, tabs and line ends of every length and alignment as the JavaScript scanner does', () => {
+    const random = seededRandom(41);
+    // Runs the module skips sixteen bytes at a time, units that fold to a space but end such a
+    // stretch (vertical tab, form feed, no-break space), and text either side.
+    const bits = [' ', '\t', '\n', '\r', '\u000b', '\u000c', '\u00a0', '.', '-', 'Iran', 'China', 'Li Lecheng', 'x', '中国', '😀'];
+    // A two-word name with a run of each between its words: a name only where the run collapses.
+    const joined = bits.slice(0, 9).flatMap((bit) => Array.from({ length: 41 }, (_, n) => `Li ${bit.repeat(n)}Lecheng, Li  ${bit.repeat(n)}Lecheng`)).join(' Iran. ');
+    expect(same(seedDict, [joined]).length).toBeGreaterThan(400);
+    same(seedDict, cut(joined, 7));
+    for (let round = 0; round < 60; round++) {
+      let text = '';
+      while (text.length < 3000) {
+        const bit = bits[Math.floor(random() * bits.length)];
+        text += bit.repeat(1 + Math.floor(random() * (bit.length === 1 ? 40 : 2)));
+      }
+      same(seedDict, [text]);
+      same(seedDict, cut(text, round));
+    }
+  });
+
   it('grows its candidate area and moves its buffers without losing what was written', () => {
     const text = 'Iran and China. '.repeat(40_000);
     const found = same(seedDict, cut(text, 3));
