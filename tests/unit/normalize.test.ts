@@ -35,6 +35,16 @@ describe('normalize', () => {
   it('folds ASCII by its fast path exactly as the general path does', () => {
     for (let c = 0; c < 128; c++) expect({ c, out: FOLDED[c], flags: FOLD_FLAGS[c] }).toEqual({ c, ...generalFold(c) });
   });
+  it('folds to a space exactly the units JavaScript counts as white space or line ends, and the next-line control', () => {
+    const wrong: string[] = [];
+    for (let c = 0; c < 65536; c++) {
+      const { out } = generalFold(c);
+      if (out === 0xffff) continue;
+      if ((out === 0x20) !== (/\s/u.test(String.fromCharCode(c)) || c === 0x85)) wrong.push(`U+${c.toString(16)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('gives every UTF-16 unit the word and case flags Unicode gives it, the shortcuts for Latin and Han included', () => {
     // The rules by Unicode's own properties, with none of the normaliser's shortcuts.
     const word = /[\p{L}\p{N}]/u;
