@@ -206,7 +206,7 @@ class ContentSession {
     };
     browser.runtime.onMessage.addListener(onMessage);
     signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage));
-    const first = await readPageStart(pageKey(location.href, this.declaredCanonical()), location.hostname);
+    const first = await readPageStart(() => pageKey(location.href, this.declaredCanonical()), location.hostname);
     if (first.pausedSites.includes(location.hostname)) {
       this.state = 'paused';
       return;

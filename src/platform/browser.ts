@@ -103,14 +103,26 @@ export interface PageIndex {
 }
 
 export async function pageHasHighlights(key: string): Promise<boolean> {
-  return indexHasPage((await browser.storage.local.get(PAGE_INDEX_KEY))[PAGE_INDEX_KEY], key);
+  return indexHasPage((await browser.storage.local.get(PAGE_INDEX_KEY))[PAGE_INDEX_KEY], () => key);
 }
 
-/** Whether a page index (as read from storage, unchecked) lists the page `key`. */
-function indexHasPage(v: unknown, key: string): boolean {
+/** Whether an index's pages hold any, without listing a reader's thousands of them. */
+function listsAnyPage(pages: object): boolean {
+  for (const page in pages) if (Object.hasOwn(pages, page)) return true;
+  return false;
+}
+
+/**
+ * Whether a page index (as read from storage, unchecked) lists the page `key`. The key is worked
+ * out only for an index that lists any page: for a reader who saved none, a page does not pay
+ * for reading its canonical link and normalising its address (0.3-0.7 ms in a profile).
+ */
+function indexHasPage(v: unknown, key: () => string | null): boolean {
   const index = v as PageIndex | undefined;
   if (!index || typeof index.salt !== 'string' || typeof index.pages !== 'object' || index.pages === null) return false;
-  return Object.hasOwn(index.pages, pageIndexHash(index.salt, key));
+  if (!listsAnyPage(index.pages)) return false;
+  const k = key();
+  return k !== null && Object.hasOwn(index.pages, pageIndexHash(index.salt, k));
 }
 
 /**
@@ -212,14 +224,14 @@ export interface PageStart {
 }
 
 /** What page `key` of `site` needs to start; a paused site gets no dictionary (a large one's pieces are not read). */
-export async function readPageStart(key: string | null, site: string): Promise<PageStart> {
+export async function readPageStart(key: () => string | null, site: string): Promise<PageStart> {
   const got = await browser.storage.local.get([PAUSED_SITES_KEY, DICTIONARY_KEY, AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY]);
   const pausedSites = pausedSitesOf(got[PAUSED_SITES_KEY]);
   return {
     pausedSites,
     dictionary: pausedSites.includes(site) ? null : storedDictionaryOf(await readRecord(DICTIONARY_KEY, got)),
     autoSaveHint: autoSaveHintOf(got[AUTO_SAVE_HINT_KEY]),
-    hasHighlights: key !== null && indexHasPage(got[PAGE_INDEX_KEY], key),
+    hasHighlights: indexHasPage(got[PAGE_INDEX_KEY], key),
   };
 }
 

@@ -127,7 +127,7 @@ describe('the stored dictionary in pieces', () => {
     expect(storage.writes.length).toBeGreaterThanOrEqual(3);
     // No write holds much more than a piece: the records pages read first are small.
     expect(Math.max(...storage.writes)).toBeLessThan(PIECE_CHARS + 10_000);
-    const start = await platform.readPageStart(null, 'example.org');
+    const start = await platform.readPageStart(() => null, 'example.org');
     expect(start.dictionary?.stamp).toBe('build:a');
     // The base64 tables come in pieces, decoded one by one; the same mentions are found.
     const read = start.dictionary!.packed;
@@ -139,19 +139,37 @@ describe('the stored dictionary in pieces', () => {
     // A paused site reads no pieces.
     await storage.area.set({ pausedSites: ['paused.example'] });
     storage.reads.length = 0;
-    expect((await platform.readPageStart(null, 'paused.example')).dictionary).toBeNull();
+    expect((await platform.readPageStart(() => null, 'paused.example')).dictionary).toBeNull();
     expect(storage.reads.some((k) => k.startsWith('dictionary~'))).toBe(false);
     await storage.area.set({ pausedSites: [] });
 
     // A newer version written between a page's read of the record and its read of the pieces:
     // the page finds the old pieces gone and reads the new version whole.
     storage.afterNextGet(() => platform.writeStoredDictionary('build:b', other));
-    const raced = await platform.readPageStart(null, 'example.org');
+    const raced = await platform.readPageStart(() => null, 'example.org');
     expect(raced.dictionary?.stamp).toBe('build:b');
     expect(wholeAutomaton(raced.dictionary!.packed.automaton)).toEqual(other.automaton);
     expect([...storage.data.keys()].filter((k) => k.includes('build:a'))).toEqual([]);
     expect([...storage.data.keys()].filter((k) => k.includes('build:b')).length).toBeGreaterThan(2);
     expect(await platform.readStoredDictionary()).toEqual(raced.dictionary);
     await expect(platform.readEntityText('build:a')).rejects.toThrow(/another version/);
+  });
+
+  it('works a page key out only where the page index lists any page, and finds the page there', async () => {
+    const storage = fakeStorage();
+    vi.stubGlobal('browser', { storage: { local: storage.area } });
+    const platform = await import('../../src/platform/browser.ts');
+    const { pageIndexHash } = await import('../../src/core/highlights.ts');
+    const asked: string[] = [];
+    const key = (k: string) => () => (asked.push(k), k);
+    expect((await platform.readPageStart(key('none'), 'example.org')).hasHighlights).toBe(false);
+    await storage.area.set({ pageIndex: { salt: 's', pages: {} } });
+    expect((await platform.readPageStart(key('empty'), 'example.org')).hasHighlights).toBe(false);
+    expect(asked).toEqual([]);
+    await storage.area.set({ pageIndex: { salt: 's', pages: { [pageIndexHash('s', 'https://example.org/a')]: 1 } } });
+    expect((await platform.readPageStart(key('https://example.org/a'), 'example.org')).hasHighlights).toBe(true);
+    expect((await platform.readPageStart(key('https://example.org/b'), 'example.org')).hasHighlights).toBe(false);
+    expect((await platform.readPageStart(() => null, 'example.org')).hasHighlights).toBe(false);
+    expect(asked).toEqual(['https://example.org/a', 'https://example.org/b']);
   });
 });
