@@ -78,9 +78,9 @@ function isSpace(code: number): boolean {
 }
 
 /**
- * Whether a folded unit is a letter or digit: ASCII and Latin letters by range, the rest by the
- * Unicode regular expression, whose first use costs a page more than its whole scan of a short
- * article.
+ * Whether a folded unit is a letter or digit: the scripts and punctuation news pages are written
+ * in by range, the rest by the Unicode regular expression, whose first use costs a page (0.4-0.6
+ * ms) more than its whole scan of a short article.
  */
 function isLetterOrDigit(code: number): boolean {
   if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
@@ -90,8 +90,7 @@ function isLetterOrDigit(code: number): boolean {
   if ((code >= 0x620 && code <= 0x64a) || (code >= 0x671 && code <= 0x6d3)) return true;
   // The punctuation most pages have beyond ASCII: Latin-1's signs (but its ordinals, micro sign,
   // superscripts and fractions), General Punctuation (curly quotes, dashes, the ellipsis), Arabic
-  // punctuation, CJK and fullwidth punctuation. The regular expression's first use costs a page
-  // 0.4-0.6 ms, more than the scan of a short article.
+  // punctuation, CJK and fullwidth punctuation.
   if (code < 0xc0) return code === 0xaa || code === 0xb5 || code === 0xba || code === 0xb2 || code === 0xb3 || code === 0xb9 || (code >= 0xbc && code <= 0xbe);
   if ((code >= 0x2000 && code <= 0x206f) || (code >= 0x600 && code <= 0x61f) || (code >= 0x66a && code <= 0x66d) || code === 0x6d4) return false;
   // Arrows, mathematical and technical signs, box drawing, shapes, symbols and dingbats (but the
