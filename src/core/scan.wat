@@ -23,7 +23,7 @@
 ;;                                88 unary child counts (see `offsets`)   92 states   96 states + edges
 ;;                                100 depth-one rows (i32 per letter per child of the root; narrow only)
 ;;                                104 rows ready (u8 per child of the root + 1)
-;;                                108 places (u8 per unit: its place in a narrow alphabet + 1, 0 for none), or 0
+;;                                108 places (u8 per unit: its place in a narrow alphabet + 1, 0 for none), or 0 (wide)
 ;;
 ;; Edges read a character each. A dictionary of at most 256 letters (one or a few scripts) keeps
 ;; an edge as its letter's place in the alphabet, one byte, and the fold table keeps each unit's
@@ -49,8 +49,9 @@
 ;; `terms` do deserializeAutomaton's work and checks (but for the failure links, worked out later). Each returns 0, or the number of the check
 ;; that failed (wasm-scanner.ts turns it into the message).
 (module
-  ;; Folds one unit the JavaScript way (normalize.ts `foldCode`): called once per distinct unit
-  ;; but the Han ideographs, which fold to themselves ($hanFold).
+  ;; Folds one unit the JavaScript way (normalize.ts `foldCode`): folded | flags << 16, called once
+  ;; per distinct unit but the Han ideographs, which fold to themselves ($hanFold). The module
+  ;; adds the place byte from its own table.
   (import "scan" "fold" (func $fold (param i32) (result i32)))
   (memory (export "memory") 1)
 
@@ -430,23 +431,16 @@
         (br $write)))
     (i32.sub (local.get $v) (i32.const 2)))
 
-  ;; The fold table's entry for a CJK Unified Ideograph (main block or Extension A), as normalize.ts
-  ;; gives it (itself, known, not a word character, no case), or 0 for any other unit. A Chinese
-  ;; page has a thousand or more distinct ones, and a call out to JavaScript for each took most of
-  ;; its scan's time.
+  ;; The fold of a CJK Unified Ideograph (main block or Extension A) as normalize.ts gives it
+  ;; (itself, known: not a word character, no case), or 0 for any other unit. A Chinese page has a
+  ;; thousand or more distinct ones, and a call out to JavaScript for each took most of its scan's
+  ;; time.
   (func $hanFold (param $code i32) (result i32)
-    (local $places i32)
     (if (i32.and
           (i32.ge_u (i32.sub (local.get $code) (i32.const 0x4e00)) (i32.const 0x5200))
           (i32.ge_u (i32.sub (local.get $code) (i32.const 0x3400)) (i32.const 0x19c0)))
       (then (return (i32.const 0))))
-    (local.set $places (i32.load (i32.const 108)))
-    (i32.or (i32.or (local.get $code) (i32.const 0x10000))
-      (i32.shl
-        (if (result i32) (local.get $places)
-          (then (i32.load8_u (i32.add (local.get $places) (local.get $code))))
-          (else (i32.const 0)))
-        (i32.const 24))))
+    (i32.or (local.get $code) (i32.const 0x10000)))
 
   ;; The row of depth-one state $s (see above): its children by letter, 0 for none.
   (func $row (param $s i32)
@@ -476,7 +470,7 @@
     (local $termBits i32) (local $samples i32) (local $norm i32) (local $upper i32) (local $src i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
     (local $narrow i32) (local $shift i32) (local $mask i32) (local $k i32) (local $ready i32)
-    (local $depthOne i32) (local $rows i32) (local $rowsReady i32) (local $letters i32) (local $vec v128)
+    (local $depthOne i32) (local $rows i32) (local $rowsReady i32) (local $letters i32) (local $vec v128) (local $places i32)
     (local.set $letters (i32.load (i32.const 80)))
     (local.set $narrow (i32.ne (local.get $letters) (i32.const 0)))
     ;; The root's children are states 1 to $depthOne (none in a wide dictionary, which has no rows).
@@ -488,6 +482,7 @@
         (if (i32.gt_u (local.get $depthOne) (local.get $letters)) (then (local.set $depthOne (local.get $letters))))))
     (local.set $rows (i32.load (i32.const 100)))
     (local.set $rowsReady (i32.load (i32.const 104)))
+    (local.set $places (i32.load (i32.const 108)))
     ;; An edge is read as (load16 at edgeChar + mid << shift) & mask: one byte, or two.
     (local.set $shift (i32.eqz (local.get $narrow)))
     (local.set $mask (select (i32.const 0xff) (i32.const 0xffff) (local.get $narrow)))
@@ -550,6 +545,10 @@
             (then
               (local.set $v (call $hanFold (local.get $code)))
               (if (i32.eqz (local.get $v)) (then (local.set $v (call $fold (local.get $code)))))
+              ;; The folded unit's place in a narrow alphabet, in the top byte.
+              (if (local.get $places)
+                (then (local.set $v (i32.or (local.get $v)
+                  (i32.shl (i32.load8_u (i32.add (local.get $places) (i32.and (local.get $v) (i32.const 0xffff)))) (i32.const 24))))))
               (i32.store (i32.add (local.get $foldT) (i32.shl (local.get $code) (i32.const 2))) (local.get $v))))
           (local.set $f (i32.and (local.get $v) (i32.const 0xffff)))
           (br_if $skip (i32.eq (local.get $f) (i32.const 0xffff)))

@@ -8,7 +8,7 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { alphabetPlaces, Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
@@ -104,20 +104,10 @@ interface TablesInMemory {
   buffersAt: number;
 }
 
-/**
- * A new instance. `places`: for a narrow dictionary, each unit's place in its alphabet + 1 (0:
- * none), which the fold table keeps in its top byte (see scan.wat).
- */
-function instantiate(module: WebAssembly.Module, places: Uint8Array | null): ScanExports {
-  const fold = (code: number): number => {
-    const folded = foldCode(code);
-    return folded | (FOLD_FLAGS[code] << 16) | ((places?.[folded] ?? 0) << 24);
-  };
+/** A new instance, which asks the normaliser for a unit's fold and flags (the module adds its place, see scan.wat). */
+function instantiate(module: WebAssembly.Module): ScanExports {
+  const fold = (code: number): number => foldCode(code) | (FOLD_FLAGS[code] << 16);
   return new WebAssembly.Instance(module, { scan: { fold } }).exports as unknown as ScanExports;
-}
-
-function placesOf(alphabet: Uint16Array | null): Uint8Array | null {
-  return alphabet && alphabetPlaces(alphabet);
 }
 
 function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
@@ -132,7 +122,7 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
  * spare byte for a wider load); edge offsets are worked out a block of 64 states at a time, as
  * the page reaches them, from the stored unary child counts, which stay.
  */
-function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, places: Uint8Array | null): number {
+function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null): number {
   const words = Math.ceil(states / 64);
   const sizes: [keyof typeof H, number][] = [
     ['fold', 65536 * 4], ['root', 65536 * 4], ['alphabet', 512], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4],
@@ -140,8 +130,8 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
     ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges)],
     // A row per letter for each of the root's children, at most one per letter (see scan.wat).
     ['rows', alphabet ? alphabet.length * alphabet.length * 4 : 0], ['rowsReady', alphabet ? alphabet.length + 1 : 0],
-    // Each unit's place, for the units the module folds itself (see scan.wat, $hanFold).
-    ['places', places ? places.length : 0],
+    // Each unit's place in a narrow alphabet + 1 (0: none), which the fold table keeps in its top byte.
+    ['places', alphabet ? 65536 : 0],
   ];
   let at = HEADER_BYTES;
   const offsets = sizes.map(([, bytes]) => {
@@ -157,8 +147,11 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   header[H.states] = states;
   header[H.childBits] = states + edges;
   if (alphabet) new Uint16Array(buf, header[H.alphabet], alphabet.length).set(alphabet);
-  if (places) new Uint8Array(buf, header[H.places], places.length).set(places);
-  else header[H.places] = 0;
+  let places: Uint8Array | null = null;
+  if (alphabet) {
+    places = new Uint8Array(buf, header[H.places], 65536);
+    for (let i = 0; i < alphabet.length; i++) places[alphabet[i]] = i + 1;
+  } else header[H.places] = 0;
   // ASCII is folded from the start, as in normalize.ts; other units the first time they are read.
   const fold = new Uint32Array(buf, header[H.fold], 128);
   for (let c = 0; c < 128; c++) fold[c] = FOLDED[c] | (FOLD_FLAGS[c] << 16) | ((places?.[FOLDED[c]] ?? 0) << 24);
@@ -197,9 +190,8 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
     if (idBytes < 0 || idBytes % 4 !== 0) throw new Error('dictionary automaton: termIds has the wrong size');
     const alphabet = storedAlphabet(s.alphabet);
     if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
-    const places = placesOf(alphabet);
-    const exports = instantiate(module, places);
-    const buffersAt = layTables(exports, states, edges, idBytes / 4, alphabet, places);
+    const exports = instantiate(module);
+    const buffersAt = layTables(exports, states, edges, idBytes / 4, alphabet);
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
     decodeBase64Into(s.edgeChar, bytes(header[H.edgeChar], alphabet ? edges : edges * 2), 'edgeChar');
@@ -265,10 +257,9 @@ function copyIntoModule(module: WebAssembly.Module, t: AutomatonTables): TablesI
   const states = t.fail.length;
   if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
   const alphabet = narrowAlphabet(t.edgeChar);
-  const places = placesOf(alphabet);
-  const exports = instantiate(module, places);
+  const exports = instantiate(module);
   const ends = termEndsOf(t.termAt);
-  const buffersAt = layTables(exports, states, t.edgeChar.length, ends.ids.length, alphabet, places);
+  const buffersAt = layTables(exports, states, t.edgeChar.length, ends.ids.length, alphabet);
   const buf = exports.memory.buffer;
   const header = new Int32Array(buf, 0, HEADER_BYTES / 4);
   const deltas = new Uint16Array(buf, header[H.edgeDeltas], states + 1);
