@@ -182,7 +182,7 @@ export interface CompiledDictionary {
 export interface RuntimeDictionary {
   entities: EntityTable;
   automaton: Automaton;
-  termEntity: Int32Array;
+  termEntity: TermEntities;
   /** Normalised units per term: 16 bits (see compile-terms.ts). */
   termLength: Uint16Array;
   termFlags: Uint8Array;
@@ -198,7 +198,7 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
   return runtimeDictionary({
     ...d,
     entities: EntityTable.of(d.entities),
-    termEntity: Int32Array.from(d.termEntity),
+    termEntity: TermEntities.listed(Int32Array.from(d.termEntity)),
     termLength: termLengths(d.termLength),
     termFlags: Uint8Array.from(d.termFlags),
   });
@@ -207,11 +207,55 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
 /** The compiled dictionary's parts with the term tables already typed (as storage's packed form gives them). */
 export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'entities' | 'termEntity' | 'termLength' | 'termFlags'> & {
   entities: EntityTable;
-  termEntity: Int32Array;
+  termEntity: TermEntities;
   /** Normalised units per term: 16 bits (see compile-terms.ts). */
   termLength: Uint16Array;
   termFlags: Uint8Array;
 };
+
+/**
+ * Each term's entity. Stored in as few bytes a term as the number of entities needs (see
+ * stored-dictionary.ts) and read there: the scanner asks only for the terms it keeps, where
+ * widening every entry on each page load (230,000 with 100,000 reader entities) would cost a page
+ * a loop of cold JavaScript.
+ */
+export class TermEntities {
+  private constructor(
+    readonly length: number,
+    private readonly list: Int32Array | null,
+    private readonly bytes: Uint8Array,
+    private readonly width: number,
+  ) {}
+
+  /** From a list of entity indexes. */
+  static listed(list: Int32Array): TermEntities {
+    return new TermEntities(list.length, list, new Uint8Array(0), 4);
+  }
+
+  /** From little-endian entries of `width` bytes (1 to 4); throws when the bytes are not whole entries. */
+  static packed(bytes: Uint8Array, width: number): TermEntities {
+    if (!(width >= 1 && width <= 4) || bytes.length % width !== 0) throw new Error('stored dictionary: termEntity has the wrong size');
+    return new TermEntities(bytes.length / width, null, bytes, width);
+  }
+
+  /** The entity of term `t`. */
+  of(t: number): number {
+    if (this.list) return this.list[t];
+    const b = this.bytes;
+    const at = t * this.width;
+    switch (this.width) {
+      case 1: return b[at];
+      case 2: return b[at] | (b[at + 1] << 8);
+      case 3: return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
+      default: return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+    }
+  }
+}
+
+/** Bytes a term's entity takes among `entities` entities: the fewest that hold the largest index. */
+export function entityIndexBytes(entities: number): number {
+  return entities <= 0x100 ? 1 : entities <= 0x10000 ? 2 : entities <= 0x1000000 ? 3 : 4;
+}
 
 /** The runtime dictionary from typed parts, refusing parts that do not fit together. */
 export function runtimeDictionary(d: TypedDictionaryParts): RuntimeDictionary {
@@ -220,9 +264,8 @@ export function runtimeDictionary(d: TypedDictionaryParts): RuntimeDictionary {
 
 /** runtimeDictionary in steps (see steps.ts); `loadAutomaton` says where the automaton's tables go. */
 export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: AutomatonLoader = automatonSteps): Steps<RuntimeDictionary> {
-  const n = d.termEntity.length;
-  if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
-  const termCase: (string | undefined)[] = new Array<string | undefined>(n);
+  checkTermTables(d);
+  const termCase: (string | undefined)[] = new Array<string | undefined>(d.termEntity.length);
   for (const [k, v] of Object.entries(d.termCase)) termCase[Number(k)] = v;
   const automaton = yield* loadAutomaton(d.automaton);
   return {
@@ -236,6 +279,12 @@ export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: 
     patterns: d.patterns ?? [],
     termPattern: new Map(Object.entries(d.termPattern ?? {}).map(([k, v]) => [Number(k), v])),
   };
+}
+
+/** Throws unless every term has an entity, a length and flags. */
+export function checkTermTables(d: Pick<TypedDictionaryParts, 'termEntity' | 'termLength' | 'termFlags'>): void {
+  const n = d.termEntity.length;
+  if (d.termLength.length !== n || d.termFlags.length !== n) throw new Error('dictionary term tables differ in length');
 }
 
 /** Term lengths in 16 bits: aliases are capped far below (user-entities.ts), so a longer one is a fault. */

@@ -282,12 +282,12 @@ export class Scanner {
     // count: drop them before the costlier placement.
     const maybe = new Set(present);
     for (let k = 0; k < kept.length; k += 4) {
-      if (!(termFlags[kept[k + 2]] & TERM_NEEDS_CONTEXT)) maybe.add(termEntity[kept[k + 2]]);
+      if (!(termFlags[kept[k + 2]] & TERM_NEEDS_CONTEXT)) maybe.add(termEntity.of(kept[k + 2]));
     }
     for (let k = 0; k < kept.length; k += 4) {
       const term = kept[k + 2];
       if (!(termFlags[term] & TERM_NEEDS_CONTEXT)) continue;
-      const entity = termEntity[term];
+      const entity = termEntity.of(term);
       if (!maybe.has(entity) && !entityContext[entity]?.some((e) => maybe.has(e))) kept[k + 2] = -1;
     }
     const count = kept.length / 4;
@@ -304,14 +304,14 @@ export class Scanner {
         anchors[k] = anchor;
       }
       if (termFlags[term] & TERM_NEEDS_CONTEXT) needContext = true;
-      else if (!(termFlags[term] & TERM_NEEDS_TOPIC)) present.add(termEntity[term]);
+      else if (!(termFlags[term] & TERM_NEEDS_TOPIC)) present.add(termEntity.of(term));
       order.push(k);
     }
     let eligible = needContext
       ? order.filter((k) => {
           const term = kept[k + 2];
           if (!(termFlags[term] & TERM_NEEDS_CONTEXT)) return true;
-          const entity = termEntity[term];
+          const entity = termEntity.of(term);
           return present.has(entity) || entityContext[entity]?.some((e) => present.has(e)) === true;
         })
       : order;
@@ -324,14 +324,14 @@ export class Scanner {
       for (const k of eligible) {
         const t = kept[k + 2];
         if (!(termFlags[t] & TERM_NEEDS_TOPIC)) continue;
-        const entity = termEntity[t];
+        const entity = termEntity.of(t);
         const others = named.size - (named.has(entity) ? 1 : 0);
         const onTopic = named.has(entity) || entityContext[entity]?.some((e) => named.has(e)) === true ||
           (others >= TOPICAL_MIN_OTHERS && [...named].some((e) => e !== entity && entities.kind(e) !== 'place' && entities.kind(e) !== 'topic'));
         if (!onTopic) kept[k + 2] = -1;
       }
       eligible = eligible.filter((k) => kept[k + 2] >= 0);
-      for (const k of eligible) if (termFlags[kept[k + 2]] & TERM_NEEDS_TOPIC) present.add(termEntity[kept[k + 2]]);
+      for (const k of eligible) if (termFlags[kept[k + 2]] & TERM_NEEDS_TOPIC) present.add(termEntity.of(kept[k + 2]));
     }
     // Longest first, then leftmost: a longer alias wins over the shorter ones inside or across it.
     eligible.sort((a, b) => kept[b + 1] - kept[b] - (kept[a + 1] - kept[a]) || kept[a] - kept[b]);
@@ -345,7 +345,7 @@ export class Scanner {
       if (!free) continue;
       taken.fill(1, start, end + 1);
       const term = kept[k + 2];
-      chosen.push({ start: src[start], end: src[end] + 1, term, entity: termEntity[term], anchor: anchors[k] as A });
+      chosen.push({ start: src[start], end: src[end] + 1, term, entity: termEntity.of(term), anchor: anchors[k] as A });
     }
     chosen.sort((a, b) => a.start - b.start);
     return chosen;

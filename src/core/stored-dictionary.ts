@@ -9,23 +9,31 @@
  * own compact form (see SerializedAutomaton). The ids and names are stored apart from the rest
  * (`splitPacked`): a page reads them only when it first shows an entity.
  */
-import { base64ToBytes, bytesToBase64, isBase64, wholeAutomaton, type AutomatonLoader, type Base64, type SerializedAutomaton } from './automaton.ts';
-import { ENTITY_KINDS, EntityTable, runtimeDictionarySteps, termLengths, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
+import { base64Length, base64ToBytes, bytesToBase64, isBase64, wholeAutomaton, type AutomatonLoader, type Base64, type SerializedAutomaton } from './automaton.ts';
+import { checkTermTables, ENTITY_KINDS, EntityTable, entityIndexBytes, runtimeDictionarySteps, TermEntities, termLengths, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
 import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
 /** As packed, every base64 table is one string; as read back from storage, a large one may be in pieces (see stored-pieces.ts). */
 export interface PackedDictionary<B extends Base64 = string> extends EntityText {
-  format: 8;
+  format: 9;
   /** One digit per entity: its kind's place in ENTITY_KINDS. */
   entityKinds: string;
   /**
-   * Base64 of the term tables: Int32 entity, Uint8 length, Uint8 flags. A length of LONG_TERM or
-   * more is stored as LONG_TERM and given in `extras` (`longTerms`): terms are names, and a byte
-   * a length took 0.3 of the 6.0 million characters a page read with 100,000 reader entities.
+   * Base64 of the term tables. Entity: little-endian, in as few bytes a term as the number of
+   * entities needs (entityIndexBytes: one for the seed pack, three for 100,000 reader entities,
+   * where four took 1.2 of the 5.7 million characters a page read).
    */
   termEntity: B;
+  /**
+   * Empty where the lengths are in order, as they are for terms numbered in state order (the
+   * automaton numbers its states breadth first): `extras` then gives them in runs
+   * (`lengthRuns`), where a byte a term took 0.3 of those 5.7 million characters. Otherwise a
+   * byte a term, a length of LONG_TERM or more stored as LONG_TERM and given in `extras`
+   * (`longTerms`).
+   */
   termLength: B;
+  /** A byte a term. */
   termFlags: B;
   /** JSON of termCase, entityContext (only the entities that have one), patterns and termPattern. */
   extras: string;
@@ -51,6 +59,8 @@ interface Extras {
   termPattern?: CompiledDictionary['termPattern'];
   /** The length of every term as long as LONG_TERM or longer, by term. */
   longTerms?: Record<number, number>;
+  /** The terms' lengths where they are in order: [length, how many terms have it], lengths increasing. */
+  lengthRuns?: [number, number][];
 }
 
 /** The byte that stands for a term's length of this or more: the length is then in `extras`. */
@@ -64,13 +74,19 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
     if (context.length > 0) entityContext[e] = context;
   });
   const lengths = termLengths(c.termLength);
+  const lengthRuns = runsInOrder(lengths);
   const longTerms: Record<number, number> = {};
-  lengths.forEach((n, t) => {
-    if (n >= LONG_TERM) longTerms[t] = n;
-  });
-  const extras: Extras = { termCase: c.termCase, entityContext, patterns: c.patterns, termPattern: c.termPattern, ...(Object.keys(longTerms).length ? { longTerms } : {}) };
+  if (!lengthRuns) {
+    lengths.forEach((n, t) => {
+      if (n >= LONG_TERM) longTerms[t] = n;
+    });
+  }
+  const extras: Extras = {
+    termCase: c.termCase, entityContext, patterns: c.patterns, termPattern: c.termPattern,
+    ...(Object.keys(longTerms).length ? { longTerms } : {}), ...(lengthRuns ? { lengthRuns } : {}),
+  };
   return {
-    format: 8,
+    format: 9,
     entityIds: linesOf(c.entities.map((e) => e.id)),
     entityNames: linesOf(c.entities.map((e) => e.name)),
     entityKinds: c.entities.map((e) => {
@@ -78,8 +94,8 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
       if (code === undefined) throw new Error(`entity ${e.id} has an unknown kind: ${String(e.kind)}`);
       return code;
     }).join(''),
-    termEntity: bytesOf(Int32Array.from(c.termEntity)),
-    termLength: bytesToBase64(Uint8Array.from(lengths, (n) => Math.min(n, LONG_TERM))),
+    termEntity: bytesToBase64(entityBytes(c.termEntity, entityIndexBytes(c.entities.length))),
+    termLength: lengthRuns ? '' : bytesToBase64(Uint8Array.from(lengths, (n) => Math.min(n, LONG_TERM))),
     termFlags: bytesToBase64(Uint8Array.from(c.termFlags)),
     extras: JSON.stringify(extras),
     automaton: wholeAutomaton(c.automaton),
@@ -94,7 +110,7 @@ export function unpackDictionary(p: PackedDictionary<Base64>): CompiledDictionar
     ...parts,
     entities: parts.entities.all(),
     entityContext: Array.from({ length: parts.entities.length }, (_, e) => parts.entityContext[e] ?? []),
-    termEntity: Array.from(parts.termEntity),
+    termEntity: Array.from({ length: parts.termEntity.length }, (_, t) => parts.termEntity.of(t)),
     termLength: Array.from(parts.termLength),
     termFlags: Array.from(parts.termFlags),
   };
@@ -125,11 +141,15 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
   // Entities without context are left out: the scanner reads a missing one as none.
   const entityContext: number[][] = [];
   for (const [e, context] of Object.entries(extras.entityContext)) entityContext[Number(e)] = context;
+  const terms = {
+    termEntity: TermEntities.packed(base64ToBytes(p.termEntity), entityIndexBytes(p.entityKinds.length)),
+    termLength: extras.lengthRuns ? lengthsOfRuns(p.termLength, extras.lengthRuns) : termLengthsOf(p.termLength, extras.longTerms ?? {}),
+    termFlags: base64ToBytes(p.termFlags),
+  };
+  checkTermTables(terms);
   return {
     entities,
-    termEntity: int32s(p.termEntity, 'termEntity'),
-    termLength: termLengthsOf(p.termLength, extras.longTerms ?? {}),
-    termFlags: base64ToBytes(p.termFlags),
+    ...terms,
     termCase: extras.termCase,
     entityContext,
     ...(extras.patterns ? { patterns: extras.patterns } : {}),
@@ -141,13 +161,48 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
 /** Whether a value read from storage has the shape of what a page reads (its contents are checked on unpacking). */
 export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
-  return typeof p === 'object' && p !== null && p.format === 8 &&
+  return typeof p === 'object' && p !== null && p.format === 9 &&
     typeof p.entityKinds === 'string' && isBase64(p.termEntity) && isBase64(p.termLength) &&
     isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.children) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
 }
 
-function bytesOf(a: Int32Array): string {
-  return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+/** Each term's entity in `width` bytes, little-endian. */
+function entityBytes(termEntity: readonly number[], width: number): Uint8Array {
+  const bytes = new Uint8Array(termEntity.length * width);
+  termEntity.forEach((e, t) => {
+    for (let i = 0; i < width; i++) bytes[t * width + i] = (e >>> (8 * i)) & 0xff;
+  });
+  return bytes;
+}
+
+/** The lengths as [length, count] runs when they never decrease, else null. */
+function runsInOrder(lengths: Uint16Array): [number, number][] | null {
+  const runs: [number, number][] = [];
+  for (const n of lengths) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === n) last[1]++;
+    else if (!last || last[0] < n) runs.push([n, 1]);
+    else return null;
+  }
+  return runs;
+}
+
+/** The terms' lengths from their runs, which must be whole, increasing, and stand alone (no byte table beside them). */
+function lengthsOfRuns(b64: Base64, runs: unknown): Uint16Array {
+  const wrong = () => new Error('stored dictionary: the runs of term lengths are damaged');
+  if (!Array.isArray(runs) || base64Length(b64) !== 0) throw wrong();
+  let terms = 0;
+  let previous = 0;
+  for (const run of runs as unknown[]) {
+    const [n, count] = Array.isArray(run) && run.length === 2 ? (run as unknown[]) : [];
+    if (!(Number.isInteger(n) && Number.isInteger(count) && (n as number) > previous && (n as number) <= 0xffff && (count as number) > 0)) throw wrong();
+    previous = n as number;
+    terms += count as number;
+  }
+  const lengths = new Uint16Array(terms);
+  let at = 0;
+  for (const [n, count] of runs as [number, number][]) lengths.fill(n, at, (at += count));
+  return lengths;
 }
 
 /** The terms' lengths: a byte each, widened, and the long ones from `longTerms`, which must give each of them. */
@@ -165,10 +220,4 @@ function termLengthsOf(b64: Base64, longTerms: Record<number, number>): Uint16Ar
     lengths[t] = n;
   }
   return lengths;
-}
-
-function int32s(b64: Base64, name: string): Int32Array {
-  const bytes = base64ToBytes(b64);
-  if (bytes.length % 4 !== 0) throw new Error(`stored dictionary: ${name} has the wrong size`);
-  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
 }

@@ -118,12 +118,34 @@ describe('the dictionary as kept in storage', () => {
     expect(() => runSteps(packedDictionarySteps(page))).toThrow(/no ids and names/);
   });
 
-  it('keeps a term length in a byte and the long ones beside it, and refuses lengths that do not match', () => {
+  it('gives term lengths in order as runs, and refuses runs that are damaged', () => {
     const packed = packDictionary(seedPack.compiled);
-    expect(Buffer.from(packed.termLength, 'base64')).toHaveLength(seedPack.compiled.termLength.length);
-    expect(JSON.parse(packed.extras)).not.toHaveProperty('longTerms');
+    // Terms numbered in state order are in order of length: the automaton numbers states breadth first.
+    expect(packed.termLength).toBe('');
+    const { lengthRuns } = JSON.parse(packed.extras) as { lengthRuns: [number, number][] };
+    expect(lengthRuns.reduce((n, [, count]) => n + count, 0)).toBe(seedPack.compiled.termLength.length);
     expect(Array.from(loadPackedDictionary(packed).termLength)).toEqual(seedPack.compiled.termLength);
-    // Terms of 255 units and more (a reader's entity may have a long name).
+    const withRuns = (runs: unknown, termLength = '') => ({ ...packed, termLength, extras: JSON.stringify({ ...JSON.parse(packed.extras), lengthRuns: runs }) });
+    const last = lengthRuns.length - 1;
+    const damaged: unknown[] = [
+      lengthRuns.map(([n, c], i) => [n, i === last ? c + 1 : c]),
+      lengthRuns.map(([n, c], i) => [n, c > 1 && i === lengthRuns.findIndex(([, k]) => k > 1) ? c - 1 : c]),
+      [...lengthRuns.slice(0, -1), [lengthRuns[last - 1][0], lengthRuns[last][1]]],
+      lengthRuns.map(([n, c], i) => [n, i === 0 ? 0 : c]),
+      [[0, 1], ...lengthRuns],
+      [...lengthRuns, [0x10000, 1]],
+      [...lengthRuns.slice(0, -1), [lengthRuns[last][0], lengthRuns[last][1], 1]],
+      'runs',
+    ];
+    expect(() => loadPackedDictionary(withRuns(damaged[0]))).toThrow(/term tables differ in length/);
+    expect(() => loadPackedDictionary(withRuns(damaged[1]))).toThrow(/term tables differ in length/);
+    for (const runs of damaged.slice(2)) expect(() => loadPackedDictionary(withRuns(runs))).toThrow(/runs of term lengths are damaged/);
+    // Runs stand alone: a byte table beside them is a damaged dictionary.
+    expect(() => loadPackedDictionary(withRuns(lengthRuns, 'AAAA'))).toThrow(/runs of term lengths are damaged/);
+  });
+
+  it('keeps lengths out of order a byte each and the long ones beside it, and refuses lengths that do not match', () => {
+    // Terms of 255 units and more (a reader's entity may have a long name), not in order.
     const termLength = [...seedPack.compiled.termLength];
     termLength[0] = 300;
     termLength[5] = 255;
@@ -131,16 +153,47 @@ describe('the dictionary as kept in storage', () => {
     termLength[9] = 254;
     const long = packDictionary({ ...seedPack.compiled, termLength });
     expect(Buffer.from(long.termLength, 'base64')).toHaveLength(termLength.length);
+    expect(JSON.parse(long.extras)).not.toHaveProperty('lengthRuns');
     expect(JSON.parse(long.extras).longTerms).toEqual({ 0: 300, 5: 255, 7: 0xffff });
     expect(Array.from(loadPackedDictionary(long).termLength)).toEqual(termLength);
     const withLongTerms = (longTerms: unknown) => ({ ...long, extras: JSON.stringify({ ...JSON.parse(long.extras), longTerms }) });
     for (const damaged of [{ 0: 300, 5: 255 }, { 0: 300, 5: 255, 7: 0xffff, 9: 256 }, { 0: 300, 5: 254, 7: 0xffff }, { 0: 300, 5: 255, 7: 0x10000 }, { 0: 300, 5: 255, 7: 0xffff, [termLength.length]: 400 }]) {
       expect(() => loadPackedDictionary(withLongTerms(damaged))).toThrow(/termLength and its long terms do not match/);
     }
+    // Out of order but short: a byte each, nothing beside.
+    const swapped = [...seedPack.compiled.termLength].reverse();
+    const bytes = packDictionary({ ...seedPack.compiled, termLength: swapped });
+    expect(JSON.parse(bytes.extras)).not.toHaveProperty('longTerms');
+    expect(Array.from(loadPackedDictionary(bytes).termLength)).toEqual(swapped);
     expect(() => termLengths([3, 0x10000])).toThrow(/longer than 65,535/);
   });
 
+  it('keeps a term\'s entity in as few bytes as the number of entities needs, every index read back', () => {
+    const compiled = seedPack.compiled;
+    const terms = compiled.termEntity.length;
+    expect(Buffer.from(packDictionary(compiled).termEntity, 'base64')).toHaveLength(terms);
+    for (const [entities, width] of [[256, 1], [257, 2], [0x10000, 2], [0x10001, 3]] as const) {
+      const many = [...compiled.entities];
+      for (let i = many.length; i < entities; i++) many.push({ ...compiled.entities[0], id: `extra-${i}` });
+      // The largest index, and values whose every byte is used.
+      const termEntity = compiled.termEntity.map((e, t) => (t === 0 ? entities - 1 : t === 1 ? (entities - 1) & 0xff00 : t === 2 ? 0x80 : e));
+      const wide = { ...compiled, entities: many, entityContext: [...compiled.entityContext, ...Array.from({ length: entities - compiled.entities.length }, () => [])], termEntity };
+      const packed = packDictionary(wide);
+      expect(Buffer.from(packed.termEntity, 'base64')).toHaveLength(terms * width);
+      expect(unpackDictionary(packed).termEntity).toEqual(termEntity);
+      const loaded = loadPackedDictionary(packed).termEntity;
+      expect([0, 1, 2, 3].map((t) => loaded.of(t))).toEqual(termEntity.slice(0, 4));
+    }
+    // Entries cut short, or one too many or too few.
+    const two = packDictionary({ ...compiled, entities: [...compiled.entities, ...Array.from({ length: 300 }, (_, i) => ({ ...compiled.entities[0], id: `x-${i}` }))], entityContext: [...compiled.entityContext, ...Array.from({ length: 300 }, () => [])] });
+    const bytes = Buffer.from(two.termEntity, 'base64');
+    expect(() => loadPackedDictionary({ ...two, termEntity: bytes.subarray(1).toString('base64') })).toThrow(/termEntity has the wrong size/);
+    expect(() => loadPackedDictionary({ ...two, termEntity: bytes.subarray(2).toString('base64') })).toThrow(/term tables differ in length/);
+    expect(() => loadPackedDictionary({ ...two, termEntity: Buffer.concat([bytes, Buffer.from([0, 0])]).toString('base64') })).toThrow(/term tables differ in length/);
+  });
+
   it('refuses the previous format and damaged parts instead of highlighting with them', () => {
+    expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 8 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 7 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 5 })).toBe(false);
     expect(isPackedDictionary({ ...packDictionary(seedPack.compiled), format: 4 })).toBe(false);
@@ -153,7 +206,7 @@ describe('the dictionary as kept in storage', () => {
     expect(() => unpackDictionary({ ...packed, entityIds: `${packed.entityIds}\n"extra"` })).toThrow(/differ in length/);
     expect(() => unpackDictionary({ ...packed, entityNames: packed.entityNames.replace(/\n[^\n]*$/, '') })).toThrow(/differ in length/);
     expect(() => unpackDictionary({ ...packed, entityIds: packed.entityIds.replace(/^[^\n]*/, '42') })).toThrow(/entity 0 is damaged/);
-    expect(() => unpackDictionary({ ...packed, termEntity: 'AAA=' })).toThrow(/termEntity has the wrong size/);
+    expect(() => unpackDictionary({ ...packed, termEntity: 'AAA=' })).toThrow(/term tables differ in length/);
     expect(() => loadPackedDictionary({ ...packed, termFlags: 'AAAA' })).toThrow(/term tables differ in length/);
   });
 });
