@@ -140,7 +140,12 @@ describe('the WebAssembly scanner', () => {
       const han = Array.from({ length: 700 }, (_, i) => String.fromCharCode(0x4e00 + i));
       const wide = serializeAutomaton(buildAutomaton([...han, ...han.slice(0, 300).map((c, i) => `${c}${han[(i * 7) % 600]}`), ...han.slice(400, 700).map((c) => `${han[1]}${c}`)]));
       expect(deserializeAutomaton(wide).edgeOffset[1]).toBeGreaterThan(255);
-      for (const stored of [seedCompiled.automaton, wide]) {
+      // Thousands of blocks of 64 states, each found by the k-th zero of a word, for every k.
+      const random = seededRandom(7);
+      const words = Array.from({ length: 6000 }, () => Array.from({ length: 3 + Math.floor(random() * 9) }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join(''));
+      const many = serializeAutomaton(buildAutomaton([...new Set(words)]));
+      expect(many.states).toBeGreaterThan(25_000);
+      for (const stored of [seedCompiled.automaton, wide, many]) {
         const expected = deserializeAutomaton(stored);
         const loaded = loadIntoModule(stored);
         expect(loaded.states).toBe(expected.fail.length);
@@ -335,6 +340,15 @@ describe('the WebAssembly scanner', () => {
       expect(() => deserializeAutomaton(outside)).toThrow('an edge names a character past the alphabet');
       expect(() => loadIntoModule(outside)).toThrow('an edge names a character past the alphabet');
       expect(() => loadIntoModule(long)).not.toThrow();
+      // Then sixty-four at a time: a place past the alphabet in each sixteen of the first sixty-four of a hundred, and after them.
+      const longer = serializeAutomaton(buildAutomaton(['abcdefghijklmnopqrst'.repeat(5)]));
+      expect(longer.edges).toBe(100);
+      for (const at of [0, 17, 38, 63, 64, 80, 99]) {
+        const bytes = base64ToBytes(longer.edgeChar);
+        bytes[at] = 20;
+        expect(() => loadIntoModule({ ...longer, edgeChar: bytesToBase64(bytes) }), `edge ${at}`).toThrow('an edge names a character past the alphabet');
+      }
+      expect(() => loadIntoModule(longer)).not.toThrow();
     });
   });
 
