@@ -166,10 +166,11 @@ export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
     isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.children) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
 }
 
-/** Each term's entity in `width` bytes, little-endian. */
+/** Each term's entity in `width` bytes, little-endian; throws on an index those bytes cannot hold (it would be cut silently). */
 function entityBytes(termEntity: readonly number[], width: number): Uint8Array {
   const bytes = new Uint8Array(termEntity.length * width);
   termEntity.forEach((e, t) => {
+    if (!(Number.isInteger(e) && e >= 0 && e < 2 ** (8 * width))) throw new Error(`term ${t} names entity ${e}, which is not among the dictionary's entities`);
     for (let i = 0; i < width; i++) bytes[t * width + i] = (e >>> (8 * i)) & 0xff;
   });
   return bytes;

@@ -184,6 +184,8 @@ describe('the dictionary as kept in storage', () => {
       const loaded = loadPackedDictionary(packed).termEntity;
       expect([0, 1, 2, 3].map((t) => loaded.of(t))).toEqual(termEntity.slice(0, 4));
     }
+    // An entity index past the entities is refused, not cut to fit.
+    expect(() => packDictionary({ ...compiled, termEntity: compiled.termEntity.map((e, t) => (t === 4 ? 256 : e)) })).toThrow(/term 4 names entity 256/);
     // Entries cut short, or one too many or too few.
     const two = packDictionary({ ...compiled, entities: [...compiled.entities, ...Array.from({ length: 300 }, (_, i) => ({ ...compiled.entities[0], id: `x-${i}` }))], entityContext: [...compiled.entityContext, ...Array.from({ length: 300 }, () => [])] });
     const bytes = Buffer.from(two.termEntity, 'base64');
