@@ -212,6 +212,14 @@ export class Automaton {
     throw new Error('automaton: no tables');
   }
 
+  /**
+   * The stored parts a scan wanted and did not have, since they were last placed (an automaton
+   * stored in parts, see automaton-parts.ts); none for one stored whole.
+   */
+  wantedParts(): number[] {
+    return [];
+  }
+
   get rootNext(): Int32Array {
     if (!this.root) {
       const { edgeOffset, edgeChar } = this.t;

@@ -24,6 +24,8 @@
 ;;                                100 depth-one rows (i32 per letter per child of the root; narrow only)
 ;;                                104 rows ready (u8 per child of the root + 1)
 ;;                                108 places (u8 per unit: its place in a narrow alphabet + 1, 0 for none), or 0 (wide)
+;;                                112 first state of the cut depth   116 states of the cut depth (0: stored whole)
+;;                                120 gates (u8 per state of the cut depth, see below)
 ;;
 ;; Edges read a character each. A dictionary of at most 256 letters (one or a few scripts) keeps
 ;; an edge as its letter's place in the alphabet, one byte, and the fold table keeps each unit's
@@ -40,6 +42,13 @@
 ;; one load.
 ;; Term ends are a bitmap with ranks, not a table per state: a dictionary of 2 million states has
 ;; about 230,000 of them, and a table would take (and a page would touch) 8 MB to hold them.
+;; A large dictionary is stored in parts (automaton-parts.ts): the top of the trie, to a cut depth,
+;; and parts holding the states below it, which a page reads as its text needs them. Each state of
+;; the cut depth has a gate: 1 once its part is in memory; else an edge out of it is not followed,
+;; as if it were missing, and the gate is set to 2 (wanted) where the text read one, so that the
+;; page reads that part and scans again; 3 where the part cannot be had (never wanted again).
+;; Blocks of 64 states not in memory have status 2 in the blocks-ready table (3 once their edge
+;; offset sample is known), and are never reached: only a gate leads below the cut.
 ;; Failure links are not stored with the dictionary: each is worked out from the edges the first
 ;; time a page needs it ($failOf), and kept as link + 1, so that zero means "not worked out yet"
 ;; and fresh memory needs no filling. Output links likewise, kept as link + 2 ($out).
@@ -263,7 +272,6 @@
   ;; exist; 5: term ends and terms that do not match.
   (func (export "terms") (param $states i32) (param $count i32) (result i32)
     (local $bits i32) (local $ranks i32) (local $w i32) (local $words i32) (local $n i32) (local $tail i32)
-    (local $rootT i32) (local $edgeChar i32) (local $e i32) (local $last i32)
     (local.set $bits (i32.load (i32.const 20)))
     (local.set $ranks (i32.load (i32.const 64)))
     (local.set $words (i32.shr_u (i32.add (local.get $states) (i32.const 63)) (i32.const 6)))
@@ -285,6 +293,12 @@
         (br $word)))
     ;; $count -1: the terms are numbered in state order, and none is stored to count.
     (if (i32.and (i32.ge_s (local.get $count) (i32.const 0)) (i32.ne (local.get $n) (local.get $count))) (then (return (i32.const 5))))
+    (call $root)
+    (i32.const 0))
+
+  ;; The dense root table: the root's children by character (block 0 in memory).
+  (func $root (export "root")
+    (local $rootT i32) (local $edgeChar i32) (local $e i32) (local $last i32)
     (local.set $rootT (i32.load (i32.const 4)))
     (local.set $edgeChar (i32.load (i32.const 12)))
     ;; The root's edges: from 0 to state 1's offset (block 0, whose sample is 0).
@@ -302,8 +316,7 @@
             (i32.const 2)))
           (i32.add (local.get $e) (i32.const 1)))
         (local.set $e (i32.add (local.get $e) (i32.const 1)))
-        (br $child)))
-    (i32.const 0))
+        (br $child))))
 
   ;; Where the edges of state $s start: its block's sample plus its own 16 bits (the block ready,
   ;; or $s its first state, whose own bits are 0).
@@ -311,6 +324,161 @@
     (i32.add
       (i32.load (i32.add (i32.load (i32.const 72)) (i32.shl (i32.shr_u (local.get $s) (i32.const 6)) (i32.const 2))))
       (i32.load16_u (i32.add (i32.load (i32.const 8)) (i32.shl (local.get $s) (i32.const 1))))))
+
+  ;; Whether edges out of state $s may be followed: always, but at a state of the cut depth whose
+  ;; part is not in memory, which is marked wanted (unless its part cannot be had).
+  (func $open (param $s i32) (result i32)
+    (local $g i32) (local $v i32)
+    (local.set $g (i32.sub (local.get $s) (i32.load (i32.const 112))))
+    (if (i32.ge_u (local.get $g) (i32.load (i32.const 116))) (then (return (i32.const 1))))
+    (local.set $g (i32.add (i32.load (i32.const 120)) (local.get $g)))
+    (local.set $v (i32.load8_u (local.get $g)))
+    (if (i32.eq (local.get $v) (i32.const 1)) (then (return (i32.const 1))))
+    (if (i32.eqz (local.get $v)) (then (i32.store8 (local.get $g) (i32.const 2))))
+    (i32.const 0))
+
+  ;; ORs $count bits from $src (64-bit little-endian words, zero past the last bit) into the unary
+  ;; child counts from bit $at on: a stored range of blocks starts anywhere in a word. The table
+  ;; ends with a spare word for the last one's overflow.
+  (func (export "placeBits") (param $src i32) (param $at i32) (param $count i32)
+    (local $w i64) (local $i i32) (local $words i32) (local $to i32) (local $shift i64)
+    (local.set $words (i32.shr_u (i32.add (local.get $count) (i32.const 63)) (i32.const 6)))
+    (local.set $to (i32.add (i32.load (i32.const 88)) (i32.shl (i32.shr_u (local.get $at) (i32.const 6)) (i32.const 3))))
+    (local.set $shift (i64.extend_i32_u (i32.and (local.get $at) (i32.const 63))))
+    (block $done
+      (loop $word
+        (br_if $done (i32.ge_u (local.get $i) (local.get $words)))
+        (local.set $w (i64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3)))))
+        (i64.store (local.get $to) (i64.or (i64.load (local.get $to)) (i64.shl (local.get $w) (local.get $shift))))
+        (if (i64.ne (local.get $shift) (i64.const 0))
+          (then (i64.store offset=8 (local.get $to)
+            (i64.or (i64.load offset=8 (local.get $to)) (i64.shr_u (local.get $w) (i64.sub (i64.const 64) (local.get $shift)))))))
+        (local.set $to (i32.add (local.get $to) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $word))))
+
+  ;; Blocks $first to $first + $blocks - 1 put in memory (their unary child counts also at $src,
+  ;; from bit 0; their edges' characters and term-end bits in place): their edge offset samples,
+  ;; the next block's too, and their term ranks from $sample and $rank, their first. Returns 0, or
+  ;; the check that failed: 2, counts that do not add up to the blocks' states and $edges; 3, a
+  ;; term end past the last state; 6, a block too wide for 16-bit offsets; 7, an edge past the alphabet.
+  (func (export "range") (param $src i32) (param $first i32) (param $blocks i32) (param $sample i32) (param $rank i32) (param $edges i32) (result i32)
+    (local $states i32) (local $q0 i32) (local $q1 i32) (local $total i32) (local $words i32) (local $w i32)
+    (local $z i64) (local $n i32) (local $seen i32) (local $next i32) (local $b i32) (local $samples i32)
+    (local $status i32) (local $letters i32) (local $e i32) (local $at i32) (local $max v128) (local $bits i32)
+    (local $ranks i32) (local $tail i32) (local $prev i32)
+    (local.set $states (i32.load (i32.const 92)))
+    (local.set $q0 (i32.shl (local.get $first) (i32.const 6)))
+    (local.set $q1 (i32.shl (i32.add (local.get $first) (local.get $blocks)) (i32.const 6)))
+    (if (i32.gt_u (local.get $q1) (local.get $states)) (then (local.set $q1 (local.get $states))))
+    (local.set $total (i32.add (i32.sub (local.get $q1) (local.get $q0)) (local.get $edges)))
+    (local.set $words (i32.shr_u (i32.add (local.get $total) (i32.const 63)) (i32.const 6)))
+    (local.set $samples (i32.load (i32.const 72)))
+    (local.set $status (i32.load (i32.const 84)))
+    ;; Edge places below the number of letters (a narrow dictionary), sixteen at a time.
+    (local.set $letters (i32.load (i32.const 80)))
+    (if (i32.and (i32.ne (local.get $letters) (i32.const 0)) (i32.lt_u (local.get $letters) (i32.const 256)))
+      (then
+        (local.set $at (i32.add (i32.load (i32.const 12)) (local.get $sample)))
+        (local.set $max (v128.const i64x2 0 0))
+        (block $sixteens
+          (loop $sixteen
+            (br_if $sixteens (i32.gt_u (i32.add (local.get $e) (i32.const 16)) (local.get $edges)))
+            (local.set $max (i8x16.max_u (local.get $max) (v128.load (i32.add (local.get $at) (local.get $e)))))
+            (local.set $e (i32.add (local.get $e) (i32.const 16)))
+            (br $sixteen)))
+        (block $lanes
+          (loop $lane
+            (br_if $lanes (i32.ge_u (local.get $e) (local.get $edges)))
+            (if (i32.ge_u (i32.load8_u (i32.add (local.get $at) (local.get $e))) (local.get $letters)) (then (return (i32.const 7))))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))
+            (br $lane)))
+        (if (v128.any_true (i8x16.ge_u (local.get $max) (i8x16.splat (local.get $letters)))) (then (return (i32.const 7))))))
+    ;; The last bit ends the last state's run.
+    (if (i32.eqz (local.get $total)) (then (return (i32.const 2))))
+    (local.set $tail (i32.sub (local.get $total) (i32.const 1)))
+    (if (i64.ne (i64.const 0) (i64.and
+          (i64.load (i32.add (local.get $src) (i32.shl (i32.shr_u (local.get $tail) (i32.const 6)) (i32.const 3))))
+          (i64.shl (i64.const 1) (i64.extend_i32_u (i32.and (local.get $tail) (i32.const 63))))))
+      (then (return (i32.const 2))))
+    ;; Block first + j starts after the 64 j-th zero: its sample is the ones before that.
+    (local.set $b (i32.add (local.get $first) (i32.const 1)))
+    (local.set $next (i32.const 64))
+    (local.set $prev (local.get $sample))
+    (block $walked
+      (loop $word
+        (br_if $walked (i32.ge_u (local.get $w) (local.get $words)))
+        (local.set $z (i64.xor (i64.const -1) (i64.load (i32.add (local.get $src) (i32.shl (local.get $w) (i32.const 3))))))
+        ;; No zeros past the last bit.
+        (if (i32.eq (local.get $w) (i32.sub (local.get $words) (i32.const 1)))
+          (then (if (i32.and (local.get $total) (i32.const 63))
+            (then (local.set $z (i64.and (local.get $z)
+              (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.and (local.get $total) (i32.const 63)))) (i64.const 1))))))))
+        (local.set $n (i32.wrap_i64 (i64.popcnt (local.get $z))))
+        (block $blocksDone
+          (loop $blockStart
+            (br_if $blocksDone (i32.lt_u (i32.add (local.get $seen) (local.get $n)) (local.get $next)))
+            (br_if $blocksDone (i32.gt_u (i32.shl (local.get $b) (i32.const 6)) (local.get $states)))
+            (local.set $e (i32.add (local.get $sample) (i32.sub
+              (i32.add (i32.add (i32.shl (local.get $w) (i32.const 6)) (call $select (local.get $z) (i32.sub (local.get $next) (local.get $seen)))) (i32.const 1))
+              (local.get $next))))
+            (if (i32.gt_u (i32.sub (local.get $e) (local.get $prev)) (i32.const 0xffff)) (then (return (i32.const 6))))
+            (i32.store (i32.add (local.get $samples) (i32.shl (local.get $b) (i32.const 2))) (local.get $e))
+            (local.set $prev (local.get $e))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (local.set $next (i32.add (local.get $next) (i32.const 64)))
+            (br $blockStart)))
+        (local.set $seen (i32.add (local.get $seen) (local.get $n)))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $word)))
+    (if (i32.ne (local.get $seen) (i32.sub (local.get $q1) (local.get $q0))) (then (return (i32.const 2))))
+    ;; The last block of the dictionary, partial: its offsets up to the edges' end fit 16 bits too.
+    (if (i32.gt_u (i32.sub (i32.add (local.get $sample) (local.get $edges)) (local.get $prev)) (i32.const 0xffff)) (then (return (i32.const 6))))
+    (i32.store (i32.add (local.get $samples) (i32.shl (local.get $first) (i32.const 2))) (local.get $sample))
+    ;; Term ranks; no term end past the last state.
+    (local.set $bits (i32.load (i32.const 20)))
+    (local.set $ranks (i32.load (i32.const 64)))
+    (if (i32.and (i32.eq (local.get $q1) (local.get $states)) (i32.ne (i32.and (local.get $states) (i32.const 63)) (i32.const 0)))
+      (then
+        (if (i64.ne (i64.const 0) (i64.shr_u
+              (i64.load (i32.add (local.get $bits) (i32.shl (i32.shr_u (local.get $states) (i32.const 6)) (i32.const 3))))
+              (i64.extend_i32_u (i32.and (local.get $states) (i32.const 63)))))
+          (then (return (i32.const 3))))))
+    (local.set $w (local.get $first))
+    (local.set $n (i32.add (local.get $first) (local.get $blocks)))
+    (block $ranked
+      (loop $rankWord
+        (br_if $ranked (i32.ge_u (local.get $w) (local.get $n)))
+        (i32.store (i32.add (local.get $ranks) (i32.shl (local.get $w) (i32.const 2))) (local.get $rank))
+        (local.set $rank (i32.add (local.get $rank)
+          (i32.wrap_i64 (i64.popcnt (i64.load (i32.add (local.get $bits) (i32.shl (local.get $w) (i32.const 3))))))))
+        ;; In memory, offsets to work out (unless already worked out from an earlier copy).
+        (if (i32.ne (i32.load8_u (i32.add (local.get $status) (local.get $w))) (i32.const 1))
+          (then (i32.store8 (i32.add (local.get $status) (local.get $w)) (i32.const 0))))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $rankWord)))
+    ;; The next block's sample is known now.
+    (if (i32.le_u (i32.shl (local.get $n) (i32.const 6)) (local.get $states))
+      (then (if (i32.eq (i32.load8_u (i32.add (local.get $status) (local.get $n))) (i32.const 2))
+        (then (i32.store8 (i32.add (local.get $status) (local.get $n)) (i32.const 3))))))
+    (i32.const 0))
+
+  ;; The samples of blocks not in memory whose sample is not known: the next known one, so that the
+  ;; samples still grow and $failOf's search for a parent among blocks in memory stays right.
+  (func (export "fillSamples")
+    (local $b i32) (local $next i32) (local $samples i32) (local $status i32)
+    (local.set $samples (i32.load (i32.const 72)))
+    (local.set $status (i32.load (i32.const 84)))
+    (local.set $b (i32.shr_u (i32.load (i32.const 92)) (i32.const 6)))
+    (local.set $next (i32.sub (i32.load (i32.const 96)) (i32.load (i32.const 92))))
+    (loop $back
+      (if (i32.eq (i32.load8_u (i32.add (local.get $status) (local.get $b))) (i32.const 2))
+        (then (i32.store (i32.add (local.get $samples) (i32.shl (local.get $b) (i32.const 2))) (local.get $next))))
+      (local.set $next (i32.load (i32.add (local.get $samples) (i32.shl (local.get $b) (i32.const 2)))))
+      (if (local.get $b)
+        (then
+          (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+          (br $back)))))
 
   ;; The child of state $s along an edge that reads $k (a place in a narrow dictionary's alphabet,
   ;; else the unit itself), or 0 for none; the root's through the root table, by the unit $unit.
@@ -331,7 +499,8 @@
         (local.set $mc (i32.and
           (i32.load16_u (i32.add (local.get $edgeChar) (i32.shl (local.get $mid) (local.get $shift))))
           (local.get $mask)))
-        (if (i32.eq (local.get $mc) (local.get $k)) (then (return (i32.add (local.get $mid) (i32.const 1)))))
+        (if (i32.eq (local.get $mc) (local.get $k))
+          (then (return (select (i32.add (local.get $mid) (i32.const 1)) (i32.const 0) (call $open (local.get $s))))))
         (if (i32.lt_u (local.get $mc) (local.get $k))
           (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
           (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
@@ -493,6 +662,9 @@
     (local $lo i32) (local $hi i32) (local $mid i32) (local $mc i32) (local $t i32)
     (local $narrow i32) (local $shift i32) (local $mask i32) (local $k i32) (local $ready i32)
     (local $depthOne i32) (local $rows i32) (local $rowsReady i32) (local $letters i32) (local $vec v128) (local $places i32)
+    (local $cutFirst i32) (local $cutCount i32)
+    (local.set $cutFirst (i32.load (i32.const 112)))
+    (local.set $cutCount (i32.load (i32.const 116)))
     (local.set $letters (i32.load (i32.const 80)))
     (local.set $narrow (i32.ne (local.get $letters) (i32.const 0)))
     ;; The root's children are states 1 to $depthOne (none in a wide dictionary, which has no rows).
@@ -641,6 +813,9 @@
                     (local.get $mask)))
                   (if (i32.eq (local.get $mc) (local.get $k))
                     (then
+                      ;; A state of the cut depth whose part is not in memory: as if no edge.
+                      (if (i32.lt_u (i32.sub (local.get $state) (local.get $cutFirst)) (local.get $cutCount))
+                        (then (br_if $notFound (i32.eqz (call $open (local.get $state))))))
                       (local.set $state (i32.add (local.get $mid) (i32.const 1)))
                       (br $stepped)))
                   (if (i32.lt_u (local.get $mc) (local.get $k))

@@ -10,13 +10,14 @@
 import scanModuleBase64 from './scan.wat';
 import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
 import type { Steps } from './steps.ts';
+import type { AutomatonPart, SplitAutomaton, StoredBlocks } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27 } as const;
-const HEADER_BYTES = 112;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27, cutFirst: 28, cutCount: 29, gates: 30, scratch: 31 } as const;
+const HEADER_BYTES = 128;
 const PAGE = 65536;
 
 interface ScanExports {
@@ -29,6 +30,14 @@ interface ScanExports {
   terms(states: number, count: number): number;
   /** The failure link of a state, worked out on first need (read by the tests only). */
   failOf(state: number): number;
+  /** ORs `count` unary bits from `src` into the child counts from bit `at` on. */
+  placeBits(src: number, at: number, count: number): void;
+  /** Blocks put in memory: their samples and ranks worked out, their data checked (see scan.wat). */
+  range(src: number, first: number, blocks: number, sample: number, rank: number, edges: number): number;
+  /** Samples for the blocks not in memory, so that they still grow. */
+  fillSamples(): void;
+  /** The root table, from block 0. */
+  root(): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -122,12 +131,15 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
  * spare byte for a wider load); edge offsets are worked out a block of 64 states at a time, as
  * the page reaches them, from the stored unary child counts, which stay.
  */
-function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null): number {
+function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, split: SplitAutomaton | null = null): number {
   const words = Math.ceil(states / 64);
+  const cutCount = split ? split.cutEnd - split.cutFirst : 0;
   const sizes: [keyof typeof H, number][] = [
     ['fold', 65536 * 4], ['root', 65536 * 4], ['alphabet', 512], ['edgeDeltas', (states + 1) * 2], ['edgeSamples', ((states >> 6) + 1) * 4],
     ['edgeChar', alphabet ? edges + 1 : edges * 2], ['fail', states * 3 + 1], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
-    ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges)],
+    // A spare word after the child counts: stored blocks are ORed in a word at a time (placeBits).
+    ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges) + 8],
+    ['gates', cutCount], ['scratch', split ? split.maxChildBytes : 0],
     // A row per letter for each of the root's children, at most one per letter (see scan.wat).
     ['rows', alphabet ? alphabet.length * alphabet.length * 4 : 0], ['rowsReady', alphabet ? alphabet.length + 1 : 0],
     // Each unit's place in a narrow alphabet + 1 (0: none), which the fold table keeps in its top byte.
@@ -146,6 +158,8 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
   header[H.letters] = alphabet?.length ?? 0;
   header[H.states] = states;
   header[H.childBits] = states + edges;
+  header[H.cutFirst] = split?.cutFirst ?? 0;
+  header[H.cutCount] = cutCount;
   if (alphabet) new Uint16Array(buf, header[H.alphabet], alphabet.length).set(alphabet);
   let places: Uint8Array | null = null;
   if (alphabet) {
@@ -208,13 +222,42 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
 }
 
 /**
+ * Unpacks the top of an automaton stored in parts (automaton-parts.ts) into a new instance's
+ * memory: blocks below the cut stay out of it until the page asks for their parts
+ * (PartedAutomaton.place), the gates of the cut closed.
+ */
+export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton): Steps<PartedAutomaton> {
+  const { states, edges } = split;
+  if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
+  const parts = split.partFirst;
+  const ordered = parts.every((first, k) => Number.isSafeInteger(first) && first >= (k === 0 ? split.cutFirst : parts[k - 1] + 1));
+  if (!Number.isSafeInteger(split.cutFirst) || split.cutFirst < 1 || split.cutEnd > states || split.cutFirst >= split.cutEnd || parts[0] !== split.cutFirst || !ordered || parts[parts.length - 1] >= split.cutEnd || !(split.maxChildBytes >= 8 && split.maxChildBytes % 8 === 0)) {
+    throw new Error('dictionary automaton: stored parts do not fit its states');
+  }
+  const alphabet = storedAlphabet(split.alphabet);
+  const exports = instantiate(module);
+  const buffersAt = layTables(exports, states, edges, 0, alphabet, split);
+  const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
+  header[H.termIds] = 0;
+  // Every block out of memory, its sample unknown, until stored blocks bring it.
+  new Uint8Array(exports.memory.buffer, header[H.blocksReady], (states >> 6) + 1).fill(2);
+  const automaton = new PartedAutomaton({ exports, buffersAt }, split);
+  automaton.placeBlocks(split.top);
+  yield;
+  exports.root();
+  exports.fillSamples();
+  return automaton;
+}
+
+/**
  * An automaton whose tables live in an instance's memory. The first scanner made for it reads
  * with that instance; any other (or the JavaScript scanner) gets a copy.
  */
 class ModuleAutomaton extends Automaton {
   private unclaimed: TablesInMemory | null;
 
-  constructor(private readonly loaded: TablesInMemory, states: number, private readonly edges: number) {
+  constructor(protected readonly loaded: TablesInMemory, states: number, protected readonly edges: number) {
     super(null, states);
     this.unclaimed = loaded;
   }
@@ -249,6 +292,100 @@ class ModuleAutomaton extends Automaton {
       edgeChar = Uint16Array.from(new Uint8Array(buf, header[H.edgeChar], edges), (place) => alphabet[place]);
     } else edgeChar = new Uint16Array(buf, header[H.edgeChar], edges).slice();
     return linkedTables(edgeOffset, edgeChar, termAt);
+  }
+}
+
+/**
+ * An automaton stored in parts, its top in an instance's memory and its parts put in as the page's
+ * text needs them: a scan notes the parts it wanted (wantedParts), the page reads them from
+ * storage, places them, and scans again.
+ */
+export class PartedAutomaton extends ModuleAutomaton {
+  constructor(loaded: TablesInMemory, readonly split: SplitAutomaton) {
+    super(loaded, split.states, split.edges);
+  }
+
+  private gates(): Uint8Array {
+    const header = new Int32Array(this.loaded.exports.memory.buffer, 0, HEADER_BYTES / 4);
+    return new Uint8Array(this.loaded.exports.memory.buffer, header[H.gates], this.split.cutEnd - this.split.cutFirst);
+  }
+
+  /** The part that holds the states below state `cut` of the cut depth. */
+  private partOf(cut: number): number {
+    const first = this.split.partFirst;
+    let lo = 0;
+    let hi = first.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (first[mid] <= cut) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The parts whose edges a scan since the last placing wanted to follow, in order. */
+  override wantedParts(): number[] {
+    const gates = this.gates();
+    const wanted: number[] = [];
+    for (let g = gates.indexOf(2); g >= 0; g = gates.indexOf(2, g + 1)) {
+      const k = this.partOf(this.split.cutFirst + g);
+      if (wanted[wanted.length - 1] !== k) wanted.push(k);
+    }
+    return wanted;
+  }
+
+  /** The gates of part `k`'s states of the cut depth set to `value`. */
+  private setGates(k: number, value: number): void {
+    const first = this.split.partFirst;
+    const { cutFirst, cutEnd } = this.split;
+    this.gates().fill(value, first[k] - cutFirst, (first[k + 1] ?? cutEnd) - cutFirst);
+  }
+
+  /**
+   * Puts part `k` in memory, or with null marks it as not to be had (its edges are then never
+   * followed, nor wanted again): a part missing from storage, or damaged (the error is thrown
+   * after marking it).
+   */
+  place(k: number, part: AutomatonPart | null): void {
+    if (part === null) return this.setGates(k, 3);
+    try {
+      if (!Array.isArray(part)) throw new Error('dictionary automaton: a stored part is not a list of blocks');
+      for (const blocks of part) this.placeBlocks(blocks);
+      this.loaded.exports.fillSamples();
+      this.setGates(k, 1);
+    } catch (e) {
+      this.setGates(k, 3);
+      throw e;
+    }
+  }
+
+  /** Decodes stored blocks into place and has the module check them and work out their samples and ranks. */
+  placeBlocks(r: StoredBlocks): void {
+    const { states, edges, maxChildBytes } = this.split;
+    const width = this.split.alphabet === '' ? 2 : 1;
+    const words = Math.ceil(states / 64);
+    const wrong = (what: string) => new Error(`dictionary automaton: stored blocks ${what}`);
+    if (typeof r !== 'object' || r === null || ![r.block, r.blocks, r.sample, r.rank].every((n) => Number.isSafeInteger(n) && n >= 0) || r.blocks < 1 || r.block + r.blocks > words) throw wrong('name blocks that do not exist');
+    const edgeBytes = base64Length(r.edgeChar);
+    const edgeCount = edgeBytes / width;
+    const q0 = r.block * 64;
+    const q1 = Math.min((r.block + r.blocks) * 64, states);
+    const childBytes = Math.ceil((q1 - q0 + edgeCount) / 64) * 8;
+    if (!Number.isInteger(edgeCount) || r.sample + edgeCount > edges || base64Length(r.termEnds) !== r.blocks * 8 || base64Length(r.children) !== childBytes || childBytes > maxChildBytes) throw wrong('have the wrong size');
+    const { exports } = this.loaded;
+    const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
+    const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
+    decodeBase64Into(r.edgeChar, bytes(header[H.edgeChar] + r.sample * width, edgeBytes), 'edgeChar');
+    decodeBase64Into(r.termEnds, bytes(header[H.termBits] + r.block * 8, r.blocks * 8), 'termEnds');
+    const scratch = header[H.scratch];
+    decodeBase64Into(r.children, bytes(scratch, childBytes), 'children');
+    exports.placeBits(scratch, q0 + r.sample, q1 - q0 + edgeCount);
+    check(exports.range(scratch, r.block, r.blocks, r.sample, r.rank, edgeCount));
+  }
+
+  /** Its tables are in memory only in part: a JavaScript copy would be wrong. */
+  protected override copyTables(): AutomatonTables {
+    throw new Error('dictionary automaton: stored in parts, read by the WebAssembly scanner only');
   }
 }
 

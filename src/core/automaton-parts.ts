@@ -1,0 +1,188 @@
+/**
+ * A large automaton stored in parts, so that a page reads only what its text can reach.
+ *
+ * With 100,000 reader entities the automaton has about two million states, and every page read
+ * all of them from storage, though its text reaches a few thousand. States are numbered breadth
+ * first, so the states of depth at most CUT_DEPTH come first: that top of the trie is stored
+ * whole. Every deeper state lies under one state of depth CUT_DEPTH; consecutive states of that
+ * depth are grouped into parts, and a part holds all their descendants. Breadth-first numbering
+ * keeps a group's descendants of each depth together, so a part is a few ranges of states.
+ *
+ * A page scans with the top first. Where a state of depth CUT_DEPTH has an edge that the text
+ * reads, the scanner notes it (see scan.wat, the gate) instead of following it; the page then
+ * reads the parts noted and scans again. This is exact: every deeper state a full scan would
+ * visit, through edges, failure or output links, has a text that occurs in the page, so the top
+ * scan stood at its ancestor of depth CUT_DEPTH where those first CUT_DEPTH characters occur, and
+ * read the next.
+ *
+ * Ranges are stored as whole blocks of 64 states (the scanner's unit for edge offsets and term
+ * ranks), each block complete: a block that two parts share is stored in both.
+ */
+import { base64ToBytes, bytesToBase64, childBitsBytes, CHILDREN_MISMATCH, type SerializedAutomaton } from './automaton.ts';
+
+/** The depth at which the trie is cut (a page reads the top of the trie to this depth whole). */
+export const CUT_DEPTH = 6;
+
+/** States a part holds at least (but the last): about 6 KB of storage, one small read. */
+export const PART_STATES = 4096;
+
+/** Automata up to this many states are stored whole: the seed pack and lists of a few thousand names. */
+export const SPLIT_MIN_STATES = 100_000;
+
+/**
+ * Blocks `block` to `block + blocks - 1` of 64 states, with all their data: each state's number
+ * of children in unary, the characters of the edges out of them, and the term-end bits; `sample`
+ * is the number of edges before the first state, `rank` the number of term ends before it.
+ */
+export interface StoredBlocks {
+  block: number;
+  blocks: number;
+  sample: number;
+  rank: number;
+  children: string;
+  edgeChar: string;
+  termEnds: string;
+}
+
+/** What a page reads first: the sizes, the top of the trie, and which states each part holds. */
+export interface SplitAutomaton {
+  states: number;
+  edges: number;
+  alphabet: string;
+  /** The states of depth CUT_DEPTH: [cutFirst, cutEnd). States from cutEnd on are in parts. */
+  cutFirst: number;
+  cutEnd: number;
+  /** Part k holds the descendants of the states of depth CUT_DEPTH from partFirst[k] to partFirst[k + 1] (or cutEnd). */
+  partFirst: number[];
+  top: StoredBlocks;
+  /** Bytes of the largest stored unary child counts of any blocks (the scanner's scratch space). */
+  maxChildBytes: number;
+}
+
+/** A part: ranges of blocks, in state order. */
+export type AutomatonPart = StoredBlocks[];
+
+/** Edge offsets (states + 1) from the stored unary child counts. */
+function edgeOffsets(children: Uint8Array, states: number, edges: number): Int32Array {
+  const offsets = new Int32Array(states + 1);
+  const bits = states + edges;
+  for (let q = 0, at = 0; q < states; q++, at++) {
+    let n = 0;
+    while (at < bits && children[at >> 3] & (1 << (at & 7))) {
+      n++;
+      at++;
+    }
+    if (at >= bits) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
+    offsets[q + 1] = offsets[q] + n;
+  }
+  if (offsets[states] !== edges) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
+  return offsets;
+}
+
+/** Bits [from, to) of `bytes`, shifted to start at bit 0, in whole 64-bit words. */
+function bitSlice(bytes: Uint8Array, from: number, to: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((to - from) / 64) * 8);
+  for (let i = 0, at = from; at < to; i++, at++) if (bytes[at >> 3] & (1 << (at & 7))) out[i >> 3] |= 1 << (i & 7);
+  return out;
+}
+
+/**
+ * `s` split into the top of the trie and parts, or null where it is stored whole: too small to
+ * gain, no state as deep as the cut, or terms not numbered in state order (a part's terms are
+ * then not ranked by its blocks alone).
+ */
+export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART_STATES, minStates = SPLIT_MIN_STATES): { split: SplitAutomaton; parts: AutomatonPart[] } | null {
+  const { states, edges } = s;
+  if (states < minStates || s.termIds !== '') return null;
+  const children = base64ToBytes(s.children);
+  const edgeChar = base64ToBytes(s.edgeChar);
+  const termEnds = base64ToBytes(s.termEnds);
+  const width = s.alphabet === '' ? 2 : 1;
+  const offsets = edgeOffsets(children, states, edges);
+  // Breadth first, the states of depth d + 1 are the children of those of depth d.
+  let first = 0;
+  let end = 1;
+  for (let depth = 0; depth < CUT_DEPTH && first < end; depth++) [first, end] = [offsets[first] + 1, offsets[end] + 1];
+  if (first >= end) return null;
+  const [cutFirst, cutEnd] = [first, end];
+  const words = Math.ceil(states / 64);
+  const ranks = new Int32Array(words + 1);
+  for (let w = 0; w < words; w++) {
+    let n = 0;
+    for (let i = 0; i < 8; i++) for (let b = termEnds[w * 8 + i]; b; b &= b - 1) n++;
+    ranks[w + 1] = ranks[w] + n;
+  }
+  let maxChildBytes = 0;
+  const blocks = (b0: number, b1: number): StoredBlocks => {
+    const q0 = b0 * 64;
+    const q1 = Math.min((b1 + 1) * 64, states);
+    const bits = bitSlice(children, q0 + offsets[q0], q1 + offsets[q1]);
+    maxChildBytes = Math.max(maxChildBytes, bits.length);
+    return {
+      block: b0, blocks: b1 - b0 + 1, sample: offsets[q0], rank: ranks[b0],
+      children: bytesToBase64(bits),
+      edgeChar: bytesToBase64(edgeChar.subarray(offsets[q0] * width, offsets[q1] * width)),
+      termEnds: bytesToBase64(termEnds.subarray(b0 * 8, (b1 + 1) * 8)),
+    };
+  };
+  // Descendants per state, from the deepest up (a parent comes before its children).
+  const below = new Int32Array(states);
+  for (let p = states - 1; p >= 0; p--) for (let e = offsets[p]; e < offsets[p + 1]; e++) below[p] += below[e + 1] + 1;
+  const partFirst: number[] = [];
+  for (let r = cutFirst, held = partStates; r < cutEnd; r++) {
+    if (held >= partStates) {
+      partFirst.push(r);
+      held = 0;
+    }
+    held += below[r];
+  }
+  const parts = partFirst.map((from, k) => {
+    const ranges: [number, number][] = [];
+    let [a, b] = [from, partFirst[k + 1] ?? cutEnd];
+    for (;;) {
+      [a, b] = [offsets[a] + 1, offsets[b] + 1];
+      if (a >= b) break;
+      const [b0, b1] = [a >> 6, (b - 1) >> 6];
+      const last = ranges[ranges.length - 1];
+      if (last && b0 <= last[1] + 1) last[1] = Math.max(last[1], b1);
+      else ranges.push([b0, b1]);
+    }
+    return ranges.map(([b0, b1]) => blocks(b0, b1));
+  });
+  const top = blocks(0, (cutEnd - 1) >> 6);
+  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top, maxChildBytes }, parts };
+}
+
+/**
+ * The whole stored automaton again from its top and every part (for a scanner that cannot read
+ * parts, and for the tests); throws where a block is missing or a range's sizes do not fit.
+ */
+export function assembleAutomaton(split: SplitAutomaton, parts: readonly AutomatonPart[]): SerializedAutomaton<string> {
+  const { states, edges } = split;
+  const width = split.alphabet === '' ? 2 : 1;
+  const words = Math.ceil(states / 64);
+  const children = new Uint8Array(childBitsBytes(states, edges));
+  const edgeChar = new Uint8Array(edges * width);
+  const termEnds = new Uint8Array(words * 8);
+  const seen = new Uint8Array(words);
+  const broken = (what: string) => new Error(`dictionary automaton: stored part ${what}`);
+  if (parts.length !== split.partFirst.length || parts.some((p) => !Array.isArray(p) || p.length === 0)) throw broken('is missing');
+  for (const r of [split.top, ...parts.flat()]) {
+    const q0 = r.block * 64;
+    const q1 = Math.min((r.block + r.blocks) * 64, states);
+    if (!Number.isSafeInteger(r.block) || !Number.isSafeInteger(r.blocks) || r.blocks < 1 || q0 >= states || r.block + r.blocks > words) throw broken('names blocks that do not exist');
+    const bits = base64ToBytes(r.children);
+    const chars = base64ToBytes(r.edgeChar);
+    const ends = base64ToBytes(r.termEnds);
+    const edgeCount = chars.length / width;
+    const from = q0 + r.sample;
+    const to = q1 + r.sample + edgeCount;
+    if (!Number.isInteger(edgeCount) || r.sample + edgeCount > edges || ends.length !== r.blocks * 8 || bits.length !== Math.ceil((to - from) / 64) * 8) throw broken('has the wrong size');
+    for (let i = 0, at = from; at < to; i++, at++) if (bits[i >> 3] & (1 << (i & 7))) children[at >> 3] |= 1 << (at & 7);
+    edgeChar.set(chars, r.sample * width);
+    termEnds.set(ends, r.block * 8);
+    seen.fill(1, r.block, r.block + r.blocks);
+  }
+  if (seen.includes(0)) throw broken('is missing');
+  return { states, edges, children: bytesToBase64(children), alphabet: split.alphabet, edgeChar: bytesToBase64(edgeChar), termEnds: bytesToBase64(termEnds), termIds: '' };
+}

@@ -1,0 +1,172 @@
+/**
+ * An automaton stored in parts: split and assembled again it is the same, and a scan that reads
+ * the top, then the parts its text wanted, finds exactly what the whole automaton finds.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileDictionary } from '../../src/build/compile-dictionary.ts';
+import { readSeedFolder } from '../../src/build/seed-files.ts';
+import { assembleAutomaton, CUT_DEPTH, splitAutomaton, type AutomatonPart } from '../../src/core/automaton-parts.ts';
+import { bytesToBase64, base64ToBytes, deserializeAutomaton, wholeAutomaton } from '../../src/core/automaton.ts';
+import { compileTerms } from '../../src/core/compile-terms.ts';
+import { loadDictionary, type RuntimeDictionary } from '../../src/core/dictionary.ts';
+import { Scanner } from '../../src/core/scanner.ts';
+import { runSteps } from '../../src/core/steps.ts';
+import { loadSplitIntoModule, makeScanner, PartedAutomaton, scanModule } from '../../src/core/wasm-scanner.ts';
+import { userEntities } from '../bench/synthetic-dictionary.ts';
+import { NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
+import { seededRandom } from '../support/wait.ts';
+
+const { catalogue, seeds } = readSeedFolder(SEEDS_DIR);
+const { records } = compileDictionary(catalogue, seeds);
+const readers = userEntities(3000);
+const { compiled } = compileTerms([...records, ...readers]);
+const whole = wholeAutomaton(compiled.automaton);
+const wholeDict = loadDictionary(compiled);
+/** Small parts, so that a text wants some and not others. */
+const { split, parts } = splitAutomaton(whole, 512, 0)!;
+
+/** Every kept match of `text`, as the scanner's tests write them. */
+function matches(scanner: Scanner, text: string): string[] {
+  scanner.reset();
+  scanner.feed(text);
+  const present = new Set<number>();
+  return scanner.finish(present, (_s, _e, left, right) => `${left ? '<' : ''}${right ? '>' : ''}`).map((m) => `${m.start}-${m.end}:${m.entity}${m.anchor}`);
+}
+
+/** A page's dictionary with the top of the trie in a module instance, no part placed. */
+function partedDictionary(): { dict: RuntimeDictionary; automaton: PartedAutomaton } {
+  const automaton = runSteps(loadSplitIntoModule(scanModule()!, split));
+  return { dict: { ...wholeDict, automaton }, automaton };
+}
+
+/** News text with reader names put in now and then, so that parts are wanted and matched. */
+function textWithNames(seed: number): string {
+  const random = seededRandom(seed);
+  const base = seeds.map((s) => s.text).join('\n');
+  let out = '';
+  for (let i = 0; i < base.length; i += 400) {
+    out += base.slice(i, i + 400);
+    const r = readers[Math.floor(random() * readers.length)];
+    out += ` ${r.aliases[Math.floor(random() * 2)].text}, `;
+  }
+  return out;
+}
+
+describe('an automaton stored in parts', () => {
+  it('is assembled again into the same stored automaton', () => {
+    expect(split.cutEnd).toBeGreaterThan(split.cutFirst);
+    expect(parts.length).toBeGreaterThan(20);
+    expect(assembleAutomaton(split, parts)).toEqual(whole);
+  });
+
+  it('is not split when small, or when its terms are not numbered in state order', () => {
+    expect(splitAutomaton(whole)).toBeNull();
+    expect(splitAutomaton({ ...whole, termIds: bytesToBase64(new Uint8Array(8)) }, 512, 0)).toBeNull();
+  });
+
+  it('refuses to assemble with a part missing', () => {
+    expect(() => assembleAutomaton(split, parts.slice(1))).toThrow(/missing/);
+  });
+
+  it('finds nothing below the cut before its parts are placed, and wants the parts that hold them', () => {
+    const text = textWithNames(1);
+    const expected = matches(new Scanner(wholeDict), text);
+    const { dict, automaton } = partedDictionary();
+    const scanner = makeScanner(dict);
+    const first = matches(scanner, text);
+    // Terms shorter than the cut end in the top and are found; the names below it are not.
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(expected.length);
+    const wanted = automaton.wantedParts();
+    expect(wanted.length).toBeGreaterThan(0);
+    expect(wanted.length).toBeLessThan(parts.length);
+  });
+
+  it('finds exactly what the whole automaton finds once the wanted parts are placed, and wants no more', () => {
+    const texts = [textWithNames(2), textWithNames(3), readers.slice(0, 400).map((r) => r.aliases[0].text).join(' and ')];
+    if (haveNewsPages) {
+      for (const f of readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html')).slice(0, 8)) {
+        texts.push(readFileSync(join(NEWS_PAGES_DIR, f), 'utf8').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '));
+      }
+    }
+    for (const text of texts) {
+      const expected = matches(new Scanner(wholeDict), text);
+      const { dict, automaton } = partedDictionary();
+      const scanner = makeScanner(dict);
+      matches(scanner, text);
+      const wanted = automaton.wantedParts();
+      for (const k of wanted) automaton.place(k, parts[k]);
+      expect(automaton.wantedParts()).toEqual([]);
+      expect(matches(scanner, text)).toEqual(expected);
+      expect(automaton.wantedParts()).toEqual([]);
+    }
+  });
+
+  it(`cuts at depth ${CUT_DEPTH}: every name of the readers’ list is found with all parts placed, one scan`, () => {
+    const text = readers.map((r) => r.aliases[1].text).join('; ');
+    const { dict, automaton } = partedDictionary();
+    parts.forEach((part, k) => automaton.place(k, part));
+    const found = matches(makeScanner(dict), text);
+    expect(found).toEqual(matches(new Scanner(wholeDict), text));
+    expect(found.length).toBeGreaterThanOrEqual(readers.length);
+  });
+
+  it('works out each failure link as in the trie without the parts not placed', () => {
+    const t = deserializeAutomaton(whole);
+    // Larger parts, one in three placed: whole blocks out of memory between those placed.
+    const { split, parts } = splitAutomaton(whole, 4096, 0)!;
+    const automaton = runSteps(loadSplitIntoModule(scanModule()!, split));
+    const placed = new Set(parts.map((_, k) => k).filter((k) => k % 3 === 0));
+    for (const k of placed) automaton.place(k, parts[k]);
+    const partOf = (cut: number) => split.partFirst.findLastIndex((first) => first <= cut);
+    // The trie pruned below the cut states of parts not placed, and its links, breadth first.
+    const open = (s: number) => s < split.cutFirst || s >= split.cutEnd || placed.has(partOf(s));
+    const child = (s: number, c: number) => {
+      if (!open(s)) return 0;
+      for (let e = t.edgeOffset[s]; e < t.edgeOffset[s + 1]; e++) if (t.edgeChar[e] === c) return e + 1;
+      return 0;
+    };
+    const fail = new Map<number, number>([[0, 0]]);
+    const queue = [0];
+    let checked = 0;
+    const { failOf } = (automaton as unknown as { take(): { exports: { failOf(q: number): number } } }).take().exports;
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i];
+      if (!open(p)) continue;
+      for (let e = t.edgeOffset[p]; e < t.edgeOffset[p + 1]; e++) {
+        const q = e + 1;
+        let f = p === 0 ? -1 : fail.get(p)!;
+        let link = 0;
+        while (f >= 0) {
+          link = child(f, t.edgeChar[e]);
+          if (link || f === 0) break;
+          f = fail.get(f)!;
+        }
+        fail.set(q, link);
+        queue.push(q);
+        if (failOf(q) !== link) expect(`${q}: ${failOf(q)}`).toBe(`${q}: ${link}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(split.cutEnd);
+    expect(checked).toBeLessThan(whole.states - 1000);
+  });
+
+  it('does not want a part again that cannot be had, and refuses a damaged one with a message', () => {
+    const text = textWithNames(4);
+    const { dict, automaton } = partedDictionary();
+    const scanner = makeScanner(dict);
+    matches(scanner, text);
+    const [missing, damaged, ...rest] = automaton.wantedParts();
+    automaton.place(missing, null);
+    const cut: AutomatonPart = parts[damaged].map((b, i) => (i === 0 ? { ...b, children: bytesToBase64(base64ToBytes(b.children).slice(0, -8)) } : b));
+    expect(() => automaton.place(damaged, cut)).toThrow(/dictionary automaton: stored blocks have the wrong size/);
+    const flipped: AutomatonPart = parts[rest[0]].map((b, i) => (i === 0 ? { ...b, children: bytesToBase64(base64ToBytes(b.children).map((x, j) => (j === 0 ? x ^ 1 : x))) } : b));
+    expect(() => automaton.place(rest[0], flipped)).toThrow(/children does not add up/);
+    for (const k of rest.slice(1)) automaton.place(k, parts[k]);
+    matches(scanner, text);
+    expect(automaton.wantedParts()).toEqual([]);
+  });
+});
