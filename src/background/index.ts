@@ -5,7 +5,7 @@
  */
 import { articles, compiled, records, seedTexts } from 'virtual:newsgloss-dictionary';
 import {
-  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, sessionArea, writeStoredDictionary,
+  AUTO_SAVE_HINT_KEY, PAGE_INDEX_KEY, PAUSED_SITES_KEY, browser, extensionOrigin, localStorageKeys, readEntityText, readPausedSites, readStoredDictionary, sendToTab, sessionArea, wholeStoredDictionary, writeStoredDictionary,
   type PageIndex,
   type Browser,
 } from '../platform/browser.ts';
@@ -122,8 +122,11 @@ async function reindexCoverage(dict: LiveDictionary): Promise<void> {
 /** The current dictionary: the stored one when it was compiled from this build, else compiled now. */
 function liveDictionary(): Promise<LiveDictionary> {
   live ??= (async () => {
-    const stored = await readStoredDictionary();
-    if (!stored || !stored.stamp.startsWith(`${SEED_STAMP}:`)) return (await recompile()).live;
+    const read = await readStoredDictionary();
+    if (!read || !read.stamp.startsWith(`${SEED_STAMP}:`)) return (await recompile()).live;
+    // Its automaton whole (read from its parts where it is stored in parts); a part missing, compile again.
+    const stored = await wholeStoredDictionary(read).catch(() => null);
+    if (!stored) return (await recompile()).live;
     // Its ids and names are stored apart; without them (a write cut short), compile again.
     const text = await readEntityText(stored.stamp).catch(() => null);
     if (!text) return (await recompile()).live;

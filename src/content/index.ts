@@ -14,13 +14,13 @@ import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { RescanScheduler } from '../page/rescan-scheduler.ts';
 import {
   browser, extensionAlive, extensionOrigin, pageHasHighlights, readAutoSaveHint, readPageStart, readPausedSites,
-  readEntityText, readStoredDictionary, send, type Browser, type PageStart, type StoredDictionary,
+  readDictionaryParts, readEntityText, readStoredDictionary, send, wholeStoredDictionary, type Browser, type PageStart, type StoredDictionary,
 } from '../platform/browser.ts';
 import type { RuntimeDictionary } from '../core/dictionary.ts';
 import { packedDictionarySteps } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
-import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
+import { moduleAutomatonLoader, PartedAutomaton, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState, type StoredKeyName } from '../messages.ts';
 import { pageKey } from '../core/highlights.ts';
 import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
@@ -65,12 +65,21 @@ async function unpackForPage({ stamp, packed }: StoredDictionary, compiling: Pro
     const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
     return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
   };
-  if (!module) return run(packedDictionarySteps(packed, undefined, text));
+  // JavaScript tables need the automaton whole: one stored in parts is read whole for them.
+  const inJavaScript = async () => run(packedDictionarySteps((await wholeStoredDictionary({ stamp, packed })).packed, undefined, text));
+  if (!module) return inJavaScript();
   try {
-    return await run(packedDictionarySteps(packed, moduleAutomatonLoader(module), text));
+    const dict = await run(packedDictionarySteps(packed, moduleAutomatonLoader(module), text));
+    if (dict.automaton instanceof PartedAutomaton) dict.automaton.reader = partReaderOf(stamp);
+    return dict;
   } catch {
-    return run(packedDictionarySteps(packed, undefined, text));
+    return inJavaScript();
   }
+}
+
+/** Reads parts of dictionary `stamp`'s automaton (made outside unpackForPage, as entityTextOf is). */
+function partReaderOf(stamp: string): (parts: number[]) => Promise<unknown[]> {
+  return (parts) => readDictionaryParts(stamp, parts);
 }
 
 /**
@@ -231,14 +240,15 @@ class ContentSession {
     this.newerDictionary = null;
     this.highlighter = new PageHighlighter(dict, document, () => this.ownElement());
     if (document.body) {
-      const { matches } = this.highlighter.scan();
+      const pass = this.highlighter.scan();
       // Wake the background only when the reader turned automatic saving on and the page names
-      // enough; the background checks the setting again and acts on the sender's tab only.
-      if (matches > 0) {
-        void (first ? Promise.resolve(first.autoSaveHint) : readAutoSaveHint())
-          .then((atLeast) => (atLeast > 0 && matches >= atLeast ? send({ type: 'coverage/autosave', mentions: matches }) : null))
-          .catch(() => undefined);
-      }
+      // enough; the background checks the setting again and acts on the sender's tab only. With a
+      // dictionary in parts, the count is known once the parts the page wanted are read.
+      void Promise.resolve(pass.complete ?? pass).then(async ({ matches }) => {
+        if (matches === 0) return;
+        const atLeast = first ? first.autoSaveHint : await readAutoSaveHint();
+        if (atLeast > 0 && matches >= atLeast) await send({ type: 'coverage/autosave', mentions: matches });
+      }).catch(() => undefined);
     }
     this.observe();
     this.listen();

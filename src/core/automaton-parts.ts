@@ -18,7 +18,7 @@
  * Ranges are stored as whole blocks of 64 states (the scanner's unit for edge offsets and term
  * ranks), each block complete: a block that two parts share is stored in both.
  */
-import { base64ToBytes, bytesToBase64, childBitsBytes, CHILDREN_MISMATCH, type SerializedAutomaton } from './automaton.ts';
+import { base64ToBytes, bytesToBase64, childBitsBytes, CHILDREN_MISMATCH, isBase64, type Base64, type SerializedAutomaton } from './automaton.ts';
 
 /** The depth at which the trie is cut (a page reads the top of the trie to this depth whole). */
 export const CUT_DEPTH = 6;
@@ -34,18 +34,18 @@ export const SPLIT_MIN_STATES = 100_000;
  * of children in unary, the characters of the edges out of them, and the term-end bits; `sample`
  * is the number of edges before the first state, `rank` the number of term ends before it.
  */
-export interface StoredBlocks {
+export interface StoredBlocks<B extends Base64 = string> {
   block: number;
   blocks: number;
   sample: number;
   rank: number;
-  children: string;
-  edgeChar: string;
-  termEnds: string;
+  children: B;
+  edgeChar: B;
+  termEnds: B;
 }
 
 /** What a page reads first: the sizes, the top of the trie, and which states each part holds. */
-export interface SplitAutomaton {
+export interface SplitAutomaton<B extends Base64 = string> {
   states: number;
   edges: number;
   alphabet: string;
@@ -54,13 +54,26 @@ export interface SplitAutomaton {
   cutEnd: number;
   /** Part k holds the descendants of the states of depth CUT_DEPTH from partFirst[k] to partFirst[k + 1] (or cutEnd). */
   partFirst: number[];
-  top: StoredBlocks;
+  top: StoredBlocks<B>;
   /** Bytes of the largest stored unary child counts of any blocks (the scanner's scratch space). */
   maxChildBytes: number;
 }
 
 /** A part: ranges of blocks, in state order. */
 export type AutomatonPart = StoredBlocks[];
+
+/** An automaton as stored: whole, or its top with parts stored apart (as read back, long tables may be in pieces). */
+export type StoredAutomaton = SerializedAutomaton | SplitAutomaton<Base64>;
+
+/** The message for a reader that needs the whole automaton and was given its top alone. */
+export const IN_PARTS = 'stored in parts, whose top alone was given';
+
+/** Whether a stored automaton is a top with parts (its contents are checked when it is loaded). */
+export function isSplitAutomaton(s: unknown): s is SplitAutomaton<Base64> {
+  const v = s as Partial<SplitAutomaton<Base64>> | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.partFirst) && typeof v.top === 'object' && v.top !== null &&
+    isBase64(v.top.children) && isBase64(v.top.edgeChar) && isBase64(v.top.termEnds) && typeof v.alphabet === 'string';
+}
 
 /** Edge offsets (states + 1) from the stored unary child counts. */
 function edgeOffsets(children: Uint8Array, states: number, edges: number): Int32Array {
@@ -157,7 +170,7 @@ export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART
  * The whole stored automaton again from its top and every part (for a scanner that cannot read
  * parts, and for the tests); throws where a block is missing or a range's sizes do not fit.
  */
-export function assembleAutomaton(split: SplitAutomaton, parts: readonly AutomatonPart[]): SerializedAutomaton<string> {
+export function assembleAutomaton(split: SplitAutomaton<Base64>, parts: readonly AutomatonPart[]): SerializedAutomaton<string> {
   const { states, edges } = split;
   const width = split.alphabet === '' ? 2 : 1;
   const words = Math.ceil(states / 64);

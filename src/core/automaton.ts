@@ -4,6 +4,7 @@
  */
 
 import { runSteps, type Steps } from './steps.ts';
+import { IN_PARTS, isSplitAutomaton, type StoredAutomaton } from './automaton-parts.ts';
 
 /** The automaton's tables. State 0 is the root. */
 export interface AutomatonTables {
@@ -219,6 +220,14 @@ export class Automaton {
   wantedParts(): number[] {
     return [];
   }
+
+  /** Whether it is stored in parts that a scan may want (see wantedParts). */
+  get inParts(): boolean {
+    return false;
+  }
+
+  /** Reads and places the parts a scan wanted (none here: stored whole). */
+  async placeWanted(): Promise<void> {}
 
   get rootNext(): Int32Array {
     if (!this.root) {
@@ -450,11 +459,15 @@ export function edgePlaces(edgeChar: Uint16Array, alphabet: Uint16Array): Uint8A
   return Uint8Array.from(edgeChar, (c) => places[c] - 1);
 }
 
-/** Makes the automaton ready to run from its stored form, in steps (see steps.ts). */
-export type AutomatonLoader = (s: SerializedAutomaton) => Steps<Automaton>;
+/** Makes the automaton ready to run from its stored form, whole or in parts (see automaton-parts.ts), in steps (see steps.ts). */
+export type AutomatonLoader = (s: StoredAutomaton) => Steps<Automaton>;
 
-/** The automaton with its tables as JavaScript typed arrays, each link worked out on first need. */
-export function* automatonSteps(s: SerializedAutomaton): Steps<Automaton> {
+/**
+ * The automaton with its tables as JavaScript typed arrays, each link worked out on first need.
+ * One stored in parts must be assembled first (assembleAutomaton).
+ */
+export function* automatonSteps(s: StoredAutomaton): Steps<Automaton> {
+  if (isSplitAutomaton(s)) throw new Error(`dictionary automaton: ${IN_PARTS}`);
   const { edgeOffset, edgeChar, termAt } = yield* linklessTablesSteps(s);
   return new Automaton(linklessTables(edgeOffset, edgeChar, termAt));
 }

@@ -3,6 +3,7 @@
  * dictionary (what the content script scans with) and the entity records (what a card shows).
  */
 import { automatonSteps, type Automaton, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
+import type { StoredAutomaton } from './automaton-parts.ts';
 import { EntityTable, type DictionaryEntity, type EntityKind } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
@@ -205,7 +206,9 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
 }
 
 /** The compiled dictionary's parts with the term tables already typed (as storage's packed form gives them). */
-export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'entities' | 'termEntity' | 'termLength' | 'termFlags'> & {
+export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'entities' | 'termEntity' | 'termLength' | 'termFlags' | 'automaton'> & {
+  /** Whole, or its top alone where it is stored in parts (a page reads the parts it needs later). */
+  automaton: StoredAutomaton;
   entities: EntityTable;
   termEntity: TermEntities;
   /** Normalised units per term: 16 bits (see compile-terms.ts). */

@@ -13,6 +13,7 @@ import { base64Length, base64ToBytes, bytesToBase64, isBase64, wholeAutomaton, t
 import { checkTermTables, ENTITY_KINDS, EntityTable, entityIndexBytes, runtimeDictionarySteps, TermEntities, termLengths, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
 import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
+import { IN_PARTS, isSplitAutomaton, type SplitAutomaton } from './automaton-parts.ts';
 
 /** As packed, every base64 table is one string; as read back from storage, a large one may be in pieces (see stored-pieces.ts). */
 export interface PackedDictionary<B extends Base64 = string> extends EntityText {
@@ -37,7 +38,8 @@ export interface PackedDictionary<B extends Base64 = string> extends EntityText 
   termFlags: B;
   /** JSON of termCase, entityContext (only the entities that have one), patterns and termPattern. */
   extras: string;
-  automaton: SerializedAutomaton<B>;
+  /** Whole as packed; where storage keeps it in parts, the top alone (see storedDictionaryWrites, automaton-parts.ts). */
+  automaton: SerializedAutomaton<B> | SplitAutomaton<B>;
 }
 
 /** The base64 tables of a stored dictionary, which a page decodes in the pieces storage keeps them in (see stored-pieces.ts). */
@@ -105,9 +107,11 @@ export function packDictionary(c: CompiledDictionary): PackedDictionary {
 /** The compiled dictionary again (for pages that hand it on); throws on a packed form whose parts do not fit together. */
 export function unpackDictionary(p: PackedDictionary<Base64>): CompiledDictionary {
   const parts = typedParts(p);
+  if (isSplitAutomaton(parts.automaton)) throw new Error(`dictionary automaton: ${IN_PARTS}`);
   return {
     format: 2,
     ...parts,
+    automaton: parts.automaton,
     entities: parts.entities.all(),
     entityContext: Array.from({ length: parts.entities.length }, (_, e) => parts.entityContext[e] ?? []),
     termEntity: Array.from({ length: parts.termEntity.length }, (_, t) => parts.termEntity.of(t)),
@@ -163,7 +167,8 @@ export function isPackedDictionary(v: unknown): v is PagePackedDictionary {
   const p = v as Partial<PackedDictionary> | null | undefined;
   return typeof p === 'object' && p !== null && p.format === 9 &&
     typeof p.entityKinds === 'string' && isBase64(p.termEntity) && isBase64(p.termLength) &&
-    isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null && isBase64(p.automaton.children) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds);
+    isBase64(p.termFlags) && typeof p.extras === 'string' && typeof p.automaton === 'object' && p.automaton !== null &&
+    (isSplitAutomaton(p.automaton) || (isBase64(p.automaton.children) && typeof p.automaton.alphabet === 'string' && isBase64(p.automaton.termEnds)));
 }
 
 /** Each term's entity in `width` bytes, little-endian; throws on an index those bytes cannot hold (it would be cut silently). */

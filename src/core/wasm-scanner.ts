@@ -8,9 +8,9 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type SerializedAutomaton } from './automaton.ts';
+import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import type { AutomatonPart, SplitAutomaton, StoredBlocks } from './automaton-parts.ts';
+import { isSplitAutomaton, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type StoredBlocks } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -131,7 +131,7 @@ function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
  * spare byte for a wider load); edge offsets are worked out a block of 64 states at a time, as
  * the page reaches them, from the stored unary child counts, which stay.
  */
-function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, split: SplitAutomaton | null = null): number {
+function layTables(exports: ScanExports, states: number, edges: number, termEnds: number, alphabet: Uint16Array | null, split: SplitAutomaton<Base64> | null = null): number {
   const words = Math.ceil(states / 64);
   const cutCount = split ? split.cutEnd - split.cutFirst : 0;
   const sizes: [keyof typeof H, number][] = [
@@ -194,7 +194,8 @@ function check(code: number): void {
  * deserializeAutomaton, with its messages.
  */
 export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoader {
-  return function* loadIntoModule(s: SerializedAutomaton): Steps<Automaton> {
+  return function* loadIntoModule(s: StoredAutomaton): Steps<Automaton> {
+    if (isSplitAutomaton(s)) return yield* loadSplitIntoModule(module, s);
     const { states, edges } = s;
     if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
     const childBytes = childBitsBytes(states, edges);
@@ -226,7 +227,7 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
  * memory: blocks below the cut stay out of it until the page asks for their parts
  * (PartedAutomaton.place), the gates of the cut closed.
  */
-export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton): Steps<PartedAutomaton> {
+export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton<Base64>): Steps<PartedAutomaton> {
   const { states, edges } = split;
   if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
   if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
@@ -301,8 +302,42 @@ class ModuleAutomaton extends Automaton {
  * storage, places them, and scans again.
  */
 export class PartedAutomaton extends ModuleAutomaton {
-  constructor(loaded: TablesInMemory, readonly split: SplitAutomaton) {
+  /** Reads stored parts by number, in one request (anything but a part, for one not to be had); set by the page that read the top. */
+  reader: ((parts: number[]) => Promise<unknown[]>) | null = null;
+  private placing: Promise<void> | null = null;
+
+  constructor(loaded: TablesInMemory, readonly split: SplitAutomaton<Base64>) {
     super(loaded, split.states, split.edges);
+  }
+
+  override get inParts(): boolean {
+    return true;
+  }
+
+  /**
+   * Reads and places every part wanted; one that cannot be read, or is damaged, is marked not to
+   * be had, and the page is painted with the rest. One read at a time: a scan made meanwhile
+   * wants the same parts, read once.
+   */
+  override async placeWanted(): Promise<void> {
+    while (this.placing) await this.placing;
+    const wanted = this.wantedParts();
+    if (wanted.length === 0) return;
+    this.placing = (async () => {
+      const got = this.reader ? await this.reader(wanted).catch(() => []) : [];
+      wanted.forEach((k, i) => {
+        try {
+          this.place(k, (got[i] ?? null) as AutomatonPart | null);
+        } catch {
+          // Marked not to be had (see place).
+        }
+      });
+    })();
+    try {
+      await this.placing;
+    } finally {
+      this.placing = null;
+    }
   }
 
   private gates(): Uint8Array {
@@ -360,7 +395,7 @@ export class PartedAutomaton extends ModuleAutomaton {
   }
 
   /** Decodes stored blocks into place and has the module check them and work out their samples and ranks. */
-  placeBlocks(r: StoredBlocks): void {
+  placeBlocks(r: StoredBlocks<Base64>): void {
     const { states, edges, maxChildBytes } = this.split;
     const width = this.split.alphabet === '' ? 2 : 1;
     const words = Math.ceil(states / 64);

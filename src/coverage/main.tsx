@@ -9,7 +9,7 @@ import { loadDictionary } from '../core/dictionary.ts';
 import type { TimelineItem } from '../messages.ts';
 import { articleLine, languageName } from '../core/labels.ts';
 import { PageHighlighter } from '../page/highlighter.ts';
-import { readEntityText, readStoredDictionary, send } from '../platform/browser.ts';
+import { readEntityText, readStoredDictionary, send, wholeStoredDictionary } from '../platform/browser.ts';
 import { loadPackedDictionary } from '../core/stored-dictionary.ts';
 import { httpUrl } from '../core/urls.ts';
 import { timelineOf } from '../ui/coverage-reads.ts';
@@ -91,7 +91,8 @@ async function loadArticle(id: string) {
     send({ type: 'coverage/article', id }),
     readStoredDictionary().then(async (d) => {
       const text = d && (await readEntityText(d.stamp).catch(() => null));
-      return d && text ? loadPackedDictionary({ ...d.packed, ...text }) : loadDictionary(await send({ type: 'dictionary/get' }));
+      const whole = d && text ? await wholeStoredDictionary(d).catch(() => null) : null;
+      return whole && text ? loadPackedDictionary({ ...whole.packed, ...text }) : loadDictionary(await send({ type: 'dictionary/get' }));
     }),
   ]);
   return record ? { record, dict } : null;

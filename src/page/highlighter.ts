@@ -25,6 +25,11 @@ export interface PaintedMatch {
 export interface PassStats {
   textLength: number;
   matches: number;
+  /**
+   * With a dictionary stored in parts, where the text wanted parts not yet read: the pass over
+   * those roots once they are (what the first found there is not painted meanwhile).
+   */
+  complete?: Promise<PassStats>;
 }
 
 export class PageHighlighter {
@@ -92,15 +97,34 @@ export class PageHighlighter {
     if (fullScan) this.clearPaint();
     else this.forget((r) => roots.some((root) => root.contains(r.commonAncestorContainer)) || !r.startContainer.isConnected);
     const host = this.ownHost();
+    const { automaton } = this.dict;
     let textLength = 0;
     let matches = 0;
+    const waiting: Node[] = [];
     for (const root of roots) {
+      const present = automaton.inParts ? new Set(this.present) : null;
       const found = scanSubtree(root, this.scanner, this.present, host);
       textLength += this.scanner.rawLength;
+      if (present && automaton.wantedParts().length > 0) {
+        // A longer name below the cut may replace what was found: nothing of this root counts yet.
+        this.present.clear();
+        for (const e of present) this.present.add(e);
+        waiting.push(root);
+        continue;
+      }
       matches += found.length;
       this.paint(found);
     }
-    return { textLength, matches };
+    return waiting.length > 0 ? { textLength, matches, complete: this.afterParts(waiting, matches) } : { textLength, matches };
+  }
+
+  /** Scans `roots` again once the parts their text wanted are read and placed. */
+  private async afterParts(roots: readonly Node[], before: number): Promise<PassStats> {
+    await this.dict.automaton.placeWanted();
+    if (this.destroyed) return { textLength: 0, matches: before };
+    const again = this.scan(roots.filter((r) => r.isConnected));
+    const done = again.complete ? await again.complete : again;
+    return { textLength: done.textLength, matches: before + done.matches };
   }
 
   private paint(found: readonly Match<TextAnchor>[]): void {
@@ -168,8 +192,11 @@ export class PageHighlighter {
     return true;
   }
 
+  private destroyed = false;
+
   /** Removes every highlight this highlighter registered. */
   destroy(): void {
+    this.destroyed = true;
     this.clearPaint();
     for (const kind of ENTITY_KINDS) {
       const name = highlightName(kind);

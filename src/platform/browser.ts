@@ -10,7 +10,9 @@ import type { EntityText } from '../core/entity-table.ts';
 import type { Settings } from '../background/settings-store.ts';
 import type { CopyArea } from '../background/related-copy-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
-import { cutLongStrings, joinPieces, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
+import { cutLongStrings, joinPieces, PIECE_CHARS, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
+import { assembleAutomaton, isSplitAutomaton, splitAutomaton, type AutomatonPart } from '../core/automaton-parts.ts';
+import type { SerializedAutomaton } from '../core/automaton.ts';
 
 export { browser, send, type Browser } from './runtime.ts';
 
@@ -152,6 +154,23 @@ export function storedDictionaryWrites(stamp: string, packed: PackedDictionary):
   const { page, text } = splitPacked(packed);
   const writes: Record<string, unknown>[] = [];
   const records: Record<string, unknown> = {};
+  // A large automaton in parts (automaton-parts.ts), as many to a write as fit in a piece.
+  const parted = isSplitAutomaton(page.automaton) ? null : splitAutomaton(page.automaton as SerializedAutomaton<string>);
+  if (parted) {
+    let batch: Record<string, unknown> = {};
+    let chars = 0;
+    parted.parts.forEach((part, k) => {
+      const size = JSON.stringify(part).length;
+      if (chars > 0 && chars + size > PIECE_CHARS) {
+        writes.push(batch);
+        [batch, chars] = [{}, 0];
+      }
+      batch[dictionaryPartKey(stamp, k)] = part;
+      chars += size;
+    });
+    writes.push(batch);
+    page.automaton = parted.split;
+  }
   for (const [key, value] of [[DICTIONARY_KEY, { stamp, packed: page } satisfies StoredDictionary], [ENTITY_TEXT_KEY, { stamp, ...text }]] as const) {
     const { skeleton, pieces } = cutLongStrings(value);
     pieces.forEach((piece, n) => writes.push({ [pieceKey(key, stamp, n)]: piece }));
@@ -159,6 +178,34 @@ export function storedDictionaryWrites(stamp: string, packed: PackedDictionary):
   }
   writes.push(records);
   return writes;
+}
+
+/**
+ * Storage key of part `k` of dictionary `stamp`'s automaton, stored in parts (see
+ * automaton-parts.ts): named as its pieces are, so that a newer version's write removes it with them.
+ */
+export function dictionaryPartKey(stamp: string, k: number): string {
+  return `${DICTIONARY_KEY}~${stamp}~part${k}`;
+}
+
+/** Parts `parts` of dictionary `stamp`'s automaton, in one request; null for one not there (a newer version removed it). */
+export async function readDictionaryParts(stamp: string, parts: readonly number[]): Promise<unknown[]> {
+  const keys = parts.map((k) => dictionaryPartKey(stamp, k));
+  const got = await browser.storage.local.get(keys);
+  return keys.map((k) => got[k] ?? null);
+}
+
+/**
+ * The stored dictionary with its automaton whole, its parts read and put together where it is
+ * stored in parts: for readers other than the scanner module, which reads only the parts a page
+ * needs. Throws where a part is missing.
+ */
+export async function wholeStoredDictionary({ stamp, packed }: StoredDictionary): Promise<StoredDictionary> {
+  if (!isSplitAutomaton(packed.automaton)) return { stamp, packed };
+  const split = packed.automaton;
+  const parts = await readDictionaryParts(stamp, split.partFirst.map((_, k) => k));
+  if (parts.some((p) => p === null)) throw new Error('stored dictionary: a part of its automaton is missing (another version replaced it)');
+  return { stamp, packed: { ...packed, automaton: assembleAutomaton(split, parts as AutomatonPart[]) } };
 }
 
 /** Writes a compiled dictionary (storedDictionaryWrites), then removes the pieces of any other version, one key a write. */

@@ -8,10 +8,11 @@ import { PIECE_CHARS, cutLongStrings, joinPieces, pieceCount, pieceKey, stalePie
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
-import { wholeAutomaton, wholeBase64 } from '../../src/core/automaton.ts';
+import { wholeAutomaton, wholeBase64, type Base64, type SerializedAutomaton } from '../../src/core/automaton.ts';
+import { isSplitAutomaton, type SplitAutomaton } from '../../src/core/automaton-parts.ts';
 import { loadPackedDictionary, packDictionary, packedDictionarySteps, splitPacked, type PagePackedDictionary } from '../../src/core/stored-dictionary.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
-import { moduleAutomatonLoader, scanModule } from '../../src/core/wasm-scanner.ts';
+import { makeScanner, moduleAutomatonLoader, PartedAutomaton, scanModule } from '../../src/core/wasm-scanner.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 import { userEntities } from '../bench/synthetic-dictionary.ts';
@@ -119,6 +120,22 @@ describe('the stored dictionary in pieces', () => {
     };
   }
 
+  /** The entities the module's scanner finds in `text`, reading the parts it wants with `reader` (a page's way). */
+  async function moduleFinds(page: PagePackedDictionary, reader: (parts: number[]) => Promise<unknown[]>): Promise<string[]> {
+    const dict = runSteps(packedDictionarySteps({ ...page, ...splitPacked(packed).text }, moduleAutomatonLoader(scanModule()!)));
+    const scanner = makeScanner(dict);
+    const scan = () => {
+      scanner.reset();
+      scanner.feed(text);
+      return [...new Set(scanner.finish().map((m) => dict.entities.get(m.entity).id))].sort();
+    };
+    scan();
+    if (dict.automaton instanceof PartedAutomaton) dict.automaton.reader = reader;
+    await dict.automaton.placeWanted();
+    expect(dict.automaton.wantedParts()).toEqual([]);
+    return scan();
+  }
+
   it('is written a piece at a time, read whole by pages, and replaced without mixing versions', async () => {
     const storage = fakeStorage();
     vi.stubGlobal('browser', { storage: { local: storage.area } });
@@ -129,12 +146,20 @@ describe('the stored dictionary in pieces', () => {
     expect(Math.max(...storage.writes)).toBeLessThan(PIECE_CHARS + 10_000);
     const start = await platform.readPageStart(() => null, 'example.org');
     expect(start.dictionary?.stamp).toBe('build:a');
-    // The base64 tables come in pieces, decoded one by one; the same mentions are found.
+    // Its automaton is stored in parts: a page reads the top, then the parts its text wants, and
+    // finds what the whole automaton finds; read whole, it is what was written.
     const read = start.dictionary!.packed;
-    expect(Array.isArray(read.automaton.edgeChar)).toBe(true);
+    expect(isSplitAutomaton(read.automaton)).toBe(true);
+    storage.reads.length = 0;
+    const found = await moduleFinds(read, (parts) => platform.readDictionaryParts('build:a', parts));
+    expect(found).toEqual([...new Set(expected.map((m) => m.entity))].sort());
+    const partsRead = storage.reads.filter((k) => k.includes('~part')).length;
+    expect(partsRead).toBeGreaterThan(0);
+    expect(partsRead).toBeLessThan((read.automaton as SplitAutomaton<Base64>).partFirst.length / 4);
+    const whole = (await platform.wholeStoredDictionary(start.dictionary!)).packed;
     expect(expected.map((m) => m.entity)).toEqual(expect.arrayContaining(['u-17', 'u-19999', 'u-4242', 'china']));
-    expect(mentionsWith(read)).toEqual({ js: expected, module: expected });
-    expect({ ...read, automaton: wholeAutomaton(read.automaton), termEntity: wholeBase64(read.termEntity), termLength: wholeBase64(read.termLength), termFlags: wholeBase64(read.termFlags) }).toEqual(splitPacked(packed).page);
+    expect(mentionsWith(whole)).toEqual({ js: expected, module: expected });
+    expect({ ...whole, automaton: wholeAutomaton(whole.automaton as SerializedAutomaton), termEntity: wholeBase64(whole.termEntity), termLength: wholeBase64(whole.termLength), termFlags: wholeBase64(whole.termFlags) }).toEqual(splitPacked(packed).page);
     expect(await platform.readEntityText('build:a')).toEqual(splitPacked(packed).text);
     // A paused site reads no pieces.
     await storage.area.set({ pausedSites: ['paused.example'] });
@@ -143,15 +168,21 @@ describe('the stored dictionary in pieces', () => {
     expect(storage.reads.some((k) => k.startsWith('dictionary~'))).toBe(false);
     await storage.area.set({ pausedSites: [] });
 
-    // A newer version written between a page's read of the record and its read of the pieces:
-    // the page finds the old pieces gone and reads the new version whole.
+    // A newer version written between a page's read of the record and its read of the parts: the
+    // record, small with its automaton in parts, was read whole; its parts are gone with the old
+    // version, and a page marks them not to be had (the background then tells it of the new one).
+    expect(pieceCount(await storage.area.get('dictionary').then((g) => g.dictionary))).toBe(0);
     storage.afterNextGet(() => platform.writeStoredDictionary('build:b', other));
     const raced = await platform.readPageStart(() => null, 'example.org');
-    expect(raced.dictionary?.stamp).toBe('build:b');
-    expect(wholeAutomaton(raced.dictionary!.packed.automaton)).toEqual(other.automaton);
+    expect(raced.dictionary?.stamp).toBe('build:a');
+    await expect(platform.wholeStoredDictionary(raced.dictionary!)).rejects.toThrow(/a part of its automaton is missing/);
+    expect(await platform.readDictionaryParts('build:a', [0, 1])).toEqual([null, null]);
+    const next = await platform.readPageStart(() => null, 'example.org');
+    expect(next.dictionary?.stamp).toBe('build:b');
+    expect((await platform.wholeStoredDictionary(next.dictionary!)).packed.automaton).toEqual(other.automaton);
     expect([...storage.data.keys()].filter((k) => k.includes('build:a'))).toEqual([]);
     expect([...storage.data.keys()].filter((k) => k.includes('build:b')).length).toBeGreaterThan(2);
-    expect(await platform.readStoredDictionary()).toEqual(raced.dictionary);
+    expect(await platform.readStoredDictionary()).toEqual(next.dictionary);
     await expect(platform.readEntityText('build:a')).rejects.toThrow(/another version/);
   });
 
