@@ -55,12 +55,69 @@ export interface SplitAutomaton<B extends Base64 = string> {
   /** Part k holds the descendants of the states of depth CUT_DEPTH from partFirst[k] to partFirst[k + 1] (or cutEnd). */
   partFirst: number[];
   top: StoredBlocks<B>;
-  /** Bytes of the largest stored unary child counts of any blocks (the scanner's scratch space). */
-  maxChildBytes: number;
+  /** Bytes of the largest part's data, or the top's child counts if more (the scanner's scratch space). */
+  maxPartBytes: number;
 }
 
-/** A part: ranges of blocks, in state order. */
-export type AutomatonPart = StoredBlocks[];
+/**
+ * A part: ranges of blocks, in state order, as one base64 string and the numbers that cut it:
+ * structured clone makes a reply of a few long strings into values far faster than one of many
+ * small objects, and a page decodes each part in one call.
+ */
+export interface AutomatonPart {
+  /** Per range: its first block, blocks, sample, rank, and edges (the characters it holds). */
+  ranges: number[];
+  /** Per range: its unary child counts (whole 64-bit words), its edges' characters, its term-end words. */
+  data: string;
+}
+
+/** Numbers per range in AutomatonPart `ranges`. */
+export const RANGE_FIELDS = 5;
+
+/** Where a range's data lies in its part's decoded bytes, and how much of it there is. */
+export interface RangeLayout {
+  block: number;
+  blocks: number;
+  sample: number;
+  rank: number;
+  edges: number;
+  /** First state, and one past the last. */
+  q0: number;
+  q1: number;
+  childAt: number;
+  childBytes: number;
+  edgeAt: number;
+  edgeBytes: number;
+  endsAt: number;
+  /** Where the next range's data starts. */
+  end: number;
+}
+
+/**
+ * The ranges of a stored part laid over its data, checked against the automaton's sizes; throws
+ * on a part that does not fit (damaged storage).
+ */
+export function partLayout(part: unknown, states: number, edges: number, width: number, dataBytes: number): RangeLayout[] {
+  const wrong = () => new Error('dictionary automaton: a stored part does not fit its automaton');
+  const p = part as Partial<AutomatonPart> | null;
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.ranges) || typeof p.data !== 'string' || p.ranges.length === 0 || p.ranges.length % RANGE_FIELDS !== 0) throw wrong();
+  const words = Math.ceil(states / 64);
+  const out: RangeLayout[] = [];
+  let at = 0;
+  for (let i = 0; i < p.ranges.length; i += RANGE_FIELDS) {
+    const [block, blocks, sample, rank, edgeCount] = p.ranges.slice(i, i + RANGE_FIELDS) as number[];
+    if (![block, blocks, sample, rank, edgeCount].every((n) => Number.isSafeInteger(n) && n >= 0) || blocks < 1 || block + blocks > words || sample + edgeCount > edges) throw wrong();
+    const q0 = block * 64;
+    const q1 = Math.min((block + blocks) * 64, states);
+    const childBytes = Math.ceil((q1 - q0 + edgeCount) / 64) * 8;
+    const edgeBytes = edgeCount * width;
+    const range = { block, blocks, sample, rank, edges: edgeCount, q0, q1, childAt: at, childBytes, edgeAt: at + childBytes, edgeBytes, endsAt: at + childBytes + edgeBytes, end: at + childBytes + edgeBytes + blocks * 8 };
+    at = range.end;
+    out.push(range);
+  }
+  if (at !== dataBytes) throw wrong();
+  return out;
+}
 
 /** An automaton as stored: whole, or its top with parts stored apart (as read back, long tables may be in pieces). */
 export type StoredAutomaton = SerializedAutomaton | SplitAutomaton<Base64>;
@@ -125,17 +182,13 @@ export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART
     for (let i = 0; i < 8; i++) for (let b = termEnds[w * 8 + i]; b; b &= b - 1) n++;
     ranks[w + 1] = ranks[w] + n;
   }
-  let maxChildBytes = 0;
-  const blocks = (b0: number, b1: number): StoredBlocks => {
+  /** Blocks b0 to b1: their numbers, and their data as child counts, edges' characters and term ends. */
+  const blocks = (b0: number, b1: number) => {
     const q0 = b0 * 64;
     const q1 = Math.min((b1 + 1) * 64, states);
-    const bits = bitSlice(children, q0 + offsets[q0], q1 + offsets[q1]);
-    maxChildBytes = Math.max(maxChildBytes, bits.length);
     return {
-      block: b0, blocks: b1 - b0 + 1, sample: offsets[q0], rank: ranks[b0],
-      children: bytesToBase64(bits),
-      edgeChar: bytesToBase64(edgeChar.subarray(offsets[q0] * width, offsets[q1] * width)),
-      termEnds: bytesToBase64(termEnds.subarray(b0 * 8, (b1 + 1) * 8)),
+      numbers: [b0, b1 - b0 + 1, offsets[q0], ranks[b0], offsets[q1] - offsets[q0]],
+      bytes: [bitSlice(children, q0 + offsets[q0], q1 + offsets[q1]), edgeChar.subarray(offsets[q0] * width, offsets[q1] * width), termEnds.subarray(b0 * 8, (b1 + 1) * 8)],
     };
   };
   // Descendants per state, from the deepest up (a parent comes before its children).
@@ -160,10 +213,20 @@ export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART
       if (last && b0 <= last[1] + 1) last[1] = Math.max(last[1], b1);
       else ranges.push([b0, b1]);
     }
-    return ranges.map(([b0, b1]) => blocks(b0, b1));
+    const stored = ranges.map(([b0, b1]) => blocks(b0, b1));
+    const data = new Uint8Array(stored.reduce((n, r) => n + r.bytes.reduce((m, b) => m + b.length, 0), 0));
+    let at = 0;
+    for (const b of stored.flatMap((r) => r.bytes)) {
+      data.set(b, at);
+      at += b.length;
+    }
+    return { part: { ranges: stored.flatMap((r) => r.numbers), data: bytesToBase64(data) }, bytes: data.length };
   });
-  const top = blocks(0, (cutEnd - 1) >> 6);
-  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top, maxChildBytes }, parts };
+  const t = blocks(0, (cutEnd - 1) >> 6);
+  const [block, count, sample, rank] = t.numbers;
+  const top: StoredBlocks = { block, blocks: count, sample, rank, children: bytesToBase64(t.bytes[0]), edgeChar: bytesToBase64(t.bytes[1]), termEnds: bytesToBase64(t.bytes[2]) };
+  const maxPartBytes = Math.max(t.bytes[0].length, ...parts.map((p) => p.bytes));
+  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top, maxPartBytes }, parts: parts.map((p) => p.part) };
 }
 
 /**
@@ -179,22 +242,26 @@ export function assembleAutomaton(split: SplitAutomaton<Base64>, parts: readonly
   const termEnds = new Uint8Array(words * 8);
   const seen = new Uint8Array(words);
   const broken = (what: string) => new Error(`dictionary automaton: stored part ${what}`);
-  if (parts.length !== split.partFirst.length || parts.some((p) => !Array.isArray(p) || p.length === 0)) throw broken('is missing');
-  for (const r of [split.top, ...parts.flat()]) {
-    const q0 = r.block * 64;
-    const q1 = Math.min((r.block + r.blocks) * 64, states);
-    if (!Number.isSafeInteger(r.block) || !Number.isSafeInteger(r.blocks) || r.blocks < 1 || q0 >= states || r.block + r.blocks > words) throw broken('names blocks that do not exist');
-    const bits = base64ToBytes(r.children);
-    const chars = base64ToBytes(r.edgeChar);
-    const ends = base64ToBytes(r.termEnds);
-    const edgeCount = chars.length / width;
-    const from = q0 + r.sample;
-    const to = q1 + r.sample + edgeCount;
-    if (!Number.isInteger(edgeCount) || r.sample + edgeCount > edges || ends.length !== r.blocks * 8 || bits.length !== Math.ceil((to - from) / 64) * 8) throw broken('has the wrong size');
+  if (parts.length !== split.partFirst.length) throw broken('is missing');
+  const place = (r: { block: number; blocks: number; sample: number }, bits: Uint8Array, chars: Uint8Array, ends: Uint8Array) => {
+    const from = r.block * 64 + r.sample;
+    const to = Math.min((r.block + r.blocks) * 64, states) + r.sample + chars.length / width;
     for (let i = 0, at = from; at < to; i++, at++) if (bits[i >> 3] & (1 << (i & 7))) children[at >> 3] |= 1 << (at & 7);
     edgeChar.set(chars, r.sample * width);
     termEnds.set(ends, r.block * 8);
     seen.fill(1, r.block, r.block + r.blocks);
+  };
+  const { top } = split;
+  const [topBits, topChars, topEnds] = [base64ToBytes(top.children), base64ToBytes(top.edgeChar), base64ToBytes(top.termEnds)];
+  const topEdges = topChars.length / width;
+  if (top.block !== 0 || top.sample !== 0 || !(top.blocks >= 1 && top.blocks <= words) || !Number.isInteger(topEdges) || topEdges > edges || topEnds.length !== top.blocks * 8 ||
+    topBits.length !== Math.ceil((Math.min(top.blocks * 64, states) + topEdges) / 64) * 8) throw broken('has the wrong size');
+  place(top, topBits, topChars, topEnds);
+  for (const part of parts) {
+    const data = base64ToBytes(typeof part?.data === 'string' ? part.data : '');
+    for (const r of partLayout(part, states, edges, width, data.length)) {
+      place(r, data.subarray(r.childAt, r.childAt + r.childBytes), data.subarray(r.edgeAt, r.edgeAt + r.edgeBytes), data.subarray(r.endsAt, r.end));
+    }
   }
   if (seen.includes(0)) throw broken('is missing');
   return { states, edges, children: bytesToBase64(children), alphabet: split.alphabet, edgeChar: bytesToBase64(edgeChar), termEnds: bytesToBase64(termEnds), termIds: '' };

@@ -10,7 +10,7 @@
 import scanModuleBase64 from './scan.wat';
 import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import { isSplitAutomaton, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type StoredBlocks } from './automaton-parts.ts';
+import { isSplitAutomaton, partLayout, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type StoredBlocks } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -139,7 +139,7 @@ function layTables(exports: ScanExports, states: number, edges: number, termEnds
     ['edgeChar', alphabet ? edges + 1 : edges * 2], ['fail', states * 3 + 1], ['termBits', words * 8], ['termRanks', words * 4], ['termIds', termEnds * 4], ['outLink', states * 4],
     // A spare word after the child counts: stored blocks are ORed in a word at a time (placeBits).
     ['blocksReady', (states >> 6) + 1], ['children', childBitsBytes(states, edges) + 8],
-    ['gates', cutCount], ['scratch', split ? split.maxChildBytes : 0],
+    ['gates', cutCount], ['scratch', split ? split.maxPartBytes : 0],
     // A row per letter for each of the root's children, at most one per letter (see scan.wat).
     ['rows', alphabet ? alphabet.length * alphabet.length * 4 : 0], ['rowsReady', alphabet ? alphabet.length + 1 : 0],
     // Each unit's place in a narrow alphabet + 1 (0: none), which the fold table keeps in its top byte.
@@ -233,7 +233,7 @@ export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAut
   if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
   const parts = split.partFirst;
   const ordered = parts.every((first, k) => Number.isSafeInteger(first) && first >= (k === 0 ? split.cutFirst : parts[k - 1] + 1));
-  if (!Number.isSafeInteger(split.cutFirst) || split.cutFirst < 1 || split.cutEnd > states || split.cutFirst >= split.cutEnd || parts[0] !== split.cutFirst || !ordered || parts[parts.length - 1] >= split.cutEnd || !(split.maxChildBytes >= 8 && split.maxChildBytes % 8 === 0)) {
+  if (!Number.isSafeInteger(split.cutFirst) || split.cutFirst < 1 || split.cutEnd > states || split.cutFirst >= split.cutEnd || parts[0] !== split.cutFirst || !ordered || parts[parts.length - 1] >= split.cutEnd || !(Number.isSafeInteger(split.maxPartBytes) && split.maxPartBytes >= 8 && split.maxPartBytes < 1 << 28)) {
     throw new Error('dictionary automaton: stored parts do not fit its states');
   }
   const alphabet = storedAlphabet(split.alphabet);
@@ -244,7 +244,7 @@ export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAut
   // Every block out of memory, its sample unknown, until stored blocks bring it.
   new Uint8Array(exports.memory.buffer, header[H.blocksReady], (states >> 6) + 1).fill(2);
   const automaton = new PartedAutomaton({ exports, buffersAt }, split);
-  automaton.placeBlocks(split.top);
+  automaton.placeTop(split.top);
   yield;
   exports.root();
   exports.fillSamples();
@@ -384,9 +384,24 @@ export class PartedAutomaton extends ModuleAutomaton {
   place(k: number, part: AutomatonPart | null): void {
     if (part === null) return this.setGates(k, 3);
     try {
-      if (!Array.isArray(part)) throw new Error('dictionary automaton: a stored part is not a list of blocks');
-      for (const blocks of part) this.placeBlocks(blocks);
-      this.loaded.exports.fillSamples();
+      const { states, edges, maxPartBytes } = this.split;
+      const width = this.split.alphabet === '' ? 2 : 1;
+      const dataBytes = typeof part === 'object' && typeof part.data === 'string' ? base64Length(part.data) : -1;
+      if (dataBytes < 0 || dataBytes > maxPartBytes) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+      const layout = partLayout(part, states, edges, width, dataBytes);
+      const { exports } = this.loaded;
+      const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
+      const scratch = header[H.scratch];
+      const memory = new Uint8Array(exports.memory.buffer);
+      // One decode a part, then each range's edges and term ends copied into place.
+      decodeBase64Into(part.data, memory.subarray(scratch, scratch + dataBytes), 'part');
+      for (const r of layout) {
+        memory.copyWithin(header[H.edgeChar] + r.sample * width, scratch + r.edgeAt, scratch + r.edgeAt + r.edgeBytes);
+        memory.copyWithin(header[H.termBits] + r.block * 8, scratch + r.endsAt, scratch + r.end);
+        exports.placeBits(scratch + r.childAt, r.q0 + r.sample, r.q1 - r.q0 + r.edges);
+        check(exports.range(scratch + r.childAt, r.block, r.blocks, r.sample, r.rank, r.edges));
+      }
+      exports.fillSamples();
       this.setGates(k, 1);
     } catch (e) {
       this.setGates(k, 3);
@@ -394,9 +409,9 @@ export class PartedAutomaton extends ModuleAutomaton {
     }
   }
 
-  /** Decodes stored blocks into place and has the module check them and work out their samples and ranks. */
-  placeBlocks(r: StoredBlocks<Base64>): void {
-    const { states, edges, maxChildBytes } = this.split;
+  /** Decodes the top's blocks into place and has the module check them and work out their samples and ranks. */
+  placeTop(r: StoredBlocks<Base64>): void {
+    const { states, edges, maxPartBytes } = this.split;
     const width = this.split.alphabet === '' ? 2 : 1;
     const words = Math.ceil(states / 64);
     const wrong = (what: string) => new Error(`dictionary automaton: stored blocks ${what}`);
@@ -406,7 +421,7 @@ export class PartedAutomaton extends ModuleAutomaton {
     const q0 = r.block * 64;
     const q1 = Math.min((r.block + r.blocks) * 64, states);
     const childBytes = Math.ceil((q1 - q0 + edgeCount) / 64) * 8;
-    if (!Number.isInteger(edgeCount) || r.sample + edgeCount > edges || base64Length(r.termEnds) !== r.blocks * 8 || base64Length(r.children) !== childBytes || childBytes > maxChildBytes) throw wrong('have the wrong size');
+    if (!Number.isInteger(edgeCount) || r.sample + edgeCount > edges || base64Length(r.termEnds) !== r.blocks * 8 || base64Length(r.children) !== childBytes || childBytes > maxPartBytes) throw wrong('have the wrong size');
     const { exports } = this.loaded;
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);

@@ -6,7 +6,7 @@ import { ENTITY_KINDS, type EntityKind, type RuntimeDictionary } from '../core/d
 import type { Match, Scanner } from '../core/scanner.ts';
 import { WasmScanner, makeScanner } from '../core/wasm-scanner.ts';
 import type { ScannerEngine } from '../messages.ts';
-import { scanSubtree, type TextAnchor } from './text-scan.ts';
+import { scanSubtreeUnless, type TextAnchor } from './text-scan.ts';
 
 /** Registry name of the highlight for one entity kind (also used by the stylesheet). */
 export function highlightName(kind: EntityKind): string {
@@ -101,14 +101,13 @@ export class PageHighlighter {
     let textLength = 0;
     let matches = 0;
     const waiting: Node[] = [];
+    // With a dictionary in parts, a root whose text wants parts is left until they are read: a
+    // longer name below the cut may replace what the top alone finds there.
+    const wait = () => automaton.inParts && automaton.wantedParts().length > 0;
     for (const root of roots) {
-      const present = automaton.inParts ? new Set(this.present) : null;
-      const found = scanSubtree(root, this.scanner, this.present, host);
+      const found = scanSubtreeUnless(root, this.scanner, this.present, host, wait);
       textLength += this.scanner.rawLength;
-      if (present && automaton.wantedParts().length > 0) {
-        // A longer name below the cut may replace what was found: nothing of this root counts yet.
-        this.present.clear();
-        for (const e of present) this.present.add(e);
+      if (!found) {
         waiting.push(root);
         continue;
       }

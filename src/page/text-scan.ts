@@ -171,16 +171,26 @@ class TextCursor {
  * Scans the text under `root` and returns the matches with their place in the DOM. The scanner
  * is reset first; `present` carries entities named in full on the page across scans.
  */
-export function scanSubtree(
+export function scanSubtree(root: Node, scanner: Scanner, present: Set<number>, ownHost: Element | null): Match<TextAnchor>[] {
+  return scanSubtreeUnless(root, scanner, present, ownHost, () => false) ?? [];
+}
+
+/**
+ * scanSubtree, but null where `wait`, asked once the text is read, says to scan again later (a
+ * dictionary in parts whose parts the text wants): the matches are then neither chosen nor placed.
+ */
+export function scanSubtreeUnless(
   root: Node,
   scanner: Scanner,
   present: Set<number>,
   ownHost: Element | null,
-): Match<TextAnchor>[] {
+  wait: () => boolean,
+): Match<TextAnchor>[] | null {
   const el = root.nodeType === 3 ? root.parentElement : root.nodeType === 1 ? (root as Element) : null;
   if (!el || insideSkipped(el, ownHost)) return [];
   scanner.reset();
   scanner.feed(el.textContent ?? '');
+  if (wait()) return null;
   const cursor = new TextCursor(el, ownHost);
   return scanner.finish(present, (s, e, l, r) => cursor.place(s, e, l, r));
 }
