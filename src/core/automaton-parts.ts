@@ -57,6 +57,29 @@ export interface SplitAutomaton<B extends Base64 = string> {
   top: StoredBlocks<B>;
   /** Bytes of the largest part's data, or the top's child counts if more (the scanner's scratch space). */
   maxPartBytes: number;
+  /**
+   * Where the dictionary's term tables are stored with the automaton (storedDictionaryWrites): how
+   * many terms, the bytes of a term's entity, and the entity and flag bytes of the top's terms.
+   * Each part then holds those of the terms that end in its blocks: a term's number is its rank
+   * among the term ends, so a range's terms are consecutive.
+   */
+  terms?: { count: number; width: number; entity: B; flags: B };
+}
+
+/**
+ * A page's term tables where they are split with the automaton: sized for every term, filled as
+ * the top and the parts are placed; `entities` bounds an entity index read from storage.
+ */
+export interface TermBuffers extends TermBytes {
+  entities: number;
+}
+
+/** The dictionary's term tables, split with the automaton (see SplitAutomaton `terms`). */
+export interface TermBytes {
+  /** A term's entity, little-endian in `width` bytes. */
+  entity: Uint8Array;
+  width: number;
+  flags: Uint8Array;
 }
 
 /**
@@ -65,14 +88,17 @@ export interface SplitAutomaton<B extends Base64 = string> {
  * small objects, and a page decodes each part in one call.
  */
 export interface AutomatonPart {
-  /** Per range: its first block, blocks, sample, rank, and edges (the characters it holds). */
+  /** Per range: its first block, blocks, sample, rank, edges (the characters it holds) and terms (its term ends). */
   ranges: number[];
-  /** Per range: its unary child counts (whole 64-bit words), its edges' characters, its term-end words. */
+  /**
+   * Per range: its unary child counts (whole 64-bit words), its edges' characters, its term-end
+   * words, and where the term tables are split with it, its terms' entities and flags.
+   */
   data: string;
 }
 
 /** Numbers per range in AutomatonPart `ranges`. */
-export const RANGE_FIELDS = 5;
+export const RANGE_FIELDS = 6;
 
 /** Where a range's data lies in its part's decoded bytes, and how much of it there is. */
 export interface RangeLayout {
@@ -81,6 +107,7 @@ export interface RangeLayout {
   sample: number;
   rank: number;
   edges: number;
+  terms: number;
   /** First state, and one past the last. */
   q0: number;
   q1: number;
@@ -89,6 +116,9 @@ export interface RangeLayout {
   edgeAt: number;
   edgeBytes: number;
   endsAt: number;
+  /** Its terms' entities and flags (empty where the term tables are not split with the automaton). */
+  entityAt: number;
+  flagsAt: number;
   /** Where the next range's data starts. */
   end: number;
 }
@@ -97,7 +127,10 @@ export interface RangeLayout {
  * The ranges of a stored part laid over its data, checked against the automaton's sizes; throws
  * on a part that does not fit (damaged storage).
  */
-export function partLayout(part: unknown, states: number, edges: number, width: number, dataBytes: number): RangeLayout[] {
+export function partLayout(part: unknown, split: Pick<SplitAutomaton<Base64>, 'states' | 'edges' | 'alphabet' | 'terms'>, dataBytes: number): RangeLayout[] {
+  const { states, edges } = split;
+  const width = split.alphabet === '' ? 2 : 1;
+  const termBytes = split.terms ? split.terms.width + 1 : 0;
   const wrong = () => new Error('dictionary automaton: a stored part does not fit its automaton');
   const p = part as Partial<AutomatonPart> | null;
   if (typeof p !== 'object' || p === null || !Array.isArray(p.ranges) || typeof p.data !== 'string' || p.ranges.length === 0 || p.ranges.length % RANGE_FIELDS !== 0) throw wrong();
@@ -105,13 +138,17 @@ export function partLayout(part: unknown, states: number, edges: number, width: 
   const out: RangeLayout[] = [];
   let at = 0;
   for (let i = 0; i < p.ranges.length; i += RANGE_FIELDS) {
-    const [block, blocks, sample, rank, edgeCount] = p.ranges.slice(i, i + RANGE_FIELDS) as number[];
-    if (![block, blocks, sample, rank, edgeCount].every((n) => Number.isSafeInteger(n) && n >= 0) || blocks < 1 || block + blocks > words || sample + edgeCount > edges) throw wrong();
+    const [block, blocks, sample, rank, edgeCount, terms] = p.ranges.slice(i, i + RANGE_FIELDS) as number[];
+    if (![block, blocks, sample, rank, edgeCount, terms].every((n) => Number.isSafeInteger(n) && n >= 0) || blocks < 1 || block + blocks > words || sample + edgeCount > edges ||
+      terms > blocks * 64 || (split.terms && rank + terms > split.terms.count)) throw wrong();
     const q0 = block * 64;
     const q1 = Math.min((block + blocks) * 64, states);
     const childBytes = Math.ceil((q1 - q0 + edgeCount) / 64) * 8;
     const edgeBytes = edgeCount * width;
-    const range = { block, blocks, sample, rank, edges: edgeCount, q0, q1, childAt: at, childBytes, edgeAt: at + childBytes, edgeBytes, endsAt: at + childBytes + edgeBytes, end: at + childBytes + edgeBytes + blocks * 8 };
+    const endsAt = at + childBytes + edgeBytes;
+    const entityAt = endsAt + blocks * 8;
+    const flagsAt = entityAt + (split.terms ? terms * split.terms.width : 0);
+    const range = { block, blocks, sample, rank, edges: edgeCount, terms, q0, q1, childAt: at, childBytes, edgeAt: at + childBytes, edgeBytes, endsAt, entityAt, flagsAt, end: entityAt + terms * termBytes };
     at = range.end;
     out.push(range);
   }
@@ -161,7 +198,10 @@ function bitSlice(bytes: Uint8Array, from: number, to: number): Uint8Array {
  * gain, no state as deep as the cut, or terms not numbered in state order (a part's terms are
  * then not ranked by its blocks alone).
  */
-export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART_STATES, minStates = SPLIT_MIN_STATES): { split: SplitAutomaton; parts: AutomatonPart[] } | null {
+export function splitAutomaton(
+  s: SerializedAutomaton<string>,
+  { partStates = PART_STATES, minStates = SPLIT_MIN_STATES, terms }: { partStates?: number; minStates?: number; terms?: TermBytes } = {},
+): { split: SplitAutomaton; parts: AutomatonPart[] } | null {
   const { states, edges } = s;
   if (states < minStates || s.termIds !== '') return null;
   const children = base64ToBytes(s.children);
@@ -182,13 +222,18 @@ export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART
     for (let i = 0; i < 8; i++) for (let b = termEnds[w * 8 + i]; b; b &= b - 1) n++;
     ranks[w + 1] = ranks[w] + n;
   }
-  /** Blocks b0 to b1: their numbers, and their data as child counts, edges' characters and term ends. */
+  if (terms && (terms.flags.length !== ranks[words] || terms.entity.length !== ranks[words] * terms.width)) throw new Error('dictionary automaton: the term tables do not match its term ends');
+  /** Blocks b0 to b1: their numbers, and their data as child counts, edges' characters, term ends, and their terms' entities and flags. */
   const blocks = (b0: number, b1: number) => {
     const q0 = b0 * 64;
     const q1 = Math.min((b1 + 1) * 64, states);
+    const [t0, t1] = [ranks[b0], ranks[b1 + 1]];
     return {
-      numbers: [b0, b1 - b0 + 1, offsets[q0], ranks[b0], offsets[q1] - offsets[q0]],
-      bytes: [bitSlice(children, q0 + offsets[q0], q1 + offsets[q1]), edgeChar.subarray(offsets[q0] * width, offsets[q1] * width), termEnds.subarray(b0 * 8, (b1 + 1) * 8)],
+      numbers: [b0, b1 - b0 + 1, offsets[q0], t0, offsets[q1] - offsets[q0], t1 - t0],
+      bytes: [
+        bitSlice(children, q0 + offsets[q0], q1 + offsets[q1]), edgeChar.subarray(offsets[q0] * width, offsets[q1] * width), termEnds.subarray(b0 * 8, (b1 + 1) * 8),
+        ...(terms ? [terms.entity.subarray(t0 * terms.width, t1 * terms.width), terms.flags.subarray(t0, t1)] : []),
+      ],
     };
   };
   // Descendants per state, from the deepest up (a parent comes before its children).
@@ -226,7 +271,8 @@ export function splitAutomaton(s: SerializedAutomaton<string>, partStates = PART
   const [block, count, sample, rank] = t.numbers;
   const top: StoredBlocks = { block, blocks: count, sample, rank, children: bytesToBase64(t.bytes[0]), edgeChar: bytesToBase64(t.bytes[1]), termEnds: bytesToBase64(t.bytes[2]) };
   const maxPartBytes = Math.max(t.bytes[0].length, ...parts.map((p) => p.bytes));
-  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top, maxPartBytes }, parts: parts.map((p) => p.part) };
+  const termTables = terms ? { terms: { count: ranks[words], width: terms.width, entity: bytesToBase64(t.bytes[3]), flags: bytesToBase64(t.bytes[4]) } } : {};
+  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top, maxPartBytes, ...termTables }, parts: parts.map((p) => p.part) };
 }
 
 /**
@@ -259,10 +305,34 @@ export function assembleAutomaton(split: SplitAutomaton<Base64>, parts: readonly
   place(top, topBits, topChars, topEnds);
   for (const part of parts) {
     const data = base64ToBytes(typeof part?.data === 'string' ? part.data : '');
-    for (const r of partLayout(part, states, edges, width, data.length)) {
-      place(r, data.subarray(r.childAt, r.childAt + r.childBytes), data.subarray(r.edgeAt, r.edgeAt + r.edgeBytes), data.subarray(r.endsAt, r.end));
+    for (const r of partLayout(part, split, data.length)) {
+      place(r, data.subarray(r.childAt, r.childAt + r.childBytes), data.subarray(r.edgeAt, r.edgeAt + r.edgeBytes), data.subarray(r.endsAt, r.entityAt));
     }
   }
   if (seen.includes(0)) throw broken('is missing');
   return { states, edges, children: bytesToBase64(children), alphabet: split.alphabet, edgeChar: bytesToBase64(edgeChar), termEnds: bytesToBase64(termEnds), termIds: '' };
+}
+
+/**
+ * The term tables split with the automaton, whole again from the top and every part (for readers
+ * that need them whole; see assembleAutomaton).
+ */
+export function assembleTermTables(split: SplitAutomaton<Base64>, parts: readonly AutomatonPart[]): TermBytes | null {
+  if (!split.terms) return null;
+  const { count, width } = split.terms;
+  const entity = new Uint8Array(count * width);
+  const flags = new Uint8Array(count);
+  const topEntity = base64ToBytes(split.terms.entity);
+  const topFlags = base64ToBytes(split.terms.flags);
+  if (topEntity.length !== topFlags.length * width || topFlags.length > count) throw new Error('dictionary automaton: stored part has the wrong size');
+  entity.set(topEntity);
+  flags.set(topFlags);
+  for (const part of parts) {
+    const data = base64ToBytes(part.data);
+    for (const r of partLayout(part, split, data.length)) {
+      entity.set(data.subarray(r.entityAt, r.flagsAt), r.rank * width);
+      flags.set(data.subarray(r.flagsAt, r.end), r.rank);
+    }
+  }
+  return { entity, width, flags };
 }

@@ -4,7 +4,7 @@
  */
 
 import { runSteps, type Steps } from './steps.ts';
-import { IN_PARTS, isSplitAutomaton, type StoredAutomaton } from './automaton-parts.ts';
+import { IN_PARTS, isSplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 
 /** The automaton's tables. State 0 is the root. */
 export interface AutomatonTables {
@@ -460,7 +460,7 @@ export function edgePlaces(edgeChar: Uint16Array, alphabet: Uint16Array): Uint8A
 }
 
 /** Makes the automaton ready to run from its stored form, whole or in parts (see automaton-parts.ts), in steps (see steps.ts). */
-export type AutomatonLoader = (s: StoredAutomaton) => Steps<Automaton>;
+export type AutomatonLoader = (s: StoredAutomaton, terms?: TermBuffers) => Steps<Automaton>;
 
 /**
  * The automaton with its tables as JavaScript typed arrays, each link worked out on first need.

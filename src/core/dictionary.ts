@@ -3,7 +3,7 @@
  * dictionary (what the content script scans with) and the entity records (what a card shows).
  */
 import { automatonSteps, type Automaton, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
-import type { StoredAutomaton } from './automaton-parts.ts';
+import type { StoredAutomaton, TermBuffers } from './automaton-parts.ts';
 import { EntityTable, type DictionaryEntity, type EntityKind } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
 
@@ -209,6 +209,8 @@ export function loadDictionary(d: CompiledDictionary): RuntimeDictionary {
 export type TypedDictionaryParts = Omit<CompiledDictionary, 'format' | 'entities' | 'termEntity' | 'termLength' | 'termFlags' | 'automaton'> & {
   /** Whole, or its top alone where it is stored in parts (a page reads the parts it needs later). */
   automaton: StoredAutomaton;
+  /** Where the term tables are split with the automaton: theirs, filled as its parts are placed. */
+  termBuffers?: TermBuffers;
   entities: EntityTable;
   termEntity: TermEntities;
   /** Normalised units per term: 16 bits (see compile-terms.ts). */
@@ -270,7 +272,7 @@ export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: 
   checkTermTables(d);
   const termCase: (string | undefined)[] = new Array<string | undefined>(d.termEntity.length);
   for (const [k, v] of Object.entries(d.termCase)) termCase[Number(k)] = v;
-  const automaton = yield* loadAutomaton(d.automaton);
+  const automaton = yield* loadAutomaton(d.automaton, d.termBuffers);
   return {
     entities: d.entities,
     automaton,

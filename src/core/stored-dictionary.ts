@@ -13,7 +13,7 @@ import { base64Length, base64ToBytes, bytesToBase64, isBase64, wholeAutomaton, t
 import { checkTermTables, ENTITY_KINDS, EntityTable, entityIndexBytes, runtimeDictionarySteps, TermEntities, termLengths, type CompiledDictionary, type EntityKind, type RuntimeDictionary, type TypedDictionaryParts } from './dictionary.ts';
 import { linesOf, type EntityText } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
-import { IN_PARTS, isSplitAutomaton, type SplitAutomaton } from './automaton-parts.ts';
+import { IN_PARTS, isSplitAutomaton, type SplitAutomaton, type TermBuffers } from './automaton-parts.ts';
 
 /** As packed, every base64 table is one string; as read back from storage, a large one may be in pieces (see stored-pieces.ts). */
 export interface PackedDictionary<B extends Base64 = string> extends EntityText {
@@ -145,10 +145,12 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
   // Entities without context are left out: the scanner reads a missing one as none.
   const entityContext: number[][] = [];
   for (const [e, context] of Object.entries(extras.entityContext)) entityContext[Number(e)] = context;
+  const width = entityIndexBytes(p.entityKinds.length);
+  const termBuffers = termBuffersOf(p, width);
   const terms = {
-    termEntity: TermEntities.packed(base64ToBytes(p.termEntity), entityIndexBytes(p.entityKinds.length)),
+    termEntity: TermEntities.packed(termBuffers?.entity ?? base64ToBytes(p.termEntity), width),
     termLength: extras.lengthRuns ? lengthsOfRuns(p.termLength, extras.lengthRuns) : termLengthsOf(p.termLength, extras.longTerms ?? {}),
-    termFlags: base64ToBytes(p.termFlags),
+    termFlags: termBuffers?.flags ?? base64ToBytes(p.termFlags),
   };
   checkTermTables(terms);
   return {
@@ -159,7 +161,21 @@ function typedParts(p: PagePackedDictionary & Partial<EntityText>, text?: () => 
     ...(extras.patterns ? { patterns: extras.patterns } : {}),
     ...(extras.termPattern ? { termPattern: extras.termPattern } : {}),
     automaton: p.automaton,
+    ...(termBuffers ? { termBuffers } : {}),
   };
+}
+
+/**
+ * Where the term tables are stored with the automaton's parts: empty tables for every term, which
+ * the automaton fills as it places its top and parts. Null where they are stored here.
+ */
+function termBuffersOf(p: PagePackedDictionary, width: number): TermBuffers | null {
+  const terms = isSplitAutomaton(p.automaton) ? p.automaton.terms : undefined;
+  if (!terms) return null;
+  if (terms.width !== width || !Number.isSafeInteger(terms.count) || terms.count < 0 || base64Length(p.termEntity) !== 0 || base64Length(p.termFlags) !== 0) {
+    throw new Error('stored dictionary: its term tables are stored twice, or not as wide as its entities need');
+  }
+  return { entity: new Uint8Array(terms.count * width), width, flags: new Uint8Array(terms.count), entities: p.entityKinds.length };
 }
 
 /** Whether a value read from storage has the shape of what a page reads (its contents are checked on unpacking). */

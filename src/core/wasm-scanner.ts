@@ -10,7 +10,7 @@
 import scanModuleBase64 from './scan.wat';
 import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import { isSplitAutomaton, partLayout, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type StoredBlocks } from './automaton-parts.ts';
+import { isSplitAutomaton, partLayout, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type StoredBlocks, type TermBuffers } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -194,8 +194,8 @@ function check(code: number): void {
  * deserializeAutomaton, with its messages.
  */
 export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoader {
-  return function* loadIntoModule(s: StoredAutomaton): Steps<Automaton> {
-    if (isSplitAutomaton(s)) return yield* loadSplitIntoModule(module, s);
+  return function* loadIntoModule(s: StoredAutomaton, terms?: TermBuffers): Steps<Automaton> {
+    if (isSplitAutomaton(s)) return yield* loadSplitIntoModule(module, s, terms);
     const { states, edges } = s;
     if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
     const childBytes = childBitsBytes(states, edges);
@@ -227,7 +227,8 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
  * memory: blocks below the cut stay out of it until the page asks for their parts
  * (PartedAutomaton.place), the gates of the cut closed.
  */
-export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton<Base64>): Steps<PartedAutomaton> {
+export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton<Base64>, terms?: TermBuffers): Steps<PartedAutomaton> {
+  if (split.terms && !terms) throw new Error('dictionary automaton: its term tables are stored with it, and nothing holds them');
   const { states, edges } = split;
   if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
   if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
@@ -243,7 +244,7 @@ export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAut
   header[H.termIds] = 0;
   // Every block out of memory, its sample unknown, until stored blocks bring it.
   new Uint8Array(exports.memory.buffer, header[H.blocksReady], (states >> 6) + 1).fill(2);
-  const automaton = new PartedAutomaton({ exports, buffersAt }, split);
+  const automaton = new PartedAutomaton({ exports, buffersAt }, split, split.terms ? terms! : null);
   automaton.placeTop(split.top);
   yield;
   exports.root();
@@ -306,8 +307,23 @@ export class PartedAutomaton extends ModuleAutomaton {
   reader: ((parts: number[]) => Promise<unknown[]>) | null = null;
   private placing: Promise<void> | null = null;
 
-  constructor(loaded: TablesInMemory, readonly split: SplitAutomaton<Base64>) {
+  constructor(loaded: TablesInMemory, readonly split: SplitAutomaton<Base64>, private readonly terms: TermBuffers | null) {
     super(loaded, split.states, split.edges);
+  }
+
+  /** Puts the entities and flags of terms `rank` on into the term tables, each entity checked. */
+  private placeTerms(rank: number, entity: Uint8Array, flags: Uint8Array): void {
+    const t = this.terms;
+    if (!t) return;
+    const { width, entities } = t;
+    if (entity.length !== flags.length * width || (rank + flags.length) * width > t.entity.length) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+    for (let i = 0; i < entity.length; i += width) {
+      let e = 0;
+      for (let b = width - 1; b >= 0; b--) e = e * 256 + entity[i + b];
+      if (e >= entities) throw new Error(`dictionary automaton: a stored term names entity ${e}, which is not among the dictionary's entities`);
+    }
+    t.entity.set(entity, rank * width);
+    t.flags.set(flags, rank);
   }
 
   override get inParts(): boolean {
@@ -384,11 +400,11 @@ export class PartedAutomaton extends ModuleAutomaton {
   place(k: number, part: AutomatonPart | null): void {
     if (part === null) return this.setGates(k, 3);
     try {
-      const { states, edges, maxPartBytes } = this.split;
+      const { maxPartBytes } = this.split;
       const width = this.split.alphabet === '' ? 2 : 1;
       const dataBytes = typeof part === 'object' && typeof part.data === 'string' ? base64Length(part.data) : -1;
       if (dataBytes < 0 || dataBytes > maxPartBytes) throw new Error('dictionary automaton: a stored part does not fit its automaton');
-      const layout = partLayout(part, states, edges, width, dataBytes);
+      const layout = partLayout(part, this.split, dataBytes);
       const { exports } = this.loaded;
       const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
       const scratch = header[H.scratch];
@@ -397,9 +413,16 @@ export class PartedAutomaton extends ModuleAutomaton {
       decodeBase64Into(part.data, memory.subarray(scratch, scratch + dataBytes), 'part');
       for (const r of layout) {
         memory.copyWithin(header[H.edgeChar] + r.sample * width, scratch + r.edgeAt, scratch + r.edgeAt + r.edgeBytes);
-        memory.copyWithin(header[H.termBits] + r.block * 8, scratch + r.endsAt, scratch + r.end);
+        memory.copyWithin(header[H.termBits] + r.block * 8, scratch + r.endsAt, scratch + r.entityAt);
         exports.placeBits(scratch + r.childAt, r.q0 + r.sample, r.q1 - r.q0 + r.edges);
         check(exports.range(scratch + r.childAt, r.block, r.blocks, r.sample, r.rank, r.edges));
+        if (this.terms) {
+          // As many terms as term ends in the range's blocks (its rank was checked by the module against the blocks before).
+          let ends = 0;
+          for (let i = scratch + r.endsAt; i < scratch + r.entityAt; i++) for (let b = memory[i]; b; b &= b - 1) ends++;
+          if (ends !== r.terms) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+          this.placeTerms(r.rank, memory.slice(scratch + r.entityAt, scratch + r.flagsAt), memory.slice(scratch + r.flagsAt, scratch + r.end));
+        }
       }
       exports.fillSamples();
       this.setGates(k, 1);
@@ -431,6 +454,13 @@ export class PartedAutomaton extends ModuleAutomaton {
     decodeBase64Into(r.children, bytes(scratch, childBytes), 'children');
     exports.placeBits(scratch, q0 + r.sample, q1 - q0 + edgeCount);
     check(exports.range(scratch, r.block, r.blocks, r.sample, r.rank, edgeCount));
+    if (this.split.terms) {
+      const flags = base64ToBytes(this.split.terms.flags);
+      let ends = 0;
+      for (const byte of bytes(header[H.termBits], r.blocks * 8)) for (let b = byte; b; b &= b - 1) ends++;
+      if (ends !== flags.length) throw wrong('have the wrong size');
+      this.placeTerms(0, base64ToBytes(this.split.terms.entity), flags);
+    }
   }
 
   /** Its tables are in memory only in part: a JavaScript copy would be wrong. */

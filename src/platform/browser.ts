@@ -11,8 +11,9 @@ import type { Settings } from '../background/settings-store.ts';
 import type { CopyArea } from '../background/related-copy-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 import { cutLongStrings, joinPieces, PIECE_CHARS, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
-import { assembleAutomaton, isSplitAutomaton, splitAutomaton, type AutomatonPart } from '../core/automaton-parts.ts';
-import type { SerializedAutomaton } from '../core/automaton.ts';
+import { assembleAutomaton, assembleTermTables, isSplitAutomaton, splitAutomaton, type AutomatonPart } from '../core/automaton-parts.ts';
+import { base64ToBytes, bytesToBase64, type SerializedAutomaton } from '../core/automaton.ts';
+import { entityIndexBytes } from '../core/dictionary.ts';
 
 export { browser, send, type Browser } from './runtime.ts';
 
@@ -155,7 +156,10 @@ export function storedDictionaryWrites(stamp: string, packed: PackedDictionary):
   const writes: Record<string, unknown>[] = [];
   const records: Record<string, unknown> = {};
   // A large automaton in parts (automaton-parts.ts), as many to a write as fit in a piece.
-  const parted = isSplitAutomaton(page.automaton) ? null : splitAutomaton(page.automaton as SerializedAutomaton<string>);
+  // With its term tables: a page then reads the entities and flags of the terms its text can match only.
+  const width = entityIndexBytes(page.entityKinds.length);
+  const terms = { entity: base64ToBytes(page.termEntity), width, flags: base64ToBytes(page.termFlags) };
+  const parted = isSplitAutomaton(page.automaton) ? null : splitAutomaton(page.automaton as SerializedAutomaton<string>, { terms });
   if (parted) {
     let batch: Record<string, unknown> = {};
     let chars = 0;
@@ -170,6 +174,8 @@ export function storedDictionaryWrites(stamp: string, packed: PackedDictionary):
     });
     writes.push(batch);
     page.automaton = parted.split;
+    page.termEntity = '';
+    page.termFlags = '';
   }
   for (const [key, value] of [[DICTIONARY_KEY, { stamp, packed: page } satisfies StoredDictionary], [ENTITY_TEXT_KEY, { stamp, ...text }]] as const) {
     const { skeleton, pieces } = cutLongStrings(value);
@@ -205,7 +211,9 @@ export async function wholeStoredDictionary({ stamp, packed }: StoredDictionary)
   const split = packed.automaton;
   const parts = await readDictionaryParts(stamp, split.partFirst.map((_, k) => k));
   if (parts.some((p) => p === null)) throw new Error('stored dictionary: a part of its automaton is missing (another version replaced it)');
-  return { stamp, packed: { ...packed, automaton: assembleAutomaton(split, parts as AutomatonPart[]) } };
+  const terms = assembleTermTables(split, parts as AutomatonPart[]);
+  const tables = terms ? { termEntity: bytesToBase64(terms.entity), termFlags: bytesToBase64(terms.flags) } : {};
+  return { stamp, packed: { ...packed, ...tables, automaton: assembleAutomaton(split, parts as AutomatonPart[]) } };
 }
 
 /** Writes a compiled dictionary (storedDictionaryWrites), then removes the pieces of any other version, one key a write. */

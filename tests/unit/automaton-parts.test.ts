@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
-import { assembleAutomaton, CUT_DEPTH, splitAutomaton, type AutomatonPart } from '../../src/core/automaton-parts.ts';
+import { assembleAutomaton, assembleTermTables, CUT_DEPTH, partLayout, splitAutomaton, type AutomatonPart } from '../../src/core/automaton-parts.ts';
 import { bytesToBase64, base64ToBytes, deserializeAutomaton, wholeAutomaton } from '../../src/core/automaton.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
-import { loadDictionary, type RuntimeDictionary } from '../../src/core/dictionary.ts';
+import { entityIndexBytes, loadDictionary, type RuntimeDictionary } from '../../src/core/dictionary.ts';
+import { packDictionary } from '../../src/core/stored-dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { loadSplitIntoModule, makeScanner, PartedAutomaton, scanModule } from '../../src/core/wasm-scanner.ts';
@@ -25,7 +26,7 @@ const { compiled } = compileTerms([...records, ...readers]);
 const whole = wholeAutomaton(compiled.automaton);
 const wholeDict = loadDictionary(compiled);
 /** Small parts, so that a text wants some and not others. */
-const { split, parts } = splitAutomaton(whole, 512, 0)!;
+const { split, parts } = splitAutomaton(whole, { partStates: 512, minStates: 0 })!;
 
 /** Every kept match of `text`, as the scanner's tests write them. */
 function matches(scanner: Scanner, text: string): string[] {
@@ -63,7 +64,7 @@ describe('an automaton stored in parts', () => {
 
   it('is not split when small, or when its terms are not numbered in state order', () => {
     expect(splitAutomaton(whole)).toBeNull();
-    expect(splitAutomaton({ ...whole, termIds: bytesToBase64(new Uint8Array(8)) }, 512, 0)).toBeNull();
+    expect(splitAutomaton({ ...whole, termIds: bytesToBase64(new Uint8Array(8)) }, { partStates: 512, minStates: 0 })).toBeNull();
   });
 
   it('refuses to assemble with a part missing', () => {
@@ -116,7 +117,7 @@ describe('an automaton stored in parts', () => {
   it('works out each failure link as in the trie without the parts not placed', () => {
     const t = deserializeAutomaton(whole);
     // Larger parts, one in three placed: whole blocks out of memory between those placed.
-    const { split, parts } = splitAutomaton(whole, 4096, 0)!;
+    const { split, parts } = splitAutomaton(whole, { partStates: 4096, minStates: 0 })!;
     const automaton = runSteps(loadSplitIntoModule(scanModule()!, split));
     const placed = new Set(parts.map((_, k) => k).filter((k) => k % 3 === 0));
     for (const k of placed) automaton.place(k, parts[k]);
@@ -152,6 +153,31 @@ describe('an automaton stored in parts', () => {
     }
     expect(checked).toBeGreaterThan(split.cutEnd);
     expect(checked).toBeLessThan(whole.states - 1000);
+  });
+
+  it('carries the term tables, which a page fills as it places the parts, each entity checked', () => {
+    const packed = packDictionary(compiled);
+    const width = entityIndexBytes(packed.entityKinds.length);
+    const terms = { entity: base64ToBytes(packed.termEntity), width, flags: base64ToBytes(packed.termFlags) };
+    const withTerms = splitAutomaton(whole, { partStates: 512, minStates: 0, terms })!;
+    expect(assembleTermTables(withTerms.split, withTerms.parts)).toEqual(terms);
+    expect(assembleAutomaton(withTerms.split, withTerms.parts)).toEqual(whole);
+    const fill = (entities: number) => ({ entity: new Uint8Array(terms.entity.length), width, flags: new Uint8Array(terms.flags.length), entities });
+    const buffers = fill(packed.entityKinds.length);
+    const automaton = runSteps(loadSplitIntoModule(scanModule()!, withTerms.split, buffers));
+    // The top's terms are there at once; the rest as parts are placed.
+    expect(buffers.flags.some((f, t) => f !== terms.flags[t])).toBe(true);
+    withTerms.parts.forEach((part, k) => automaton.place(k, part));
+    expect(buffers).toEqual({ ...terms, entities: packed.entityKinds.length });
+    // A stored term naming an entity past the list: the top, or a part, is refused.
+    expect(() => runSteps(loadSplitIntoModule(scanModule()!, withTerms.split, fill(records.length)))).toThrow(/not among the dictionary's entities/);
+    const last = withTerms.parts.length - 1;
+    const [first] = partLayout(withTerms.parts[last], withTerms.split, base64ToBytes(withTerms.parts[last].data).length).filter((r) => r.terms > 0);
+    const damaged = { ...withTerms.parts[last], data: bytesToBase64(base64ToBytes(withTerms.parts[last].data).fill(0xff, first.entityAt, first.entityAt + width)) };
+    const again = runSteps(loadSplitIntoModule(scanModule()!, withTerms.split, fill(packed.entityKinds.length)));
+    expect(() => again.place(last, damaged)).toThrow(/names entity 65535, which is not among the dictionary's entities/);
+    expect(again.wantedParts()).toEqual([]);
+    expect(() => runSteps(loadSplitIntoModule(scanModule()!, withTerms.split))).toThrow(/nothing holds them/);
   });
 
   it('does not want a part again that cannot be had, and refuses a damaged one with a message', () => {
