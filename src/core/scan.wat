@@ -25,7 +25,8 @@
 ;;                                104 rows ready (u8 per child of the root + 1)
 ;;                                108 places (u8 per unit: its place in a narrow alphabet + 1, 0 for none), or 0 (wide)
 ;;                                112 first state of the cut depth   116 states of the cut depth (0: stored whole)
-;;                                120 gates (u8 per state of the cut depth, see below)
+;;                                120 gates (u8 per state of the cut depth, see below)   124 scratch (stored blocks' child counts)
+;;                                128 rank after the last blocks put in memory ("range")
 ;;
 ;; Edges read a character each. A dictionary of at most 256 letters (one or a few scripts) keeps
 ;; an edge as its letter's place in the alphabet, one byte, and the fold table keeps each unit's
@@ -457,6 +458,7 @@
           (then (i32.store8 (i32.add (local.get $status) (local.get $w)) (i32.const 0))))
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $rankWord)))
+    (i32.store (i32.const 128) (local.get $rank))
     ;; The next block's sample is known now.
     (if (i32.le_u (i32.shl (local.get $n) (i32.const 6)) (local.get $states))
       (then (if (i32.eq (i32.load8_u (i32.add (local.get $status) (local.get $n))) (i32.const 2))

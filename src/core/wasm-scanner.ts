@@ -16,8 +16,8 @@ import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
-const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27, cutFirst: 28, cutCount: 29, gates: 30, scratch: 31 } as const;
-const HEADER_BYTES = 128;
+const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27, cutFirst: 28, cutCount: 29, gates: 30, scratch: 31, rangeEnd: 32 } as const;
+const HEADER_BYTES = 136;
 const PAGE = 65536;
 
 interface ScanExports {
@@ -417,11 +417,9 @@ export class PartedAutomaton extends ModuleAutomaton {
         exports.placeBits(scratch + r.childAt, r.q0 + r.sample, r.q1 - r.q0 + r.edges);
         check(exports.range(scratch + r.childAt, r.block, r.blocks, r.sample, r.rank, r.edges));
         if (this.terms) {
-          // As many terms as term ends in the range's blocks (its rank was checked by the module against the blocks before).
-          let ends = 0;
-          for (let i = scratch + r.endsAt; i < scratch + r.entityAt; i++) for (let b = memory[i]; b; b &= b - 1) ends++;
-          if (ends !== r.terms) throw new Error('dictionary automaton: a stored part does not fit its automaton');
-          this.placeTerms(r.rank, memory.slice(scratch + r.entityAt, scratch + r.flagsAt), memory.slice(scratch + r.flagsAt, scratch + r.end));
+          // As many terms as term ends in the range's blocks (the module counted them from its rank).
+          if (header[H.rangeEnd] - r.rank !== r.terms) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+          this.placeTerms(r.rank, memory.subarray(scratch + r.entityAt, scratch + r.flagsAt), memory.subarray(scratch + r.flagsAt, scratch + r.end));
         }
       }
       exports.fillSamples();
@@ -456,9 +454,7 @@ export class PartedAutomaton extends ModuleAutomaton {
     check(exports.range(scratch, r.block, r.blocks, r.sample, r.rank, edgeCount));
     if (this.split.terms) {
       const flags = base64ToBytes(this.split.terms.flags);
-      let ends = 0;
-      for (const byte of bytes(header[H.termBits], r.blocks * 8)) for (let b = byte; b; b &= b - 1) ends++;
-      if (ends !== flags.length) throw wrong('have the wrong size');
+      if (header[H.rangeEnd] !== flags.length) throw wrong('have the wrong size');
       this.placeTerms(0, base64ToBytes(this.split.terms.entity), flags);
     }
   }
