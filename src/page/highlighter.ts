@@ -117,13 +117,20 @@ export class PageHighlighter {
     return waiting.length > 0 ? { textLength, matches, complete: this.afterParts(waiting, matches) } : { textLength, matches };
   }
 
-  /** Scans `roots` again once the parts their text wanted are read and placed. */
+  /**
+   * Scans `roots` again once the parts their text wanted are read and placed. Never rejects: the
+   * later scans of the page's content do not wait for it.
+   */
   private async afterParts(roots: readonly Node[], before: number): Promise<PassStats> {
-    await this.dict.automaton.placeWanted();
-    if (this.destroyed) return { textLength: 0, matches: before };
-    const again = this.scan(roots.filter((r) => r.isConnected));
-    const done = again.complete ? await again.complete : again;
-    return { textLength: done.textLength, matches: before + done.matches };
+    try {
+      await this.dict.automaton.placeWanted();
+      if (this.destroyed) return { textLength: 0, matches: before };
+      const again = this.scan(roots.filter((r) => r.isConnected));
+      const done = again.complete ? await again.complete : again;
+      return { textLength: done.textLength, matches: before + done.matches };
+    } catch {
+      return { textLength: 0, matches: before };
+    }
   }
 
   private paint(found: readonly Match<TextAnchor>[]): void {

@@ -11,7 +11,7 @@ import type { Settings } from '../background/settings-store.ts';
 import type { CopyArea } from '../background/related-copy-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 import { cutLongStrings, joinPieces, PIECE_CHARS, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
-import { assembleAutomaton, assembleTermTables, isSplitAutomaton, splitAutomaton, type AutomatonPart } from '../core/automaton-parts.ts';
+import { assembleAutomaton, assembleTermTables, isSplitAutomaton, splitAutomaton, SPLIT_MIN_STATES, type AutomatonPart } from '../core/automaton-parts.ts';
 import { base64ToBytes, bytesToBase64, type SerializedAutomaton } from '../core/automaton.ts';
 import { entityIndexBytes } from '../core/dictionary.ts';
 
@@ -146,8 +146,9 @@ export interface StoredDictionary {
 export const ENTITY_TEXT_KEY = 'dictionaryEntities';
 
 /**
- * The storage writes of a compiled dictionary, in order: the pieces of its long strings (see
- * stored-pieces.ts), one key a write, then in one write what pages read on load and, apart from
+ * The storage writes of a compiled dictionary, in order: a large automaton's parts with its term
+ * tables (see automaton-parts.ts), a few to a write; the pieces of its long strings (see
+ * stored-pieces.ts), one key a write; then in one write what pages read on load and, apart from
  * it, its entities' ids and names. Pages read the records, so until the last write they read the
  * previous version whole, whose pieces are under other keys.
  */
@@ -155,11 +156,12 @@ export function storedDictionaryWrites(stamp: string, packed: PackedDictionary):
   const { page, text } = splitPacked(packed);
   const writes: Record<string, unknown>[] = [];
   const records: Record<string, unknown> = {};
-  // A large automaton in parts (automaton-parts.ts), as many to a write as fit in a piece.
-  // With its term tables: a page then reads the entities and flags of the terms its text can match only.
-  const width = entityIndexBytes(page.entityKinds.length);
-  const terms = { entity: base64ToBytes(page.termEntity), width, flags: base64ToBytes(page.termFlags) };
-  const parted = isSplitAutomaton(page.automaton) ? null : splitAutomaton(page.automaton as SerializedAutomaton<string>, { terms });
+  // A large automaton in parts (automaton-parts.ts), as many to a write as fit in a piece, with its
+  // term tables: a page then reads the entities and flags of the terms its text can match only.
+  const whole = isSplitAutomaton(page.automaton) || page.automaton.states < SPLIT_MIN_STATES ? null : (page.automaton as SerializedAutomaton<string>);
+  const parted = whole
+    ? splitAutomaton(whole, { terms: { entity: base64ToBytes(page.termEntity), width: entityIndexBytes(page.entityKinds.length), flags: base64ToBytes(page.termFlags) } })
+    : null;
   if (parted) {
     let batch: Record<string, unknown> = {};
     let chars = 0;
