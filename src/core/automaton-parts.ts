@@ -18,7 +18,8 @@
  * Ranges are stored as whole blocks of 64 states (the scanner's unit for edge offsets and term
  * ranks), each block complete: a block that two parts share is stored in both.
  */
-import { base64ToBytes, bytesToBase64, childBitsBytes, CHILDREN_MISMATCH, isBase64, type Base64, type SerializedAutomaton } from './automaton.ts';
+import { base64ToBytes, bytesToBase64, childBitsBytes, edgeOffsetSteps, isBase64, type Base64, type SerializedAutomaton } from './automaton.ts';
+import { runSteps } from './steps.ts';
 
 /** The depth at which the trie is cut (a page reads the top of the trie to this depth whole). */
 export const CUT_DEPTH = 6;
@@ -169,23 +170,6 @@ export function isSplitAutomaton(s: unknown): s is SplitAutomaton<Base64> {
     isBase64(v.top.children) && isBase64(v.top.edgeChar) && isBase64(v.top.termEnds) && typeof v.alphabet === 'string';
 }
 
-/** Edge offsets (states + 1) from the stored unary child counts. */
-function edgeOffsets(children: Uint8Array, states: number, edges: number): Int32Array {
-  const offsets = new Int32Array(states + 1);
-  const bits = states + edges;
-  for (let q = 0, at = 0; q < states; q++, at++) {
-    let n = 0;
-    while (at < bits && children[at >> 3] & (1 << (at & 7))) {
-      n++;
-      at++;
-    }
-    if (at >= bits) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
-    offsets[q + 1] = offsets[q] + n;
-  }
-  if (offsets[states] !== edges) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
-  return offsets;
-}
-
 /** Bits [from, to) of `bytes`, shifted to start at bit 0, in whole 64-bit words. */
 function bitSlice(bytes: Uint8Array, from: number, to: number): Uint8Array {
   const out = new Uint8Array(Math.ceil((to - from) / 64) * 8);
@@ -208,7 +192,7 @@ export function splitAutomaton(
   const edgeChar = base64ToBytes(s.edgeChar);
   const termEnds = base64ToBytes(s.termEnds);
   const width = s.alphabet === '' ? 2 : 1;
-  const offsets = edgeOffsets(children, states, edges);
+  const offsets = runSteps(edgeOffsetSteps(children, states, edges));
   // Breadth first, the states of depth d + 1 are the children of those of depth d.
   let first = 0;
   let end = 1;

@@ -493,19 +493,7 @@ function* linklessTablesSteps(s: SerializedAutomaton): Steps<Omit<AutomatonTable
   const edgeChar = yield* edgeChars(s);
   const children = base64ToBytes(s.children);
   if (children.length !== childBitsBytes(states, s.edges)) throw new Error('dictionary automaton: children has the wrong size');
-  const edgeOffset = new Int32Array(states + 1);
-  const childBits = states + s.edges;
-  for (let q = 0, at = 0; q < states; q++, at++) {
-    if (q % STATES_PER_STEP === STATES_PER_STEP - 1) yield;
-    let n = 0;
-    while (at < childBits && children[at >> 3] & (1 << (at & 7))) {
-      n++;
-      at++;
-    }
-    if (at >= childBits) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
-    edgeOffset[q + 1] = edgeOffset[q] + n;
-  }
-  if (edgeOffset[states] !== s.edges) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
+  const edgeOffset = yield* edgeOffsetSteps(children, states, s.edges);
   yield;
   const termAt = new Int32Array(states).fill(-1);
   const bits = base64ToBytes(s.termEnds);
@@ -524,6 +512,24 @@ function* linklessTablesSteps(s: SerializedAutomaton): Steps<Omit<AutomatonTable
   if (!inStateOrder && rank !== ids.length) throw new Error(`dictionary automaton: ${TERMS_MISMATCH}`);
   yield;
   return { edgeOffset, edgeChar, termAt };
+}
+
+/** Each state's edge offset (and the edges' count after the last), from the stored unary child counts, checked; in steps. */
+export function* edgeOffsetSteps(children: Uint8Array, states: number, edges: number): Steps<Int32Array> {
+  const edgeOffset = new Int32Array(states + 1);
+  const childBits = states + edges;
+  for (let q = 0, at = 0; q < states; q++, at++) {
+    if (q % STATES_PER_STEP === STATES_PER_STEP - 1) yield;
+    let n = 0;
+    while (at < childBits && children[at >> 3] & (1 << (at & 7))) {
+      n++;
+      at++;
+    }
+    if (at >= childBits) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
+    edgeOffset[q + 1] = edgeOffset[q] + n;
+  }
+  if (edgeOffset[states] !== edges) throw new Error(`dictionary automaton: ${CHILDREN_MISMATCH}`);
+  return edgeOffset;
 }
 
 /** The edges' characters, from places in the alphabet or as stored. */
