@@ -437,6 +437,8 @@ export class PartedAutomaton extends ModuleAutomaton {
     const words = Math.ceil(states / 64);
     const wrong = (what: string) => new Error(`dictionary automaton: stored blocks ${what}`);
     if (typeof r !== 'object' || r === null || ![r.block, r.blocks, r.sample, r.rank].every((n) => Number.isSafeInteger(n) && n >= 0) || r.blocks < 1 || r.block + r.blocks > words) throw wrong('name blocks that do not exist');
+    // The top starts at the root and holds every state to the cut (their gates included).
+    if (r.block !== 0 || r.sample !== 0 || r.rank !== 0 || r.blocks * 64 < this.split.cutEnd) throw wrong('are not the top of the trie');
     const edgeBytes = base64Length(r.edgeChar);
     const edgeCount = edgeBytes / width;
     const q0 = r.block * 64;

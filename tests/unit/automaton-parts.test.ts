@@ -62,6 +62,13 @@ describe('an automaton stored in parts', () => {
     expect(assembleAutomaton(split, parts)).toEqual(whole);
   });
 
+  it('refuses a top that does not start at the root or stops before the cut', () => {
+    const load = (top: object) => () => runSteps(loadSplitIntoModule(scanModule()!, { ...split, top: { ...split.top, ...top } }));
+    expect(load({ block: 1 })).toThrow(/are not the top of the trie/);
+    expect(load({ blocks: 1 })).toThrow(/are not the top of the trie/);
+    expect(load({})).not.toThrow();
+  });
+
   it('is not split when small, or when its terms are not numbered in state order', () => {
     expect(splitAutomaton(whole)).toBeNull();
     expect(splitAutomaton({ ...whole, termIds: bytesToBase64(new Uint8Array(8)) }, { partStates: 512, minStates: 0 })).toBeNull();
