@@ -170,6 +170,18 @@ export function isSplitAutomaton(s: unknown): s is SplitAutomaton<Base64> {
     isBase64(v.top.children) && isBase64(v.top.edgeChar) && isBase64(v.top.termEnds) && typeof v.alphabet === 'string';
 }
 
+/** ORs the first `count` bits of `bits` into `into` from bit `at` on, a byte at a time (the JavaScript readers' placeBits). */
+function orBits(into: Uint8Array, bits: Uint8Array, at: number, count: number): void {
+  const shift = at & 7;
+  const bytes = Math.ceil(count / 8);
+  for (let i = 0, to = at >> 3; i < bytes; i++, to++) {
+    // The last byte without what lies past the count.
+    const v = i === bytes - 1 && count % 8 ? bits[i] & ((1 << (count % 8)) - 1) : bits[i];
+    into[to] |= (v << shift) & 0xff;
+    if (shift) into[to + 1] |= v >> (8 - shift);
+  }
+}
+
 /** Bits [from, to) of `bytes`, shifted to start at bit 0, in whole 64-bit words. */
 function bitSlice(bytes: Uint8Array, from: number, to: number): Uint8Array {
   const out = new Uint8Array(Math.ceil((to - from) / 64) * 8);
@@ -276,7 +288,7 @@ export function assembleAutomaton(split: SplitAutomaton<Base64>, parts: readonly
   const place = (r: { block: number; blocks: number; sample: number }, bits: Uint8Array, chars: Uint8Array, ends: Uint8Array) => {
     const from = r.block * 64 + r.sample;
     const to = Math.min((r.block + r.blocks) * 64, states) + r.sample + chars.length / width;
-    for (let i = 0, at = from; at < to; i++, at++) if (bits[i >> 3] & (1 << (i & 7))) children[at >> 3] |= 1 << (at & 7);
+    orBits(children, bits, from, to - from);
     edgeChar.set(chars, r.sample * width);
     termEnds.set(ends, r.block * 8);
     seen.fill(1, r.block, r.block + r.blocks);

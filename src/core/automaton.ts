@@ -310,8 +310,10 @@ export class Automaton {
   }
 }
 
-/** Bytes as base64 (the form binary tables travel in through JSON and extension storage). */
+/** Bytes as base64 (the form binary tables travel in through JSON and extension storage); natively where the engine can. */
 export function bytesToBase64(bytes: Uint8Array): string {
+  const native = (bytes as { toBase64?: () => string }).toBase64;
+  if (native) return native.call(bytes);
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

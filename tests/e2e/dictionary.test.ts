@@ -274,10 +274,14 @@ for (const [name, launch, available] of [
       expect(stored.parts).toBeGreaterThan(10);
       await dict.close();
 
-      server.route('/sanctions.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sanctions</title></head><body>
+      const sanctions = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sanctions</title></head><body>
         <p id="a">Officials named Arslan Abdrakhmanova in the filing; Bakhyt Gafurovz was not listed.</p>
         <p id="b">Bakhyt Chorshanbieva Mining Holdings denied it; Jamshidj Juraevj declined to comment.</p>
-        <p id="c">Arslan is a common first name.</p></body></html>`);
+        <p id="c">Arslan is a common first name.</p></body></html>`;
+      server.route('/sanctions.html', sanctions);
+      // A policy that forbids WebAssembly: Chromium's content script then scans with JavaScript
+      // tables, for which the automaton is read whole from its parts.
+      server.route('/sanctions-strict.html', sanctions, "default-src 'none'; style-src 'unsafe-inline'");
       const page = await bo.newPage();
       await page.goto(server.url('/sanctions.html'));
       const seen = await until(() => page.evaluate(painted, null), (v) => v.length >= 3, 15_000);
@@ -287,6 +291,10 @@ for (const [name, launch, available] of [
       expect(await page.evaluate(painted, 'person')).toEqual(['Jamshidj Juraevj']);
       expect(await page.evaluate(painted, 'organisation')).toEqual(['Bakhyt Chorshanbieva Mining Holdings']);
       await page.close();
+      const strict = await bo.newPage();
+      await strict.goto(server.url('/sanctions-strict.html'));
+      expect(await until(() => strict.evaluate(painted, null), (v) => v.length >= 3, 15_000)).toEqual(seen);
+      await strict.close();
     });
   });
 }
