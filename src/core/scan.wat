@@ -655,6 +655,48 @@
           (br $ownEdges))))
     (i32.store8 (i32.add (i32.load (i32.const 104)) (local.get $s)) (i32.const 1)))
 
+  ;; Once the parts a scan wanted are in memory, the terms that scan could not find: each longer
+  ;; than the cut, so read through a state of the cut depth where the scan noted a closed gate
+  ;; (a candidate with term -1 - state, at the unit read next). From there the trie is walked down
+  ;; the text, by edges alone, and every term end on the way is a candidate: a term starting where
+  ;; that state's text starts. Terms no longer than the cut were all found by the scan itself, and
+  ;; each longer one starts at exactly one such place, so the candidates are those a scan with the
+  ;; whole automaton finds, in another order (which the choice of matches does not depend on).
+  (func (export "extend")
+    (local $k i32) (local $n i32) (local $at i32) (local $s i32) (local $p i32) (local $len i32)
+    (local $unit i32) (local $place i32) (local $cutFirst i32) (local $gates i32) (local $norm i32) (local $places i32)
+    (local.set $n (i32.load (i32.const 60)))
+    (local.set $len (i32.load (i32.const 48)))
+    (local.set $cutFirst (i32.load (i32.const 112)))
+    (local.set $gates (i32.load (i32.const 120)))
+    (local.set $norm (i32.load (i32.const 32)))
+    (local.set $places (i32.load (i32.const 108)))
+    (block $done
+      (loop $candidate
+        (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+        (local.set $at (i32.add (i32.load (i32.const 44)) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $s (i32.sub (i32.const -1) (i32.load offset=4 (local.get $at))))
+        (local.set $p (i32.load (local.get $at)))
+        (local.set $k (i32.add (local.get $k) (i32.const 2)))
+        ;; A noted gate, now open.
+        (br_if $candidate (i32.lt_s (local.get $s) (i32.const 0)))
+        (br_if $candidate (i32.ne (i32.load8_u (i32.add (local.get $gates) (i32.sub (local.get $s) (local.get $cutFirst)))) (i32.const 1)))
+        (block $walked
+          (loop $walk
+            (br_if $walked (i32.ge_u (local.get $p) (local.get $len)))
+            (local.set $unit (i32.load16_u (i32.add (local.get $norm) (i32.shl (local.get $p) (i32.const 1)))))
+            (if (local.get $places)
+              (then
+                (local.set $place (i32.load8_u (i32.add (local.get $places) (local.get $unit))))
+                (br_if $walked (i32.eqz (local.get $place)))
+                (local.set $s (call $child (local.get $s) (i32.sub (local.get $place) (i32.const 1)) (local.get $unit))))
+              (else (local.set $s (call $child (local.get $s) (local.get $unit) (local.get $unit)))))
+            (br_if $walked (i32.eqz (local.get $s)))
+            (if (call $ends (local.get $s)) (then (call $emit (local.get $p) (call $termAt (local.get $s)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $walk)))
+        (br $candidate))))
+
   ;; Reads `byteLength` bytes of UTF-8 at the input pointer as the text that continues what was fed.
   (func (export "feed") (param $byteLength i32)
     (local $p i32) (local $end i32) (local $raw i32) (local $code i32) (local $pending i32)
@@ -815,9 +857,13 @@
                     (local.get $mask)))
                   (if (i32.eq (local.get $mc) (local.get $k))
                     (then
-                      ;; A state of the cut depth whose part is not in memory: as if no edge.
+                      ;; A state of the cut depth whose part is not in memory: as if no edge, and
+                      ;; the place noted among the candidates (term -1 - state, see "extend").
                       (if (i32.lt_u (i32.sub (local.get $state) (local.get $cutFirst)) (local.get $cutCount))
-                        (then (br_if $notFound (i32.eqz (call $open (local.get $state))))))
+                        (then (if (i32.eqz (call $open (local.get $state)))
+                          (then
+                            (call $emit (local.get $len) (i32.sub (i32.const -1) (local.get $state)))
+                            (br $notFound)))))
                       (local.set $state (i32.add (local.get $mid) (i32.const 1)))
                       (br $stepped)))
                   (if (i32.lt_u (local.get $mc) (local.get $k))

@@ -127,6 +127,13 @@ export class Scanner {
     if (Array.isArray(this.candidates)) this.candidates.length = 0;
   }
 
+  /**
+   * Adds the candidates a scan with a dictionary in parts could not find before the parts it
+   * wanted were placed (see scan.wat, "extend"), so that finish chooses among all of them without
+   * the text being read again. Nothing to add here: this scanner reads dictionaries stored whole.
+   */
+  extend(): void {}
+
   /** Raw length fed so far. */
   get rawLength(): number {
     return this.raw;
@@ -245,6 +252,8 @@ export class Scanner {
     for (let k = 0; k < candidateCount; k += 2) {
       let end = candidates[k];
       const term = candidates[k + 1];
+      // A place the scan could not follow a dictionary in parts further (see scan.wat, "extend").
+      if (term < 0) continue;
       let start = end - termLength[term] + 1;
       let open = 0;
       if (isWordCode(norm[start]) && start > 0 && isWordCode(norm[start - 1]) && !cliticBefore(norm, start)) open |= 1;

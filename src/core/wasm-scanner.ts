@@ -30,6 +30,8 @@ interface ScanExports {
   terms(states: number, count: number): number;
   /** The failure link of a state, worked out on first need (read by the tests only). */
   failOf(state: number): number;
+  /** The candidates found through the gates a scan noted closed, once open (see scan.wat). */
+  extend(): void;
   /** ORs `count` unary bits from `src` into the child counts from bit `at` on. */
   placeBits(src: number, at: number, count: number): void;
   /** Blocks put in memory: their samples and ranks worked out, their data checked (see scan.wat). */
@@ -569,6 +571,14 @@ export class WasmScanner extends Scanner {
     let size = this.normCapacity;
     while (size < min) size *= 2;
     this.place(this.inputCapacity, size);
+  }
+
+  override extend(): void {
+    this.views();
+    this.header[H.candidateCount] = this.candidateCount;
+    this.exports.extend();
+    this.views();
+    this.candidateCount = this.header[H.candidateCount];
   }
 
   override feed(text: string): void {

@@ -6,7 +6,7 @@ import { ENTITY_KINDS, type EntityKind, type RuntimeDictionary } from '../core/d
 import type { Match, Scanner } from '../core/scanner.ts';
 import { WasmScanner, makeScanner } from '../core/wasm-scanner.ts';
 import type { ScannerEngine } from '../messages.ts';
-import { scanSubtreeUnless, type TextAnchor } from './text-scan.ts';
+import { finishSubtree, scanSubtreeUnless, type TextAnchor } from './text-scan.ts';
 
 /** Registry name of the highlight for one entity kind (also used by the stylesheet). */
 export function highlightName(kind: EntityKind): string {
@@ -104,27 +104,45 @@ export class PageHighlighter {
     // With a dictionary in parts, a root whose text wants parts is left until they are read: a
     // longer name below the cut may replace what the top alone finds there.
     const wait = () => automaton.inParts && automaton.wantedParts().length > 0;
+    let last: { el: Element; text: string } | null = null;
     for (const root of roots) {
       const found = scanSubtreeUnless(root, this.scanner, this.present, host, wait);
+      this.scans++;
       textLength += this.scanner.rawLength;
-      if (!found) {
+      if (!Array.isArray(found)) {
         waiting.push(root);
+        last = found;
         continue;
       }
+      last = null;
       matches += found.length;
       this.paint(found);
     }
-    return waiting.length > 0 ? { textLength, matches, complete: this.afterParts(waiting, matches) } : { textLength, matches };
+    if (waiting.length === 0) return { textLength, matches };
+    // The scanner still holds what it found in the last root, if that one waits.
+    const kept = last && waiting.length === 1 ? { ...last, scans: this.scans } : null;
+    return { textLength, matches, complete: this.afterParts(waiting, matches, kept) };
   }
+
+  /** Roots scanned with this highlighter's scanner: which scan it holds the findings of. */
+  private scans = 0;
 
   /**
    * Scans `roots` again once the parts their text wanted are read and placed. Never rejects: the
    * later scans of the page's content do not wait for it.
    */
-  private async afterParts(roots: readonly Node[], before: number): Promise<PassStats> {
+  private async afterParts(roots: readonly Node[], before: number, kept: { el: Element; text: string; scans: number } | null): Promise<PassStats> {
     try {
       await this.dict.automaton.placeWanted();
       if (this.destroyed) return { textLength: 0, matches: before };
+      // One root whose findings the scanner still holds, its text unchanged: the candidates found
+      // through the parts are added (scanner.extend) instead of the text being read and scanned again.
+      if (kept && kept.scans === this.scans && kept.el.isConnected && kept.el.textContent === kept.text) {
+        this.scanner.extend();
+        const found = finishSubtree(kept.el, this.scanner, this.present, this.ownHost());
+        this.paint(found);
+        return { textLength: kept.text.length, matches: before + found.length };
+      }
       const again = this.scan(roots.filter((r) => r.isConnected));
       const done = again.complete ? await again.complete : again;
       return { textLength: done.textLength, matches: before + done.matches };

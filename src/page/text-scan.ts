@@ -172,12 +172,13 @@ class TextCursor {
  * is reset first; `present` carries entities named in full on the page across scans.
  */
 export function scanSubtree(root: Node, scanner: Scanner, present: Set<number>, ownHost: Element | null): Match<TextAnchor>[] {
-  return scanSubtreeUnless(root, scanner, present, ownHost, () => false) ?? [];
+  return scanSubtreeUnless(root, scanner, present, ownHost, () => false) as Match<TextAnchor>[];
 }
 
 /**
- * scanSubtree, but null where `wait`, asked once the text is read, says to scan again later (a
- * dictionary in parts whose parts the text wants): the matches are then neither chosen nor placed.
+ * scanSubtree, but where `wait`, asked once the text is read, says to finish later (a dictionary
+ * in parts whose parts the text wants), the element and the text read: the matches are then
+ * neither chosen nor placed, and the scanner keeps what it found until it is reset.
  */
 export function scanSubtreeUnless(
   root: Node,
@@ -185,12 +186,18 @@ export function scanSubtreeUnless(
   present: Set<number>,
   ownHost: Element | null,
   wait: () => boolean,
-): Match<TextAnchor>[] | null {
+): Match<TextAnchor>[] | { el: Element; text: string } {
   const el = root.nodeType === 3 ? root.parentElement : root.nodeType === 1 ? (root as Element) : null;
   if (!el || insideSkipped(el, ownHost)) return [];
+  const text = el.textContent ?? '';
   scanner.reset();
-  scanner.feed(el.textContent ?? '');
-  if (wait()) return null;
+  scanner.feed(text);
+  if (wait()) return { el, text };
+  return finishSubtree(el, scanner, present, ownHost);
+}
+
+/** The matches of the text the scanner last read, from `el`, with their place in the DOM. */
+export function finishSubtree(el: Element, scanner: Scanner, present: Set<number>, ownHost: Element | null): Match<TextAnchor>[] {
   const cursor = new TextCursor(el, ownHost);
   return scanner.finish(present, (s, e, l, r) => cursor.place(s, e, l, r));
 }

@@ -112,6 +112,30 @@ describe('an automaton stored in parts', () => {
     }
   });
 
+  it('adds what the parts hold to the first scan’s findings without reading the text again, the same matches', () => {
+    const texts = [textWithNames(5), textWithNames(6), readers.slice(0, 400).map((r) => r.aliases[0].text).join(' and ')];
+    if (haveNewsPages) {
+      for (const f of readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html')).slice(8, 16)) {
+        texts.push(readFileSync(join(NEWS_PAGES_DIR, f), 'utf8').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '));
+      }
+    }
+    let added = 0;
+    for (const text of texts) {
+      const expected = matches(new Scanner(wholeDict), text);
+      const { dict, automaton } = partedDictionary();
+      const scanner = makeScanner(dict);
+      scanner.reset();
+      scanner.feed(text);
+      for (const k of automaton.wantedParts()) automaton.place(k, parts[k]);
+      const before = (scanner as unknown as { candidateCount: number }).candidateCount;
+      scanner.extend();
+      added += (scanner as unknown as { candidateCount: number }).candidateCount - before;
+      const found = scanner.finish(new Set(), (_s, _e, left, right) => `${left ? '<' : ''}${right ? '>' : ''}`).map((m) => `${m.start}-${m.end}:${m.entity}${m.anchor}`);
+      expect(found).toEqual(expected);
+    }
+    expect(added).toBeGreaterThan(100);
+  });
+
   it(`cuts at depth ${CUT_DEPTH}: every name of the readers’ list is found with all parts placed, one scan`, () => {
     const text = readers.map((r) => r.aliases[1].text).join('; ');
     const { dict, automaton } = partedDictionary();
