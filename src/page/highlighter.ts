@@ -104,7 +104,7 @@ export class PageHighlighter {
     // With a dictionary in parts, a root whose text wants parts is left until they are read: a
     // longer name below the cut may replace what the top alone finds there.
     const wait = () => automaton.inParts && automaton.wantedParts().length > 0;
-    let last: { el: Element; text: string } | null = null;
+    let last: Element | null = null;
     for (const root of roots) {
       const found = scanSubtreeUnless(root, this.scanner, this.present, host, wait);
       this.scans++;
@@ -119,8 +119,15 @@ export class PageHighlighter {
       this.paint(found);
     }
     if (waiting.length === 0) return { textLength, matches };
-    // The scanner still holds what it found in the last root, if that one waits.
-    const kept = last && waiting.length === 1 ? { ...last, scans: this.scans } : null;
+    // The scanner still holds what it found in the last root, if that one waits: kept, with an
+    // observer that tells whether its text changed meanwhile.
+    let kept: { el: Element; scans: number; changes: MutationObserver } | null = null;
+    if (last && waiting.length === 1) {
+      const win = this.doc.defaultView as Window & typeof globalThis;
+      const changes = new win.MutationObserver(() => undefined);
+      changes.observe(last, { subtree: true, childList: true, characterData: true });
+      kept = { el: last, scans: this.scans, changes };
+    }
     return { textLength, matches, complete: this.afterParts(waiting, matches, kept) };
   }
 
@@ -131,17 +138,19 @@ export class PageHighlighter {
    * Scans `roots` again once the parts their text wanted are read and placed. Never rejects: the
    * later scans of the page's content do not wait for it.
    */
-  private async afterParts(roots: readonly Node[], before: number, kept: { el: Element; text: string; scans: number } | null): Promise<PassStats> {
+  private async afterParts(roots: readonly Node[], before: number, kept: { el: Element; scans: number; changes: MutationObserver } | null): Promise<PassStats> {
     try {
       await this.dict.automaton.placeWanted();
+      const changed = kept ? kept.changes.takeRecords().length > 0 : true;
+      kept?.changes.disconnect();
       if (this.destroyed) return { textLength: 0, matches: before };
-      // One root whose findings the scanner still holds, its text unchanged: the candidates found
+      // One root whose findings the scanner still holds, unchanged since: the candidates found
       // through the parts are added (scanner.extend) instead of the text being read and scanned again.
-      if (kept && kept.scans === this.scans && kept.el.isConnected && kept.el.textContent === kept.text) {
+      if (kept && !changed && kept.scans === this.scans && kept.el.isConnected) {
         this.scanner.extend();
         const found = finishSubtree(kept.el, this.scanner, this.present, this.ownHost());
         this.paint(found);
-        return { textLength: kept.text.length, matches: before + found.length };
+        return { textLength: this.scanner.rawLength, matches: before + found.length };
       }
       const again = this.scan(roots.filter((r) => r.isConnected));
       const done = again.complete ? await again.complete : again;

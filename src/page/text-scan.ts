@@ -177,8 +177,8 @@ export function scanSubtree(root: Node, scanner: Scanner, present: Set<number>, 
 
 /**
  * scanSubtree, but where `wait`, asked once the text is read, says to finish later (a dictionary
- * in parts whose parts the text wants), the element and the text read: the matches are then
- * neither chosen nor placed, and the scanner keeps what it found until it is reset.
+ * in parts whose parts the text wants), the element read: the matches are then neither chosen nor
+ * placed, and the scanner keeps what it found until it is reset.
  */
 export function scanSubtreeUnless(
   root: Node,
@@ -186,13 +186,12 @@ export function scanSubtreeUnless(
   present: Set<number>,
   ownHost: Element | null,
   wait: () => boolean,
-): Match<TextAnchor>[] | { el: Element; text: string } {
+): Match<TextAnchor>[] | Element {
   const el = root.nodeType === 3 ? root.parentElement : root.nodeType === 1 ? (root as Element) : null;
   if (!el || insideSkipped(el, ownHost)) return [];
-  const text = el.textContent ?? '';
   scanner.reset();
-  scanner.feed(text);
-  if (wait()) return { el, text };
+  scanner.feed(el.textContent ?? '');
+  if (wait()) return el;
   return finishSubtree(el, scanner, present, ownHost);
 }
 
