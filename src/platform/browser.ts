@@ -221,9 +221,26 @@ export async function wholeStoredDictionary({ stamp, packed }: StoredDictionary)
 /** Writes a compiled dictionary (storedDictionaryWrites), then removes the pieces of any other version, one key a write. */
 export async function writeStoredDictionary(stamp: string, packed: PackedDictionary): Promise<void> {
   for (const entries of storedDictionaryWrites(stamp, packed)) await browser.storage.local.set(entries);
-  const keys = await localStorageKeys();
-  for (const key of [DICTIONARY_KEY, ENTITY_TEXT_KEY].flatMap((k) => stalePieceKeys(keys, k, stamp))) await browser.storage.local.remove(key);
+  for (const batch of staleDictionaryKeys(await localStorageKeys(), stamp)) await browser.storage.local.remove(batch);
 }
+
+/** Parts of a stored automaton removed in one request (about half a megabyte, as a piece). */
+const PARTS_A_REMOVAL = 24;
+
+/**
+ * The keys of other versions' pieces and parts among `keys`, in the requests that remove them:
+ * a piece alone, parts a few at a time (each request is a task of the browser's main thread,
+ * which is handed what it removes; hundreds of parts one by one made many).
+ */
+export function staleDictionaryKeys(keys: readonly string[], stamp: string): string[][] {
+  const stale = [DICTIONARY_KEY, ENTITY_TEXT_KEY].flatMap((k) => stalePieceKeys(keys, k, stamp));
+  const parts = stale.filter((k) => PART_KEY.test(k));
+  const batches = stale.filter((k) => !PART_KEY.test(k)).map((k) => [k]);
+  for (let i = 0; i < parts.length; i += PARTS_A_REMOVAL) batches.push(parts.slice(i, i + PARTS_A_REMOVAL));
+  return batches;
+}
+
+const PART_KEY = /~part\d+$/;
 
 /**
  * The record stored under `key` with its long strings joined from their pieces. Null when a piece

@@ -5,14 +5,13 @@
 import type { Worker } from 'playwright-core';
 import type { PackedDictionary } from '../../src/core/stored-dictionary.ts';
 import type { PageRequest } from '../../src/messages.ts';
-import { DICTIONARY_KEY, ENTITY_TEXT_KEY, storedDictionaryWrites } from '../../src/platform/browser.ts';
-import { stalePieceKeys } from '../../src/core/stored-pieces.ts';
+import { DICTIONARY_KEY, staleDictionaryKeys, storedDictionaryWrites } from '../../src/platform/browser.ts';
 
 interface StorageArea {
   get(key: string): Promise<Record<string, { stamp?: string } | undefined>>;
   set(entries: object): Promise<void>;
   getKeys(): Promise<string[]>;
-  remove(key: string): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
 }
 
 /** The build part of the stamp of the dictionary the background wrote on install, once it is there. */
@@ -36,10 +35,9 @@ export async function writeBenchDictionary(worker: Worker, build: string, packed
   const stamp = `${build}:bench-${tag}`;
   for (const entries of storedDictionaryWrites(stamp, packed)) await writeStorage(worker, entries);
   const keys = await worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.getKeys());
-  const stale = [DICTIONARY_KEY, ENTITY_TEXT_KEY].flatMap((key) => stalePieceKeys(keys, key, stamp));
   await worker.evaluate(async (stale) => {
-    for (const key of stale) await (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.remove(key);
-  }, stale);
+    for (const batch of stale) await (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.remove(batch);
+  }, staleDictionaryKeys(keys, stamp));
   await worker.evaluate(async (message) => {
     const tabs = (globalThis as unknown as { chrome: { tabs: TabsApi } }).chrome.tabs;
     const open = await tabs.query({ url: ['http://*/*', 'https://*/*'] });

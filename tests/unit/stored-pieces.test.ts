@@ -186,6 +186,16 @@ describe('the stored dictionary in pieces', () => {
     await expect(platform.readEntityText('build:a')).rejects.toThrow(/another version/);
   });
 
+  it('removes another version’s parts a few to a request and its pieces one at a time', async () => {
+    vi.stubGlobal('browser', { storage: { local: fakeStorage().area } });
+    const { staleDictionaryKeys } = await import('../../src/platform/browser.ts');
+    const old = [...Array.from({ length: 50 }, (_, k) => `dictionary~b:old~part${k}`), 'dictionary~b:old~0', 'dictionary~b:old~1', 'dictionaryEntities~b:old~0'];
+    const own = ['dictionary~b:new~part0', 'dictionary~b:new~0', 'dictionary', 'pausedSites'];
+    const batches = staleDictionaryKeys([...own, ...old], 'b:new');
+    expect(batches.map((b) => b.length)).toEqual([1, 1, 1, 24, 24, 2]);
+    expect(batches.flat().sort()).toEqual([...old].sort());
+  });
+
   it('works a page key out only where the page index lists any page, and finds the page there', async () => {
     const storage = fakeStorage();
     vi.stubGlobal('browser', { storage: { local: storage.area } });
