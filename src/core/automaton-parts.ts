@@ -30,21 +30,6 @@ export const PART_STATES = 4096;
 /** Automata up to this many states are stored whole: the seed pack and lists of a few thousand names. */
 export const SPLIT_MIN_STATES = 100_000;
 
-/**
- * Blocks `block` to `block + blocks - 1` of 64 states, with all their data: each state's number
- * of children in unary, the characters of the edges out of them, and the term-end bits; `sample`
- * is the number of edges before the first state, `rank` the number of term ends before it.
- */
-export interface StoredBlocks<B extends Base64 = string> {
-  block: number;
-  blocks: number;
-  sample: number;
-  rank: number;
-  children: B;
-  edgeChar: B;
-  termEnds: B;
-}
-
 /** What a page reads first: the sizes, the top of the trie, and which states each part holds. */
 export interface SplitAutomaton<B extends Base64 = string> {
   states: number;
@@ -55,16 +40,17 @@ export interface SplitAutomaton<B extends Base64 = string> {
   cutEnd: number;
   /** Part k holds the descendants of the states of depth CUT_DEPTH from partFirst[k] to partFirst[k + 1] (or cutEnd). */
   partFirst: number[];
-  top: StoredBlocks<B>;
-  /** Bytes of the largest part's data, or the top's child counts if more (the scanner's scratch space). */
+  /** The top: one range of blocks from the root to the last state of the cut depth, stored as a part is. */
+  top: AutomatonPart<B>;
+  /** Bytes of the largest part's data, the top's included (the scanner's scratch space). */
   maxPartBytes: number;
   /**
    * Where the dictionary's term tables are stored with the automaton (storedDictionaryWrites): how
-   * many terms, the bytes of a term's entity, and the entity and flag bytes of the top's terms.
-   * Each part then holds those of the terms that end in its blocks: a term's number is its rank
-   * among the term ends, so a range's terms are consecutive.
+   * many terms, and the bytes of a term's entity. The top and each part then hold the entities
+   * and flags of the terms that end in their blocks: a term's number is its rank among the term
+   * ends, so a range's terms are consecutive.
    */
-  terms?: { count: number; width: number; entity: B; flags: B };
+  terms?: { count: number; width: number };
 }
 
 /**
@@ -88,14 +74,17 @@ export interface TermBytes {
  * structured clone makes a reply of a few long strings into values far faster than one of many
  * small objects, and a page decodes each part in one call.
  */
-export interface AutomatonPart {
-  /** Per range: its first block, blocks, sample, rank, edges (the characters it holds) and terms (its term ends). */
+export interface AutomatonPart<B extends Base64 = string> {
+  /**
+   * Per range of blocks of 64 states: its first block, blocks, sample (the edges before its first
+   * state), rank (the term ends before it), edges (the characters it holds) and terms (its term ends).
+   */
   ranges: number[];
   /**
    * Per range: its unary child counts (whole 64-bit words), its edges' characters, its term-end
    * words, and where the term tables are split with it, its terms' entities and flags.
    */
-  data: string;
+  data: B;
 }
 
 /** Numbers per range in AutomatonPart `ranges`. */
@@ -134,7 +123,7 @@ export function partLayout(part: unknown, split: Pick<SplitAutomaton<Base64>, 's
   const termBytes = split.terms ? split.terms.width + 1 : 0;
   const wrong = () => new Error('dictionary automaton: a stored part does not fit its automaton');
   const p = part as Partial<AutomatonPart> | null;
-  if (typeof p !== 'object' || p === null || !Array.isArray(p.ranges) || typeof p.data !== 'string' || p.ranges.length === 0 || p.ranges.length % RANGE_FIELDS !== 0) throw wrong();
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.ranges) || !isBase64(p.data) || p.ranges.length === 0 || p.ranges.length % RANGE_FIELDS !== 0) throw wrong();
   const words = Math.ceil(states / 64);
   const out: RangeLayout[] = [];
   let at = 0;
@@ -167,7 +156,7 @@ export const IN_PARTS = 'stored in parts, whose top alone was given';
 export function isSplitAutomaton(s: unknown): s is SplitAutomaton<Base64> {
   const v = s as Partial<SplitAutomaton<Base64>> | null;
   return typeof v === 'object' && v !== null && Array.isArray(v.partFirst) && typeof v.top === 'object' && v.top !== null &&
-    isBase64(v.top.children) && isBase64(v.top.edgeChar) && isBase64(v.top.termEnds) && typeof v.alphabet === 'string';
+    Array.isArray(v.top.ranges) && isBase64(v.top.data) && typeof v.alphabet === 'string';
 }
 
 /** ORs the first `count` bits of `bits` into `into` from bit `at` on, a byte at a time (the JavaScript readers' placeBits). */
@@ -243,6 +232,17 @@ export function splitAutomaton(
     }
     held += below[r];
   }
+  /** Ranges of blocks as a part: their numbers, and their data in one string. */
+  const part = (ranges: [number, number][]) => {
+    const stored = ranges.map(([b0, b1]) => blocks(b0, b1));
+    const data = new Uint8Array(stored.reduce((n, r) => n + r.bytes.reduce((m, b) => m + b.length, 0), 0));
+    let at = 0;
+    for (const b of stored.flatMap((r) => r.bytes)) {
+      data.set(b, at);
+      at += b.length;
+    }
+    return { part: { ranges: stored.flatMap((r) => r.numbers), data: bytesToBase64(data) }, bytes: data.length };
+  };
   const parts = partFirst.map((from, k) => {
     const ranges: [number, number][] = [];
     let [a, b] = [from, partFirst[k + 1] ?? cutEnd];
@@ -254,81 +254,53 @@ export function splitAutomaton(
       if (last && b0 <= last[1] + 1) last[1] = Math.max(last[1], b1);
       else ranges.push([b0, b1]);
     }
-    const stored = ranges.map(([b0, b1]) => blocks(b0, b1));
-    const data = new Uint8Array(stored.reduce((n, r) => n + r.bytes.reduce((m, b) => m + b.length, 0), 0));
-    let at = 0;
-    for (const b of stored.flatMap((r) => r.bytes)) {
-      data.set(b, at);
-      at += b.length;
-    }
-    return { part: { ranges: stored.flatMap((r) => r.numbers), data: bytesToBase64(data) }, bytes: data.length };
+    return part(ranges);
   });
-  const t = blocks(0, (cutEnd - 1) >> 6);
-  const [block, count, sample, rank] = t.numbers;
-  const top: StoredBlocks = { block, blocks: count, sample, rank, children: bytesToBase64(t.bytes[0]), edgeChar: bytesToBase64(t.bytes[1]), termEnds: bytesToBase64(t.bytes[2]) };
-  const maxPartBytes = Math.max(t.bytes[0].length, ...parts.map((p) => p.bytes));
-  const termTables = terms ? { terms: { count: ranks[words], width: terms.width, entity: bytesToBase64(t.bytes[3]), flags: bytesToBase64(t.bytes[4]) } } : {};
-  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top, maxPartBytes, ...termTables }, parts: parts.map((p) => p.part) };
+  const top = part([[0, (cutEnd - 1) >> 6]]);
+  const maxPartBytes = Math.max(top.bytes, ...parts.map((p) => p.bytes));
+  const termTables = terms ? { terms: { count: ranks[words], width: terms.width } } : {};
+  return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top: top.part, maxPartBytes, ...termTables }, parts: parts.map((p) => p.part) };
+}
+
+/** Whether a part's numbers make it the top of the trie: its one range starts at the root and holds every state to the cut. */
+export function isTopOf(split: Pick<SplitAutomaton<Base64>, 'cutEnd'>, part: AutomatonPart<Base64>): boolean {
+  const [block, blocks, sample, rank] = part.ranges;
+  return part.ranges.length === RANGE_FIELDS && block === 0 && sample === 0 && rank === 0 && blocks * 64 >= split.cutEnd;
 }
 
 /**
- * The whole stored automaton again from its top and every part (for a scanner that cannot read
- * parts, and for the tests); throws where a block is missing or a range's sizes do not fit.
+ * The whole stored automaton again from its top and every part, with the term tables where they
+ * are split with it (for readers that need them whole, and for the tests); throws where a part
+ * is missing or a range's sizes do not fit.
  */
-export function assembleAutomaton(split: SplitAutomaton<Base64>, parts: readonly AutomatonPart[]): SerializedAutomaton<string> {
+export function assembleAutomaton(split: SplitAutomaton<Base64>, parts: readonly AutomatonPart[]): { automaton: SerializedAutomaton<string>; terms: TermBytes | null } {
   const { states, edges } = split;
   const width = split.alphabet === '' ? 2 : 1;
   const words = Math.ceil(states / 64);
   const children = new Uint8Array(childBitsBytes(states, edges));
   const edgeChar = new Uint8Array(edges * width);
   const termEnds = new Uint8Array(words * 8);
+  const terms = split.terms ? { entity: new Uint8Array(split.terms.count * split.terms.width), width: split.terms.width, flags: new Uint8Array(split.terms.count) } : null;
   const seen = new Uint8Array(words);
   const broken = (what: string) => new Error(`dictionary automaton: stored part ${what}`);
   if (parts.length !== split.partFirst.length) throw broken('is missing');
-  const place = (r: { block: number; blocks: number; sample: number }, bits: Uint8Array, chars: Uint8Array, ends: Uint8Array) => {
-    const from = r.block * 64 + r.sample;
-    const to = Math.min((r.block + r.blocks) * 64, states) + r.sample + chars.length / width;
-    orBits(children, bits, from, to - from);
-    edgeChar.set(chars, r.sample * width);
-    termEnds.set(ends, r.block * 8);
-    seen.fill(1, r.block, r.block + r.blocks);
-  };
-  const { top } = split;
-  const [topBits, topChars, topEnds] = [base64ToBytes(top.children), base64ToBytes(top.edgeChar), base64ToBytes(top.termEnds)];
-  const topEdges = topChars.length / width;
-  if (top.block !== 0 || top.sample !== 0 || !(top.blocks >= 1 && top.blocks <= words) || !Number.isInteger(topEdges) || topEdges > edges || topEnds.length !== top.blocks * 8 ||
-    topBits.length !== Math.ceil((Math.min(top.blocks * 64, states) + topEdges) / 64) * 8) throw broken('has the wrong size');
-  place(top, topBits, topChars, topEnds);
-  for (const part of parts) {
-    const data = base64ToBytes(typeof part?.data === 'string' ? part.data : '');
+  if (!isSplitAutomaton(split) || !isTopOf(split, split.top)) throw broken('is not the top of the trie');
+  for (const part of [split.top, ...parts]) {
+    const data = base64ToBytes(isBase64(part?.data) ? part.data : '');
     for (const r of partLayout(part, split, data.length)) {
-      place(r, data.subarray(r.childAt, r.childAt + r.childBytes), data.subarray(r.edgeAt, r.edgeAt + r.edgeBytes), data.subarray(r.endsAt, r.entityAt));
+      orBits(children, data.subarray(r.childAt), r.q0 + r.sample, r.q1 - r.q0 + r.edges);
+      edgeChar.set(data.subarray(r.edgeAt, r.edgeAt + r.edgeBytes), r.sample * width);
+      termEnds.set(data.subarray(r.endsAt, r.entityAt), r.block * 8);
+      seen.fill(1, r.block, r.block + r.blocks);
+      if (terms) {
+        terms.entity.set(data.subarray(r.entityAt, r.flagsAt), r.rank * terms.width);
+        terms.flags.set(data.subarray(r.flagsAt, r.end), r.rank);
+      }
     }
   }
   if (seen.includes(0)) throw broken('is missing');
-  return { states, edges, children: bytesToBase64(children), alphabet: split.alphabet, edgeChar: bytesToBase64(edgeChar), termEnds: bytesToBase64(termEnds), termIds: '' };
-}
-
-/**
- * The term tables split with the automaton, whole again from the top and every part (for readers
- * that need them whole; see assembleAutomaton).
- */
-export function assembleTermTables(split: SplitAutomaton<Base64>, parts: readonly AutomatonPart[]): TermBytes | null {
-  if (!split.terms) return null;
-  const { count, width } = split.terms;
-  const entity = new Uint8Array(count * width);
-  const flags = new Uint8Array(count);
-  const topEntity = base64ToBytes(split.terms.entity);
-  const topFlags = base64ToBytes(split.terms.flags);
-  if (topEntity.length !== topFlags.length * width || topFlags.length > count) throw new Error('dictionary automaton: stored part has the wrong size');
-  entity.set(topEntity);
-  flags.set(topFlags);
-  for (const part of parts) {
-    const data = base64ToBytes(part.data);
-    for (const r of partLayout(part, split, data.length)) {
-      entity.set(data.subarray(r.entityAt, r.flagsAt), r.rank * width);
-      flags.set(data.subarray(r.flagsAt, r.end), r.rank);
-    }
-  }
-  return { entity, width, flags };
+  return {
+    automaton: { states, edges, children: bytesToBase64(children), alphabet: split.alphabet, edgeChar: bytesToBase64(edgeChar), termEnds: bytesToBase64(termEnds), termIds: '' },
+    terms,
+  };
 }

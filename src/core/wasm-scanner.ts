@@ -8,9 +8,9 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
+import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, isBase64, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import { isSplitAutomaton, partLayout, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type StoredBlocks, type TermBuffers } from './automaton-parts.ts';
+import { isSplitAutomaton, isTopOf, partLayout, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -247,7 +247,9 @@ export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAut
   // Every block out of memory, its sample unknown, until stored blocks bring it.
   new Uint8Array(exports.memory.buffer, header[H.blocksReady], (states >> 6) + 1).fill(2);
   const automaton = new PartedAutomaton({ exports, buffersAt }, split, split.terms ? terms! : null);
-  automaton.placeTop(split.top);
+  // The top starts at the root and holds every state to the cut (their gates included).
+  if (!isTopOf(split, split.top)) throw new Error('dictionary automaton: stored blocks are not the top of the trie');
+  automaton.placePart(split.top);
   yield;
   exports.root();
   exports.fillSamples();
@@ -402,29 +404,7 @@ export class PartedAutomaton extends ModuleAutomaton {
   place(k: number, part: AutomatonPart | null): void {
     if (part === null) return this.setGates(k, 3);
     try {
-      const { maxPartBytes } = this.split;
-      const width = this.split.alphabet === '' ? 2 : 1;
-      const dataBytes = typeof part === 'object' && typeof part.data === 'string' ? base64Length(part.data) : -1;
-      if (dataBytes < 0 || dataBytes > maxPartBytes) throw new Error('dictionary automaton: a stored part does not fit its automaton');
-      const layout = partLayout(part, this.split, dataBytes);
-      const { exports } = this.loaded;
-      const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
-      const scratch = header[H.scratch];
-      const memory = new Uint8Array(exports.memory.buffer);
-      // One decode a part, then each range's edges and term ends copied into place.
-      decodeBase64Into(part.data, memory.subarray(scratch, scratch + dataBytes), 'part');
-      for (const r of layout) {
-        memory.copyWithin(header[H.edgeChar] + r.sample * width, scratch + r.edgeAt, scratch + r.edgeAt + r.edgeBytes);
-        memory.copyWithin(header[H.termBits] + r.block * 8, scratch + r.endsAt, scratch + r.entityAt);
-        exports.placeBits(scratch + r.childAt, r.q0 + r.sample, r.q1 - r.q0 + r.edges);
-        check(exports.range(scratch + r.childAt, r.block, r.blocks, r.sample, r.rank, r.edges));
-        if (this.terms) {
-          // As many terms as term ends in the range's blocks (the module counted them from its rank).
-          if (header[H.rangeEnd] - r.rank !== r.terms) throw new Error('dictionary automaton: a stored part does not fit its automaton');
-          this.placeTerms(r.rank, memory.subarray(scratch + r.entityAt, scratch + r.flagsAt), memory.subarray(scratch + r.flagsAt, scratch + r.end));
-        }
-      }
-      exports.fillSamples();
+      this.placePart(part);
       this.setGates(k, 1);
     } catch (e) {
       this.setGates(k, 3);
@@ -432,35 +412,34 @@ export class PartedAutomaton extends ModuleAutomaton {
     }
   }
 
-  /** Decodes the top's blocks into place and has the module check them and work out their samples and ranks. */
-  placeTop(r: StoredBlocks<Base64>): void {
-    const { states, edges, maxPartBytes } = this.split;
+  /**
+   * Decodes a stored part (or the top) into the scratch space in one call, copies each range's
+   * edges, term ends and terms into place, and has the module check its child counts and work
+   * out its samples and ranks.
+   */
+  placePart(part: AutomatonPart<Base64>): void {
+    const { maxPartBytes } = this.split;
     const width = this.split.alphabet === '' ? 2 : 1;
-    const words = Math.ceil(states / 64);
-    const wrong = (what: string) => new Error(`dictionary automaton: stored blocks ${what}`);
-    if (typeof r !== 'object' || r === null || ![r.block, r.blocks, r.sample, r.rank].every((n) => Number.isSafeInteger(n) && n >= 0) || r.blocks < 1 || r.block + r.blocks > words) throw wrong('name blocks that do not exist');
-    // The top starts at the root and holds every state to the cut (their gates included).
-    if (r.block !== 0 || r.sample !== 0 || r.rank !== 0 || r.blocks * 64 < this.split.cutEnd) throw wrong('are not the top of the trie');
-    const edgeBytes = base64Length(r.edgeChar);
-    const edgeCount = edgeBytes / width;
-    const q0 = r.block * 64;
-    const q1 = Math.min((r.block + r.blocks) * 64, states);
-    const childBytes = Math.ceil((q1 - q0 + edgeCount) / 64) * 8;
-    if (!Number.isInteger(edgeCount) || r.sample + edgeCount > edges || base64Length(r.termEnds) !== r.blocks * 8 || base64Length(r.children) !== childBytes || childBytes > maxPartBytes) throw wrong('have the wrong size');
+    const dataBytes = typeof part === 'object' && part !== null && isBase64(part.data) ? base64Length(part.data) : -1;
+    if (dataBytes < 0 || dataBytes > maxPartBytes) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+    const layout = partLayout(part, this.split, dataBytes);
     const { exports } = this.loaded;
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
-    const bytes = (at: number, length: number) => new Uint8Array(exports.memory.buffer, at, length);
-    decodeBase64Into(r.edgeChar, bytes(header[H.edgeChar] + r.sample * width, edgeBytes), 'edgeChar');
-    decodeBase64Into(r.termEnds, bytes(header[H.termBits] + r.block * 8, r.blocks * 8), 'termEnds');
     const scratch = header[H.scratch];
-    decodeBase64Into(r.children, bytes(scratch, childBytes), 'children');
-    exports.placeBits(scratch, q0 + r.sample, q1 - q0 + edgeCount);
-    check(exports.range(scratch, r.block, r.blocks, r.sample, r.rank, edgeCount));
-    if (this.split.terms) {
-      const flags = base64ToBytes(this.split.terms.flags);
-      if (header[H.rangeEnd] !== flags.length) throw wrong('have the wrong size');
-      this.placeTerms(0, base64ToBytes(this.split.terms.entity), flags);
+    const memory = new Uint8Array(exports.memory.buffer);
+    decodeBase64Into(part.data, memory.subarray(scratch, scratch + dataBytes), 'part');
+    for (const r of layout) {
+      memory.copyWithin(header[H.edgeChar] + r.sample * width, scratch + r.edgeAt, scratch + r.edgeAt + r.edgeBytes);
+      memory.copyWithin(header[H.termBits] + r.block * 8, scratch + r.endsAt, scratch + r.entityAt);
+      exports.placeBits(scratch + r.childAt, r.q0 + r.sample, r.q1 - r.q0 + r.edges);
+      check(exports.range(scratch + r.childAt, r.block, r.blocks, r.sample, r.rank, r.edges));
+      if (this.terms) {
+        // As many terms as term ends in the range's blocks (the module counted them from its rank).
+        if (header[H.rangeEnd] - r.rank !== r.terms) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+        this.placeTerms(r.rank, memory.subarray(scratch + r.entityAt, scratch + r.flagsAt), memory.subarray(scratch + r.flagsAt, scratch + r.end));
+      }
     }
+    exports.fillSamples();
   }
 
   /** Its tables are in memory only in part: a JavaScript copy would be wrong. */

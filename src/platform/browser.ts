@@ -11,7 +11,7 @@ import type { Settings } from '../background/settings-store.ts';
 import type { CopyArea } from '../background/related-copy-store.ts';
 import { pageIndexHash } from '../core/highlights.ts';
 import { cutLongStrings, joinPieces, PIECE_CHARS, pieceCount, pieceKey, stalePieceKeys } from '../core/stored-pieces.ts';
-import { assembleAutomaton, assembleTermTables, isSplitAutomaton, splitAutomaton, SPLIT_MIN_STATES, type AutomatonPart } from '../core/automaton-parts.ts';
+import { assembleAutomaton, isSplitAutomaton, splitAutomaton, SPLIT_MIN_STATES, type AutomatonPart } from '../core/automaton-parts.ts';
 import { base64ToBytes, bytesToBase64, type SerializedAutomaton } from '../core/automaton.ts';
 import { entityIndexBytes } from '../core/dictionary.ts';
 
@@ -213,9 +213,9 @@ export async function wholeStoredDictionary({ stamp, packed }: StoredDictionary)
   const split = packed.automaton;
   const parts = await readDictionaryParts(stamp, split.partFirst.map((_, k) => k));
   if (parts.some((p) => p === null)) throw new Error('stored dictionary: a part of its automaton is missing (another version replaced it)');
-  const terms = assembleTermTables(split, parts as AutomatonPart[]);
+  const { automaton, terms } = assembleAutomaton(split, parts as AutomatonPart[]);
   const tables = terms ? { termEntity: bytesToBase64(terms.entity), termFlags: bytesToBase64(terms.flags) } : {};
-  return { stamp, packed: { ...packed, ...tables, automaton: assembleAutomaton(split, parts as AutomatonPart[]) } };
+  return { stamp, packed: { ...packed, ...tables, automaton } };
 }
 
 /** Writes a compiled dictionary (storedDictionaryWrites), then removes the pieces of any other version, one key a write. */
