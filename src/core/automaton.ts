@@ -4,6 +4,7 @@
  */
 
 import { runSteps, type Steps } from './steps.ts';
+import { lastIndexAtMost } from './sorted.ts';
 import { IN_PARTS, isSplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 
 /** The automaton's tables. State 0 is the root. */
@@ -275,17 +276,12 @@ export class Automaton {
     const known = fail[q];
     if (known !== NO_LINK) return known;
     const e = q - 1;
-    let lo = 0;
-    let hi = e;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (edgeOffset[mid] <= e) lo = mid;
-      else hi = mid - 1;
-    }
+    // The parent: the last state whose edges start at or before edge e.
+    const parent = lastIndexAtMost(edgeOffset, e, e);
     let target = 0;
-    if (lo !== 0) {
+    if (parent !== 0) {
       const c = edgeChar[e];
-      let f = this.failOf(lo);
+      let f = this.failOf(parent);
       target = this.child(f, c);
       while (target === 0 && f !== 0) {
         f = this.failOf(f);

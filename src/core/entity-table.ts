@@ -7,6 +7,7 @@
  * A page does not even read that text until it first shows an entity (`deferred`): storage handed
  * every page 3.3 MB of it, about 9 ms and 6.5 MB a tab, for names most pages never show.
  */
+import { lastIndexAtMost } from './sorted.ts';
 
 export const ENTITY_KINDS = ['official', 'person', 'agreement', 'organisation', 'event', 'place', 'topic'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
@@ -165,14 +166,7 @@ function lineStarts(text: string, n: number): Int32Array | null {
   return starts;
 }
 
-/** The line whose text holds position `at`. */
+/** The line whose text holds position `at` (the last start is the end of the text). */
 function lineAt(starts: Int32Array, at: number): number {
-  let lo = 0;
-  let hi = starts.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastIndexAtMost(starts, at, starts.length - 2);
 }

@@ -14,6 +14,7 @@ import { isSplitAutomaton, isTopOf, partLayout, type AutomatonPart, type SplitAu
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
+import { lastIndexAtMost } from './sorted.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
 const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27, cutFirst: 28, cutCount: 29, gates: 30, scratch: 31, rangeEnd: 32 } as const;
@@ -367,15 +368,7 @@ export class PartedAutomaton extends ModuleAutomaton {
 
   /** The part that holds the states below state `cut` of the cut depth. */
   private partOf(cut: number): number {
-    const first = this.split.partFirst;
-    let lo = 0;
-    let hi = first.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (first[mid] <= cut) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastIndexAtMost(this.split.partFirst, cut);
   }
 
   /** The parts whose edges a scan since the last placing wanted to follow, in order. */

@@ -5,6 +5,8 @@
  * styles, templates) and the extension's own element, so the same page gives the same text on
  * every visit and in every browser.
  */
+import { lastIndexAtMost } from '../core/sorted.ts';
+
 const NOT_TEXT = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'OPTION', 'TITLE']);
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -48,14 +50,8 @@ export class PageText {
 
   /** Index of the node holding offset `at` (for an end offset, the node it ends in). */
   private nodeIndex(at: number, isEnd: boolean): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] < at || (!isEnd && this.starts[mid] === at)) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    // An end offset belongs to the node that starts before it, a start to the one that starts at it.
+    return lastIndexAtMost(this.starts, isEnd ? at - 1 : at);
   }
 
   /** The text node and offset in it of a text offset (as a range start, or as a range end). */
