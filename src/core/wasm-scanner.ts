@@ -346,13 +346,8 @@ export class PartedAutomaton extends ModuleAutomaton {
     if (wanted.length === 0) return;
     this.placing = (async () => {
       const got = this.reader ? await this.reader(wanted).catch(() => []) : [];
-      wanted.forEach((k, i) => {
-        try {
-          this.place(k, (got[i] ?? null) as AutomatonPart | null);
-        } catch {
-          // Marked not to be had (see place).
-        }
-      });
+      // A damaged part is marked not to be had; the page is painted with the rest.
+      this.placeParts(wanted.map((k, i) => [k, (got[i] ?? null) as AutomatonPart | null]));
     })();
     try {
       await this.placing;
@@ -395,6 +390,33 @@ export class PartedAutomaton extends ModuleAutomaton {
    * after marking it).
    */
   place(k: number, part: AutomatonPart | null): void {
+    const [error] = this.placeParts([[k, part]]);
+    if (error !== undefined) throw error;
+  }
+
+  /**
+   * place for several parts, the samples of blocks still out of memory filled once at the end
+   * (fillSamples walks every block: a page placing 17 parts walked 32,000 blocks 17 times).
+   * Returns the errors of the damaged ones, each marked not to be had.
+   */
+  placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[] {
+    const errors: unknown[] = [];
+    try {
+      for (const [k, part] of list) {
+        try {
+          this.placeOne(k, part);
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+    } finally {
+      this.loaded.exports.fillSamples();
+    }
+    return errors;
+  }
+
+  /** place, the samples of blocks still out of memory left for the caller to fill. */
+  private placeOne(k: number, part: AutomatonPart | null): void {
     if (part === null) return this.setGates(k, 3);
     try {
       this.placePart(part);
@@ -408,7 +430,8 @@ export class PartedAutomaton extends ModuleAutomaton {
   /**
    * Decodes a stored part (or the top) into the scratch space in one call, copies each range's
    * edges, term ends and terms into place, and has the module check its child counts and work
-   * out its samples and ranks.
+   * out its samples and ranks. The samples of blocks still out of memory are then the caller's
+   * to fill (the module's fillSamples), once for all the parts it places.
    */
   placePart(part: AutomatonPart<Base64>): void {
     const { maxPartBytes } = this.split;
@@ -432,7 +455,6 @@ export class PartedAutomaton extends ModuleAutomaton {
         this.placeTerms(r.rank, memory.subarray(scratch + r.entityAt, scratch + r.flagsAt), memory.subarray(scratch + r.flagsAt, scratch + r.end));
       }
     }
-    exports.fillSamples();
   }
 
   /** Its tables are in memory only in part: a JavaScript copy would be wrong. */
