@@ -227,6 +227,11 @@ export class Automaton {
     return false;
   }
 
+  /** How many times parts were placed (see placeWanted); none for one stored whole. */
+  get partsPlaced(): number {
+    return 0;
+  }
+
   /** Reads and places the parts a scan wanted (none here: stored whole). */
   async placeWanted(): Promise<void> {}
 

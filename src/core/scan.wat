@@ -662,6 +662,9 @@
   ;; that state's text starts. Terms no longer than the cut were all found by the scan itself, and
   ;; each longer one starts at exactly one such place, so the candidates are those a scan with the
   ;; whole automaton finds, in another order (which the choice of matches does not depend on).
+  ;; This holds for a scan made with the top alone: one made with parts in memory also stands on
+  ;; deeper states, whose links may pass a closed gate without its place being noted, so such a
+  ;; scan is made again instead (highlighter.ts).
   (func (export "extend")
     (local $k i32) (local $n i32) (local $at i32) (local $s i32) (local $p i32) (local $len i32)
     (local $unit i32) (local $place i32) (local $cutFirst i32) (local $gates i32) (local $norm i32) (local $places i32)

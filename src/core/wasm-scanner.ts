@@ -312,8 +312,20 @@ export class PartedAutomaton extends ModuleAutomaton {
   reader: ((parts: number[]) => Promise<unknown[]>) | null = null;
   private placing: Promise<void> | null = null;
 
+  /**
+   * The states below the cut put in memory so far, as [first, end) pairs: the failure and output
+   * links worked out for them while other parts were out (their edges not followed) are worked
+   * out again after each placing, since a suffix of theirs may have come in.
+   */
+  private readonly placedStates: number[] = [];
+  private placings = 0;
+
   constructor(loaded: TablesInMemory, readonly split: SplitAutomaton<Base64>, private readonly terms: TermBuffers | null) {
     super(loaded, split.states, split.edges);
+  }
+
+  override get partsPlaced(): number {
+    return this.placings;
   }
 
   /** Puts the entities and flags of terms `rank` on into the term tables, each entity checked. */
@@ -401,6 +413,8 @@ export class PartedAutomaton extends ModuleAutomaton {
    */
   placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[] {
     const errors: unknown[] = [];
+    this.forgetLinks();
+    this.placings++;
     try {
       for (const [k, part] of list) {
         try {
@@ -413,6 +427,19 @@ export class PartedAutomaton extends ModuleAutomaton {
       this.loaded.exports.fillSamples();
     }
     return errors;
+  }
+
+  /** Marks the links worked out for states below the cut as not worked out (see placedStates). */
+  private forgetLinks(): void {
+    const { memory } = this.loaded.exports;
+    const header = new Int32Array(memory.buffer, 0, HEADER_BYTES / 4);
+    const bytes = new Uint8Array(memory.buffer);
+    const placed = this.placedStates;
+    for (let i = 0; i < placed.length; i += 2) {
+      // Failure links take three bytes a state, output links four; zero is "not worked out".
+      bytes.fill(0, header[H.fail] + placed[i] * 3, header[H.fail] + placed[i + 1] * 3);
+      bytes.fill(0, header[H.outLink] + placed[i] * 4, header[H.outLink] + placed[i + 1] * 4);
+    }
   }
 
   /** place, the samples of blocks still out of memory left for the caller to fill. */
@@ -445,6 +472,8 @@ export class PartedAutomaton extends ModuleAutomaton {
     const memory = new Uint8Array(exports.memory.buffer);
     decodeBase64Into(part.data, memory.subarray(scratch, scratch + dataBytes), 'part');
     for (const r of layout) {
+      // Those above the cut keep their links: their suffixes are shorter, all in the top.
+      if (r.q1 > this.split.cutEnd) this.placedStates.push(Math.max(r.q0, this.split.cutEnd), r.q1);
       memory.copyWithin(header[H.edgeChar] + r.sample * width, scratch + r.edgeAt, scratch + r.edgeAt + r.edgeBytes);
       memory.copyWithin(header[H.termBits] + r.block * 8, scratch + r.endsAt, scratch + r.entityAt);
       exports.placeBits(scratch + r.childAt, r.q0 + r.sample, r.q1 - r.q0 + r.edges);

@@ -122,7 +122,8 @@ export class PageHighlighter {
     // The scanner still holds what it found in the last root, if that one waits: kept, with an
     // observer that tells whether its text changed meanwhile.
     let kept: { el: Element; scans: number; changes: MutationObserver } | null = null;
-    if (last && waiting.length === 1) {
+    // Only a scan made before any part was placed can be finished through the parts (see afterParts).
+    if (last && waiting.length === 1 && automaton.partsPlaced === 0) {
       const win = this.doc.defaultView as Window & typeof globalThis;
       const changes = new win.MutationObserver(() => undefined);
       changes.observe(last, { subtree: true, childList: true, characterData: true });
@@ -146,6 +147,9 @@ export class PageHighlighter {
       if (this.destroyed) return { textLength: 0, matches: before };
       // One root whose findings the scanner still holds, unchanged since: the candidates found
       // through the parts are added (scanner.extend) instead of the text being read and scanned again.
+      // That adds every term the whole automaton finds only when the scan had the top alone: with
+      // parts in, a scan also stands on states below the cut, whose links may pass a closed state
+      // of the cut depth without its place being noted.
       if (kept && !changed && kept.scans === this.scans && kept.el.isConnected) {
         this.scanner.extend();
         const found = finishSubtree(kept.el, this.scanner, this.present, this.ownHost());
