@@ -14,13 +14,14 @@ import { PageHighlighter, type PaintedMatch } from '../page/highlighter.ts';
 import { RescanScheduler } from '../page/rescan-scheduler.ts';
 import {
   browser, extensionAlive, extensionOrigin, pageHasHighlights, readAutoSaveHint, readPageStart, readPausedSites,
-  readDictionaryParts, readEntityText, readStoredDictionary, send, wholeStoredDictionary, type Browser, type PageStart, type StoredDictionary,
+  readDictionaryParts, readEntityText, readStoredDictionary, send, type Browser, type PageStart, type StoredDictionary,
 } from '../platform/browser.ts';
 import type { RuntimeDictionary } from '../core/dictionary.ts';
 import { packedDictionarySteps } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
 import { moduleAutomatonLoader, PartedAutomaton, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
+import { TablesInParts } from '../core/parted-tables.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState, type StoredKeyName } from '../messages.ts';
 import { pageKey } from '../core/highlights.ts';
 import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
@@ -65,13 +66,15 @@ async function unpackForPage({ stamp, packed }: StoredDictionary, compiling: Pro
     const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
     return runStepsPausing(steps, () => scheduler?.yield?.() ?? new Promise<void>((resolve) => setTimeout(resolve, 0)));
   };
-  // JavaScript tables need the automaton whole: one stored in parts is read whole for them.
-  const inJavaScript = async () => run(packedDictionarySteps((await wholeStoredDictionary({ stamp, packed })).packed, undefined, text));
+  // Either automaton in parts reads the parts the page's text wants, as it wants them.
+  const withReader = (dict: RuntimeDictionary): RuntimeDictionary => {
+    if (dict.automaton instanceof PartedAutomaton || dict.automaton instanceof TablesInParts) dict.automaton.reader = partReaderOf(stamp);
+    return dict;
+  };
+  const inJavaScript = async () => withReader(await run(packedDictionarySteps(packed, undefined, text)));
   if (!module) return inJavaScript();
   try {
-    const dict = await run(packedDictionarySteps(packed, moduleAutomatonLoader(module), text));
-    if (dict.automaton instanceof PartedAutomaton) dict.automaton.reader = partReaderOf(stamp);
-    return dict;
+    return withReader(await run(packedDictionarySteps(packed, moduleAutomatonLoader(module), text)));
   } catch {
     return inJavaScript();
   }

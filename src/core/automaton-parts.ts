@@ -18,7 +18,8 @@
  * Ranges are stored as whole blocks of 64 states (the scanner's unit for edge offsets and term
  * ranks), each block complete: a block that two parts share is stored in both.
  */
-import { base64ToBytes, bytesToBase64, childBitsBytes, edgeOffsetSteps, isBase64, type Base64, type SerializedAutomaton } from './automaton.ts';
+import { base64Length, base64ToBytes, bytesToBase64, childBitsBytes, edgeOffsetSteps, isBase64, type Base64, type SerializedAutomaton } from './automaton.ts';
+import { lastIndexAtMost } from './sorted.ts';
 import { runSteps } from './steps.ts';
 
 /** The depth at which the trie is cut (a page reads the top of the trie to this depth whole). */
@@ -260,6 +261,48 @@ export function splitAutomaton(
   const maxPartBytes = Math.max(top.bytes, ...parts.map((p) => p.bytes));
   const termTables = terms ? { terms: { count: ranks[words], width: terms.width } } : {};
   return { split: { states, edges, alphabet: s.alphabet, cutFirst, cutEnd, partFirst, top: top.part, maxPartBytes, ...termTables }, parts: parts.map((p) => p.part) };
+}
+
+/**
+ * Throws unless a stored top's numbers fit together: states and edges, the cut inside the
+ * states, parts in order from the cut's first state, a part size a page can decode, and a top
+ * that starts at the root and holds every state to the cut.
+ */
+export function checkSplit(split: SplitAutomaton<Base64>): void {
+  const { states, edges } = split;
+  if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  const parts = split.partFirst;
+  const ordered = parts.every((first, k) => Number.isSafeInteger(first) && first >= (k === 0 ? split.cutFirst : parts[k - 1] + 1));
+  if (!Number.isSafeInteger(split.cutFirst) || split.cutFirst < 1 || split.cutEnd > states || split.cutFirst >= split.cutEnd || parts[0] !== split.cutFirst || !ordered || parts[parts.length - 1] >= split.cutEnd || !(Number.isSafeInteger(split.maxPartBytes) && split.maxPartBytes >= 8 && split.maxPartBytes < 1 << 28)) {
+    throw new Error('dictionary automaton: stored parts do not fit its states');
+  }
+  if (!isTopOf(split, split.top)) throw new Error('dictionary automaton: stored blocks are not the top of the trie');
+}
+
+/** The part that holds the states below state `cut` of the cut depth. */
+export function partOf(split: Pick<SplitAutomaton<Base64>, 'partFirst'>, cut: number): number {
+  return lastIndexAtMost(split.partFirst, cut);
+}
+
+/** The bytes a stored part's data decodes to, checked against the largest part; throws for anything else. */
+export function partDataBytes(split: Pick<SplitAutomaton<Base64>, 'maxPartBytes'>, part: unknown): number {
+  const p = part as Partial<AutomatonPart<Base64>> | null;
+  const dataBytes = typeof p === 'object' && p !== null && isBase64(p.data) ? base64Length(p.data) : -1;
+  if (dataBytes < 0 || dataBytes > split.maxPartBytes) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+  return dataBytes;
+}
+
+/** Puts the entities and flags of terms `rank` on into a page's term tables, each entity checked. */
+export function placeTermBytes(t: TermBuffers, rank: number, entity: Uint8Array, flags: Uint8Array): void {
+  const { width, entities } = t;
+  if (entity.length !== flags.length * width || (rank + flags.length) * width > t.entity.length) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+  for (let i = 0; i < entity.length; i += width) {
+    let e = 0;
+    for (let b = width - 1; b >= 0; b--) e = e * 256 + entity[i + b];
+    if (e >= entities) throw new Error(`dictionary automaton: a stored term names entity ${e}, which is not among the dictionary's entities`);
+  }
+  t.entity.set(entity, rank * width);
+  t.flags.set(flags, rank);
 }
 
 /** Whether a part's numbers make it the top of the trie: its one range starts at the root and holds every state to the cut. */

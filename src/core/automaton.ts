@@ -227,6 +227,20 @@ export class Automaton {
     return false;
   }
 
+  /**
+   * The states of the cut depth of an automaton in parts, from `gateFirst` on, `gateCount` of
+   * them: edges out of one are followed only where `open` says so (none for one stored whole).
+   */
+  readonly gateFirst: number = 0;
+  get gateCount(): number {
+    return 0;
+  }
+
+  /** Whether edges out of gate state `s` may be followed; if not yet, its part is marked wanted. */
+  open(s: number): boolean {
+    return s >= 0;
+  }
+
   /** How many times parts were placed (see placeWanted); none for one stored whole. */
   get partsPlaced(): number {
     return 0;
@@ -263,7 +277,7 @@ export class Automaton {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const mc = edgeChar[mid];
-      if (mc === c) return mid + 1;
+      if (mc === c) return (state - this.gateFirst) >>> 0 < this.gateCount && !this.open(state) ? 0 : mid + 1;
       if (mc < c) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -277,12 +291,11 @@ export class Automaton {
    * dictionary's millions of states; working them all out took the background 82–88 ms.
    */
   failOf(q: number): number {
-    const { fail, edgeOffset, edgeChar } = this.t;
+    const { fail, edgeChar } = this.t;
     const known = fail[q];
     if (known !== NO_LINK) return known;
     const e = q - 1;
-    // The parent: the last state whose edges start at or before edge e.
-    const parent = lastIndexAtMost(edgeOffset, e, e);
+    const parent = this.parentOf(e);
     let target = 0;
     if (parent !== 0) {
       const c = edgeChar[e];
@@ -297,6 +310,11 @@ export class Automaton {
     if (target >= q) target = 0;
     fail[q] = target;
     return target;
+  }
+
+  /** The state edge `e` leaves: the last state whose edges start at or before it. */
+  protected parentOf(e: number): number {
+    return lastIndexAtMost(this.t.edgeOffset, e, e);
   }
 
   /** The output link of `q` (see AutomatonTables), worked out the first time it is asked for. */

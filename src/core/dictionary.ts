@@ -2,7 +2,8 @@
  * Types of the entity dictionary: the curated catalogue (input of the build), the compiled
  * dictionary (what the content script scans with) and the entity records (what a card shows).
  */
-import { automatonSteps, type Automaton, type AutomatonLoader, type SerializedAutomaton } from './automaton.ts';
+import type { Automaton, AutomatonLoader, SerializedAutomaton } from './automaton.ts';
+import { javascriptAutomatonLoader } from './parted-tables.ts';
 import type { StoredAutomaton, TermBuffers } from './automaton-parts.ts';
 import { EntityTable, type DictionaryEntity, type EntityKind } from './entity-table.ts';
 import { runSteps, type Steps } from './steps.ts';
@@ -268,7 +269,7 @@ export function runtimeDictionary(d: TypedDictionaryParts): RuntimeDictionary {
 }
 
 /** runtimeDictionary in steps (see steps.ts); `loadAutomaton` says where the automaton's tables go. */
-export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: AutomatonLoader = automatonSteps): Steps<RuntimeDictionary> {
+export function* runtimeDictionarySteps(d: TypedDictionaryParts, loadAutomaton: AutomatonLoader = javascriptAutomatonLoader): Steps<RuntimeDictionary> {
   checkTermTables(d);
   const termCase: (string | undefined)[] = new Array<string | undefined>(d.termEntity.length);
   for (const [k, v] of Object.entries(d.termCase)) termCase[Number(k)] = v;

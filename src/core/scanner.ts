@@ -130,9 +130,12 @@ export class Scanner {
   /**
    * Adds the candidates a scan with a dictionary in parts could not find before the parts it
    * wanted were placed (see scan.wat, "extend"), so that finish chooses among all of them without
-   * the text being read again. Nothing to add here: this scanner reads dictionaries stored whole.
+   * the text being read again; returns whether it did. Not here: this scanner's text is read
+   * again instead.
    */
-  extend(): void {}
+  extend(): boolean {
+    return false;
+  }
 
   /** Raw length fed so far. */
   get rawLength(): number {
@@ -163,6 +166,8 @@ export class Scanner {
     const { automaton } = this.dict;
     const { termAt, outLink, edgeOffset, edgeChar, fail } = automaton.t;
     const rootNext = automaton.rootNext;
+    // An automaton in parts: edges out of these states are followed only once their part is in.
+    const { gateFirst, gateCount } = automaton;
     let len = this.len;
     let state = this.state;
     const base = this.raw;
@@ -195,7 +200,7 @@ export class Scanner {
           if (mc < f) lo = mid + 1;
           else hi = mid - 1;
         }
-        if (next !== 0) {
+        if (next !== 0 && ((state - gateFirst) >>> 0 >= gateCount || automaton.open(state))) {
           state = next;
           break;
         }

@@ -8,13 +8,12 @@
  * reads them there through views, so choosing the matches stays one shared piece of code.
  */
 import scanModuleBase64 from './scan.wat';
-import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, isBase64, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
+import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import { isSplitAutomaton, isTopOf, partLayout, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
+import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
-import { lastIndexAtMost } from './sorted.ts';
 
 /** The header's fields as indexes of 32-bit words (scan.wat reads field i at byte 4 × i). */
 const H = { fold: 0, root: 1, edgeDeltas: 2, edgeChar: 3, fail: 4, termBits: 5, outLink: 6, input: 7, norm: 8, upper: 9, src: 10, candidates: 11, len: 12, state: 13, raw: 14, candidateCount: 15, termRanks: 16, termIds: 17, edgeSamples: 18, alphabet: 19, letters: 20, blocksReady: 21, children: 22, states: 23, childBits: 24, rows: 25, rowsReady: 26, places: 27, cutFirst: 28, cutCount: 29, gates: 30, scratch: 31, rangeEnd: 32 } as const;
@@ -96,7 +95,8 @@ export function makeScanner(dict: RuntimeDictionary): Scanner {
   const { automaton } = dict;
   const own = automaton instanceof ModuleAutomaton ? automaton.take() : null;
   if (own) return new WasmScanner(dict, own);
-  const module = automaton.states <= WASM_MAX_STATES ? scanModule() : null;
+  // JavaScript tables in parts are filled as parts come in: a copy would miss the later ones.
+  const module = automaton.states <= WASM_MAX_STATES && !automaton.inParts ? scanModule() : null;
   if (module) {
     try {
       return new WasmScanner(dict, module);
@@ -233,13 +233,8 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
 export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton<Base64>, terms?: TermBuffers): Steps<PartedAutomaton> {
   if (split.terms && !terms) throw new Error('dictionary automaton: its term tables are stored with it, and nothing holds them');
   const { states, edges } = split;
-  if (!Number.isInteger(states) || states < 1 || edges !== states - 1) throw new Error('dictionary automaton: edgeChar has the wrong size');
+  checkSplit(split);
   if (states > MAX_STATES) throw new Error(`dictionary automaton: ${TOO_MANY_STATES}`);
-  const parts = split.partFirst;
-  const ordered = parts.every((first, k) => Number.isSafeInteger(first) && first >= (k === 0 ? split.cutFirst : parts[k - 1] + 1));
-  if (!Number.isSafeInteger(split.cutFirst) || split.cutFirst < 1 || split.cutEnd > states || split.cutFirst >= split.cutEnd || parts[0] !== split.cutFirst || !ordered || parts[parts.length - 1] >= split.cutEnd || !(Number.isSafeInteger(split.maxPartBytes) && split.maxPartBytes >= 8 && split.maxPartBytes < 1 << 28)) {
-    throw new Error('dictionary automaton: stored parts do not fit its states');
-  }
   const alphabet = storedAlphabet(split.alphabet);
   const exports = instantiate(module);
   const buffersAt = layTables(exports, states, edges, 0, alphabet, split);
@@ -248,8 +243,6 @@ export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAut
   // Every block out of memory, its sample unknown, until stored blocks bring it.
   new Uint8Array(exports.memory.buffer, header[H.blocksReady], (states >> 6) + 1).fill(2);
   const automaton = new PartedAutomaton({ exports, buffersAt }, split, split.terms ? terms! : null);
-  // The top starts at the root and holds every state to the cut (their gates included).
-  if (!isTopOf(split, split.top)) throw new Error('dictionary automaton: stored blocks are not the top of the trie');
   automaton.placePart(split.top);
   yield;
   exports.root();
@@ -328,21 +321,6 @@ export class PartedAutomaton extends ModuleAutomaton {
     return this.placings;
   }
 
-  /** Puts the entities and flags of terms `rank` on into the term tables, each entity checked. */
-  private placeTerms(rank: number, entity: Uint8Array, flags: Uint8Array): void {
-    const t = this.terms;
-    if (!t) return;
-    const { width, entities } = t;
-    if (entity.length !== flags.length * width || (rank + flags.length) * width > t.entity.length) throw new Error('dictionary automaton: a stored part does not fit its automaton');
-    for (let i = 0; i < entity.length; i += width) {
-      let e = 0;
-      for (let b = width - 1; b >= 0; b--) e = e * 256 + entity[i + b];
-      if (e >= entities) throw new Error(`dictionary automaton: a stored term names entity ${e}, which is not among the dictionary's entities`);
-    }
-    t.entity.set(entity, rank * width);
-    t.flags.set(flags, rank);
-  }
-
   override get inParts(): boolean {
     return true;
   }
@@ -373,17 +351,12 @@ export class PartedAutomaton extends ModuleAutomaton {
     return new Uint8Array(this.loaded.exports.memory.buffer, header[H.gates], this.split.cutEnd - this.split.cutFirst);
   }
 
-  /** The part that holds the states below state `cut` of the cut depth. */
-  private partOf(cut: number): number {
-    return lastIndexAtMost(this.split.partFirst, cut);
-  }
-
   /** The parts whose edges a scan since the last placing wanted to follow, in order. */
   override wantedParts(): number[] {
     const gates = this.gates();
     const wanted: number[] = [];
     for (let g = gates.indexOf(2); g >= 0; g = gates.indexOf(2, g + 1)) {
-      const k = this.partOf(this.split.cutFirst + g);
+      const k = partOf(this.split, this.split.cutFirst + g);
       if (wanted[wanted.length - 1] !== k) wanted.push(k);
     }
     return wanted;
@@ -461,10 +434,8 @@ export class PartedAutomaton extends ModuleAutomaton {
    * to fill (the module's fillSamples), once for all the parts it places.
    */
   placePart(part: AutomatonPart<Base64>): void {
-    const { maxPartBytes } = this.split;
     const width = this.split.alphabet === '' ? 2 : 1;
-    const dataBytes = typeof part === 'object' && part !== null && isBase64(part.data) ? base64Length(part.data) : -1;
-    if (dataBytes < 0 || dataBytes > maxPartBytes) throw new Error('dictionary automaton: a stored part does not fit its automaton');
+    const dataBytes = partDataBytes(this.split, part);
     const layout = partLayout(part, this.split, dataBytes);
     const { exports } = this.loaded;
     const header = new Int32Array(exports.memory.buffer, 0, HEADER_BYTES / 4);
@@ -481,7 +452,7 @@ export class PartedAutomaton extends ModuleAutomaton {
       if (this.terms) {
         // As many terms as term ends in the range's blocks (the module counted them from its rank).
         if (header[H.rangeEnd] - r.rank !== r.terms) throw new Error('dictionary automaton: a stored part does not fit its automaton');
-        this.placeTerms(r.rank, memory.subarray(scratch + r.entityAt, scratch + r.flagsAt), memory.subarray(scratch + r.flagsAt, scratch + r.end));
+        placeTermBytes(this.terms, r.rank, memory.subarray(scratch + r.entityAt, scratch + r.flagsAt), memory.subarray(scratch + r.flagsAt, scratch + r.end));
       }
     }
   }
@@ -596,12 +567,13 @@ export class WasmScanner extends Scanner {
     this.place(this.inputCapacity, size);
   }
 
-  override extend(): void {
+  override extend(): boolean {
     this.views();
     this.header[H.candidateCount] = this.candidateCount;
     this.exports.extend();
     this.views();
     this.candidateCount = this.header[H.candidateCount];
+    return true;
   }
 
   override feed(text: string): void {

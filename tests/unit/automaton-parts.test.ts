@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileDictionary } from '../../src/build/compile-dictionary.ts';
 import { readSeedFolder } from '../../src/build/seed-files.ts';
-import { assembleAutomaton, CUT_DEPTH, partLayout, splitAutomaton, type AutomatonPart } from '../../src/core/automaton-parts.ts';
+import { assembleAutomaton, CUT_DEPTH, partLayout, splitAutomaton, type AutomatonPart, type SplitAutomaton, type TermBuffers } from '../../src/core/automaton-parts.ts';
 import { bytesToBase64, base64ToBytes, deserializeAutomaton, wholeAutomaton } from '../../src/core/automaton.ts';
 import { compileTerms } from '../../src/core/compile-terms.ts';
 import { entityIndexBytes, loadDictionary, type RuntimeDictionary } from '../../src/core/dictionary.ts';
@@ -15,6 +15,7 @@ import { packDictionary } from '../../src/core/stored-dictionary.ts';
 import { Scanner } from '../../src/core/scanner.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { loadSplitIntoModule, makeScanner, PartedAutomaton, scanModule } from '../../src/core/wasm-scanner.ts';
+import { loadSplitInJavaScript, TablesInParts } from '../../src/core/parted-tables.ts';
 import { userEntities } from '../bench/synthetic-dictionary.ts';
 import { NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
 import { seededRandom } from '../support/wait.ts';
@@ -36,9 +37,18 @@ function matches(scanner: Scanner, text: string): string[] {
   return scanner.finish(present, (_s, _e, left, right) => `${left ? '<' : ''}${right ? '>' : ''}`).map((m) => `${m.start}-${m.end}:${m.entity}${m.anchor}`);
 }
 
-/** A page's dictionary with the top of the trie in a module instance, no part placed. */
-function partedDictionary(): { dict: RuntimeDictionary; automaton: PartedAutomaton } {
-  const automaton = runSteps(loadSplitIntoModule(scanModule()!, split));
+type Parted = PartedAutomaton | TablesInParts;
+type Load = (s: SplitAutomaton, terms?: TermBuffers) => Parted;
+
+/** The two readers of an automaton in parts: the scanner module, and JavaScript tables where a page may not compile it. */
+const LOADERS: [string, Load][] = [
+  ['the scanner module', (s, terms) => runSteps(loadSplitIntoModule(scanModule()!, s, terms))],
+  ['JavaScript tables', (s, terms) => runSteps(loadSplitInJavaScript(s, terms))],
+];
+
+/** A page's dictionary with the top of the trie loaded, no part placed. */
+function partedDictionary(load: Load = LOADERS[0][1]): { dict: RuntimeDictionary; automaton: Parted } {
+  const automaton = load(split);
   return { dict: { ...wholeDict, automaton }, automaton };
 }
 
@@ -55,7 +65,7 @@ function textWithNames(seed: number): string {
   return out;
 }
 
-describe('an automaton stored in parts', () => {
+describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, load) => {
   it('is assembled again into the same stored automaton', () => {
     expect(split.cutEnd).toBeGreaterThan(split.cutFirst);
     expect(parts.length).toBeGreaterThan(20);
@@ -64,12 +74,12 @@ describe('an automaton stored in parts', () => {
 
   it('refuses a top that does not start at the root or stops before the cut', () => {
     // The top's numbers changed: its first block, or how many blocks it holds.
-    const load = (top: { block?: number; blocks?: number }) => () => runSteps(loadSplitIntoModule(scanModule()!, {
+    const loadTop = (top: { block?: number; blocks?: number }) => () => load({
       ...split, top: { ...split.top, ranges: split.top.ranges.map((n, i) => (i === 0 ? (top.block ?? n) : i === 1 ? (top.blocks ?? n) : n)) },
-    }));
-    expect(load({ block: 1 })).toThrow(/are not the top of the trie/);
-    expect(load({ blocks: 1 })).toThrow(/are not the top of the trie/);
-    expect(load({})).not.toThrow();
+    });
+    expect(loadTop({ block: 1 })).toThrow(/are not the top of the trie/);
+    expect(loadTop({ blocks: 1 })).toThrow(/are not the top of the trie/);
+    expect(loadTop({})).not.toThrow();
   });
 
   it('is not split when small, or when its terms are not numbered in state order', () => {
@@ -84,7 +94,7 @@ describe('an automaton stored in parts', () => {
   it('finds nothing below the cut before its parts are placed, and wants the parts that hold them', () => {
     const text = textWithNames(1);
     const expected = matches(new Scanner(wholeDict), text);
-    const { dict, automaton } = partedDictionary();
+    const { dict, automaton } = partedDictionary(load);
     const scanner = makeScanner(dict);
     const first = matches(scanner, text);
     // Terms shorter than the cut end in the top and are found; the names below it are not.
@@ -104,7 +114,7 @@ describe('an automaton stored in parts', () => {
     }
     for (const text of texts) {
       const expected = matches(new Scanner(wholeDict), text);
-      const { dict, automaton } = partedDictionary();
+      const { dict, automaton } = partedDictionary(load);
       const scanner = makeScanner(dict);
       matches(scanner, text);
       const wanted = automaton.wantedParts();
@@ -113,30 +123,6 @@ describe('an automaton stored in parts', () => {
       expect(matches(scanner, text)).toEqual(expected);
       expect(automaton.wantedParts()).toEqual([]);
     }
-  });
-
-  it('adds what the parts hold to the first scan’s findings without reading the text again, the same matches', () => {
-    const texts = [textWithNames(5), textWithNames(6), readers.slice(0, 400).map((r) => r.aliases[0].text).join(' and ')];
-    if (haveNewsPages) {
-      for (const f of readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html')).slice(8, 16)) {
-        texts.push(readFileSync(join(NEWS_PAGES_DIR, f), 'utf8').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '));
-      }
-    }
-    let added = 0;
-    for (const text of texts) {
-      const expected = matches(new Scanner(wholeDict), text);
-      const { dict, automaton } = partedDictionary();
-      const scanner = makeScanner(dict);
-      scanner.reset();
-      scanner.feed(text);
-      for (const k of automaton.wantedParts()) automaton.place(k, parts[k]);
-      const before = (scanner as unknown as { candidateCount: number }).candidateCount;
-      scanner.extend();
-      added += (scanner as unknown as { candidateCount: number }).candidateCount - before;
-      const found = scanner.finish(new Set(), (_s, _e, left, right) => `${left ? '<' : ''}${right ? '>' : ''}`).map((m) => `${m.start}-${m.end}:${m.entity}${m.anchor}`);
-      expect(found).toEqual(expected);
-    }
-    expect(added).toBeGreaterThan(100);
   });
 
   it('finds exactly what the whole automaton finds in later texts too, the links worked out before a placing worked out again', () => {
@@ -150,7 +136,7 @@ describe('an automaton stored in parts', () => {
     }).join(', ');
     let later = 0;
     for (let page = 0; page < 40; page++) {
-      const { dict, automaton } = partedDictionary();
+      const { dict, automaton } = partedDictionary(load);
       const scanner = makeScanner(dict);
       for (let text = 0; text < 4; text++) {
         const content = glued();
@@ -168,7 +154,7 @@ describe('an automaton stored in parts', () => {
 
   it(`cuts at depth ${CUT_DEPTH}: every name of the readers’ list is found with all parts placed, one scan`, () => {
     const text = readers.map((r) => r.aliases[1].text).join('; ');
-    const { dict, automaton } = partedDictionary();
+    const { dict, automaton } = partedDictionary(load);
     parts.forEach((part, k) => automaton.place(k, part));
     const found = matches(makeScanner(dict), text);
     expect(found).toEqual(matches(new Scanner(wholeDict), text));
@@ -179,7 +165,7 @@ describe('an automaton stored in parts', () => {
     const t = deserializeAutomaton(whole);
     // Larger parts, one in three placed: whole blocks out of memory between those placed.
     const { split, parts } = splitAutomaton(whole, { partStates: 4096, minStates: 0 })!;
-    const automaton = runSteps(loadSplitIntoModule(scanModule()!, split));
+    const automaton = load(split);
     const placed = new Set(parts.map((_, k) => k).filter((k) => k % 3 === 0));
     // All at once, as a page places the parts it read: the samples between them filled once.
     expect(automaton.placeParts([...placed].map((k) => [k, parts[k]]))).toEqual([]);
@@ -194,7 +180,7 @@ describe('an automaton stored in parts', () => {
     const fail = new Map<number, number>([[0, 0]]);
     const queue = [0];
     let checked = 0;
-    const { failOf } = (automaton as unknown as { take(): { exports: { failOf(q: number): number } } }).take().exports;
+    const failOf = automaton instanceof TablesInParts ? (q: number) => automaton.failOf(q) : (automaton as unknown as { take(): { exports: { failOf(q: number): number } } }).take().exports.failOf;
     for (let i = 0; i < queue.length; i++) {
       const p = queue[i];
       if (!open(p)) continue;
@@ -225,25 +211,25 @@ describe('an automaton stored in parts', () => {
     expect(assembleAutomaton(withTerms.split, withTerms.parts)).toEqual({ automaton: whole, terms });
     const fill = (entities: number) => ({ entity: new Uint8Array(terms.entity.length), width, flags: new Uint8Array(terms.flags.length), entities });
     const buffers = fill(packed.entityKinds.length);
-    const automaton = runSteps(loadSplitIntoModule(scanModule()!, withTerms.split, buffers));
+    const automaton = load(withTerms.split, buffers);
     // The top's terms are there at once; the rest as parts are placed.
     expect(buffers.flags.some((f, t) => f !== terms.flags[t])).toBe(true);
     withTerms.parts.forEach((part, k) => automaton.place(k, part));
     expect(buffers).toEqual({ ...terms, entities: packed.entityKinds.length });
     // A stored term naming an entity past the list: the top, or a part, is refused.
-    expect(() => runSteps(loadSplitIntoModule(scanModule()!, withTerms.split, fill(records.length)))).toThrow(/not among the dictionary's entities/);
+    expect(() => load(withTerms.split, fill(records.length))).toThrow(/not among the dictionary's entities/);
     const last = withTerms.parts.length - 1;
     const [first] = partLayout(withTerms.parts[last], withTerms.split, base64ToBytes(withTerms.parts[last].data).length).filter((r) => r.terms > 0);
     const damaged = { ...withTerms.parts[last], data: bytesToBase64(base64ToBytes(withTerms.parts[last].data).fill(0xff, first.entityAt, first.entityAt + width)) };
-    const again = runSteps(loadSplitIntoModule(scanModule()!, withTerms.split, fill(packed.entityKinds.length)));
+    const again = load(withTerms.split, fill(packed.entityKinds.length));
     expect(() => again.place(last, damaged)).toThrow(/names entity 65535, which is not among the dictionary's entities/);
     expect(again.wantedParts()).toEqual([]);
-    expect(() => runSteps(loadSplitIntoModule(scanModule()!, withTerms.split))).toThrow(/nothing holds them/);
+    expect(() => load(withTerms.split)).toThrow(/nothing holds them/);
   });
 
   it('does not want a part again that cannot be had, and refuses a damaged one with a message', () => {
     const text = textWithNames(4);
-    const { dict, automaton } = partedDictionary();
+    const { dict, automaton } = partedDictionary(load);
     const scanner = makeScanner(dict);
     matches(scanner, text);
     const [missing, damaged, ...rest] = automaton.wantedParts();
@@ -259,5 +245,31 @@ describe('an automaton stored in parts', () => {
     for (const k of rest.slice(3)) automaton.place(k, parts[k]);
     matches(scanner, text);
     expect(automaton.wantedParts()).toEqual([]);
+  });
+});
+
+describe('an automaton stored in parts, read by the scanner module', () => {
+  it('adds what the parts hold to the first scan’s findings without reading the text again, the same matches', () => {
+    const texts = [textWithNames(5), textWithNames(6), readers.slice(0, 400).map((r) => r.aliases[0].text).join(' and ')];
+    if (haveNewsPages) {
+      for (const f of readdirSync(NEWS_PAGES_DIR).filter((f) => f.endsWith('.html')).slice(8, 16)) {
+        texts.push(readFileSync(join(NEWS_PAGES_DIR, f), 'utf8').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '));
+      }
+    }
+    let added = 0;
+    for (const text of texts) {
+      const expected = matches(new Scanner(wholeDict), text);
+      const { dict, automaton } = partedDictionary();
+      const scanner = makeScanner(dict);
+      scanner.reset();
+      scanner.feed(text);
+      for (const k of automaton.wantedParts()) automaton.place(k, parts[k]);
+      const before = (scanner as unknown as { candidateCount: number }).candidateCount;
+      scanner.extend();
+      added += (scanner as unknown as { candidateCount: number }).candidateCount - before;
+      const found = scanner.finish(new Set(), (_s, _e, left, right) => `${left ? '<' : ''}${right ? '>' : ''}`).map((m) => `${m.start}-${m.end}:${m.entity}${m.anchor}`);
+      expect(found).toEqual(expected);
+    }
+    expect(added).toBeGreaterThan(100);
   });
 });

@@ -18,6 +18,16 @@ describe('lastIndexAtMost', () => {
     }
   });
 
+  it('searches from a given first index, which it answers when no value there is low enough', () => {
+    const sorted = [0, 3, 3, 7, 12, 20];
+    for (let first = 0; first < sorted.length; first++) {
+      for (let value = -1; value <= 21; value++) {
+        const inside = sorted.slice(first);
+        expect([first, value, lastIndexAtMost(sorted, value, sorted.length - 1, first)]).toEqual([first, value, first + byWalk(inside, value, inside.length - 1)]);
+      }
+    }
+  });
+
   it('searches the whole list by default and takes typed arrays', () => {
     const starts = Int32Array.from([0, 10, 20, 30]);
     expect([lastIndexAtMost(starts, 9), lastIndexAtMost(starts, 10), lastIndexAtMost(starts, 99)]).toEqual([0, 1, 3]);
