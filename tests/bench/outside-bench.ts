@@ -18,6 +18,9 @@
  *
  * BENCH_DICTIONARY=100000 measures the extension with the seed pack plus that many reader
  * entities, written to storage as the background keeps a compiled dictionary.
+ *
+ * BENCH_POLICY=no-wasm serves the pages under a policy that forbids WebAssembly, as many sites'
+ * do: Chromium holds a content script to it, and ours then scans with JavaScript.
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +33,7 @@ import { packDictionary, type PackedDictionary } from '../../src/core/stored-dic
 import { installedBuild, writeBenchDictionary } from './bench-dictionary.ts';
 import { CHROME_BUILD, CHROMIUM_PATH, NEWS_PAGES_DIR, SEEDS_DIR, haveNewsPages } from '../support/paths.ts';
 import { userEntities } from './synthetic-dictionary.ts';
-import { startServer } from '../support/server.ts';
+import { startServer, stripScripts, type TestServer } from '../support/server.ts';
 import { step } from './step-limit.ts';
 import { median } from './figures.ts';
 import { traceScript } from './trace-script.ts';
@@ -43,6 +46,12 @@ const NAMED = /^\d+$|^all$/.test(PAGES_SETTING) ? null : PAGES_SETTING.split(','
 const PAGES = PAGES_SETTING === 'all' ? Infinity : Number(PAGES_SETTING);
 /** Reader entities added to the seed pack (0: the seed pack as installed). */
 const DICTIONARY_SIZE = Number(process.env.BENCH_DICTIONARY ?? 0);
+/** `no-wasm`: pages served under a policy that forbids WebAssembly (see the file's comment). */
+const POLICY = process.env.BENCH_POLICY ?? '';
+if (POLICY !== '' && POLICY !== 'no-wasm') {
+  console.error(`BENCH_POLICY must be no-wasm or unset, not ${POLICY}`);
+  process.exit(2);
+}
 
 if (!haveNewsPages) {
   console.log(`bench skipped: ${NEWS_PAGES_DIR} is absent`);
@@ -196,9 +205,17 @@ async function load(context: BrowserContext, url: string, mode: Mode): Promise<{
   return { script, replies, floor, chars, longest, longestScript, browserLongest, memory };
 }
 
+/** A saved page's address: as saved, or under the policy BENCH_POLICY names. */
+function pageUrlOf(server: TestServer, pages: readonly string[]): (file: string) => string {
+  if (POLICY !== 'no-wasm') return (file) => server.url(`/news/${file}`);
+  for (const file of pages) server.route(`/no-wasm/${file}`, stripScripts(readFileSync(join(NEWS_PAGES_DIR, file), 'utf8')), "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:");
+  return (file) => server.url(`/no-wasm/${file}`);
+}
+
 async function main(): Promise<void> {
   const server = await startServer();
   const pages = pickPages();
+  const pageUrl = pageUrlOf(server, pages);
   const readerExtension = writeReaderExtension();
   const dictionary = await step('compile the dictionary', async () => largerDictionary());
   const rows = pages.map((file) => ({
@@ -213,11 +230,11 @@ async function main(): Promise<void> {
     const { context, profile } = await step(`launch (${mode})`, () => launch(mode, readerExtension, dictionary));
     try {
       // One first load that nobody counts: the dictionary is written to storage on install.
-      await step(`warm-up (${mode})`, () => load(context, server.url(`/news/${pages[0]}`), mode));
+      await step(`warm-up (${mode})`, () => load(context, pageUrl(pages[0]), mode));
       for (const row of rows) {
         const runs = await step(`${row.file} (${mode})`, async () => {
           const out: Awaited<ReturnType<typeof load>>[] = [];
-          for (let r = 0; r < RUNS; r++) out.push(await load(context, server.url(`/news/${row.file}`), mode));
+          for (let r = 0; r < RUNS; r++) out.push(await load(context, pageUrl(row.file), mode));
           return out;
         });
         row[mode] = median(runs.map((r) => r.script));
@@ -234,10 +251,10 @@ async function main(): Promise<void> {
         }
         if (mode !== 'reader') {
           // Reached from another saved page of the same local site.
-          const before = server.url(`/news/${pages[(pages.indexOf(row.file) + 1) % pages.length]}`);
+          const before = pageUrl(pages[(pages.indexOf(row.file) + 1) % pages.length]);
           const next = await step(`${row.file} (${mode}, next page in the tab)`, async () => {
             const out: number[] = [];
-            for (let r = 0; r < RUNS; r++) out.push(await loadNext(context, before, server.url(`/news/${row.file}`), mode));
+            for (let r = 0; r < RUNS; r++) out.push(await loadNext(context, before, pageUrl(row.file), mode));
             return out;
           });
           row.next[mode] = median(next);
@@ -259,7 +276,7 @@ async function main(): Promise<void> {
   const mb = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
   const ourMemory = rows.map((r) => memory(r, 'with')).filter(Number.isFinite);
   console.log([
-    `dictionary: the seed pack${dictionary ? ` and ${DICTIONARY_SIZE.toLocaleString('en')} reader entities (${dictionary.terms.toLocaleString('en')} terms)` : ''}`,
+    `dictionary: the seed pack${dictionary ? ` and ${DICTIONARY_SIZE.toLocaleString('en')} reader entities (${dictionary.terms.toLocaleString('en')} terms)` : ''}${POLICY === 'no-wasm' ? '; pages served under a policy that forbids WebAssembly (our content script scans with JavaScript)' : ''}`,
     `medians of ${RUNS} fresh loads per page; ours = main-thread script time (and storage replies made into values) with the extension minus without; floor = one TreeWalker read of the text in the page; reader = the same read by a bare extension's content script, from outside like ours (minus without)`,
     'long w/o, long with: the longest main-thread task of the runs, any task (the page\'s own layout is in it and varies by tens of ms); our long: the longest task with the extension in which script ran or a reply was made into values (the pages\' scripts are stripped); replies: the part of ours spent making replies into values (with minus without)',
     'MB: the tab\'s private memory after a garbage collection, with the extension (or the reader floor\'s) minus without',
