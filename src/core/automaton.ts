@@ -241,6 +241,11 @@ export class Automaton {
     return s >= 0;
   }
 
+  /** Whether edges out of gate state `s` are followed now (marking nothing). */
+  isOpen(s: number): boolean {
+    return s >= 0;
+  }
+
   /** How many times parts were placed (see placeWanted); none for one stored whole. */
   get partsPlaced(): number {
     return 0;

@@ -64,6 +64,10 @@ export class TablesInParts extends Automaton {
     return v === OPEN;
   }
 
+  override isOpen(s: number): boolean {
+    return this.gates[s - this.gateFirst] === OPEN;
+  }
+
   /** The parts whose edges a scan since the last placing wanted to follow, in order. */
   override wantedParts(): number[] {
     const wanted: number[] = [];

@@ -129,12 +129,27 @@ export class Scanner {
 
   /**
    * Adds the candidates a scan with a dictionary in parts could not find before the parts it
-   * wanted were placed (see scan.wat, "extend"), so that finish chooses among all of them without
-   * the text being read again; returns whether it did. Not here: this scanner's text is read
-   * again instead.
+   * wanted were placed (see scan.wat, "extend", which this does the same way), so that finish
+   * chooses among all of them without the text being read again; returns whether it could.
    */
   extend(): boolean {
-    return false;
+    const { automaton } = this.dict;
+    const { termAt } = automaton.t;
+    const { norm, len } = this;
+    const candidates = this.candidates as number[];
+    const noted = this.candidateCount;
+    for (let k = 0; k < noted; k += 2) {
+      const from = candidates[k + 1];
+      if (from >= 0 || !automaton.isOpen(-1 - from)) continue;
+      let state = -1 - from;
+      for (let p = candidates[k]; p < len; p++) {
+        state = automaton.child(state, norm[p]);
+        if (state === 0) break;
+        if (termAt[state] >= 0) candidates.push(p, termAt[state]);
+      }
+    }
+    this.candidateCount = candidates.length;
+    return true;
   }
 
   /** Raw length fed so far. */
@@ -200,9 +215,13 @@ export class Scanner {
           if (mc < f) lo = mid + 1;
           else hi = mid - 1;
         }
-        if (next !== 0 && ((state - gateFirst) >>> 0 >= gateCount || automaton.open(state))) {
-          state = next;
-          break;
+        if (next !== 0) {
+          if ((state - gateFirst) >>> 0 >= gateCount || automaton.open(state)) {
+            state = next;
+            break;
+          }
+          // Its part is not in yet: the place is noted, for extend to walk on from once it is.
+          candidates.push(len, -1 - state);
         }
         // Links read from storage are worked out on first need (Automaton.failOf, outOf).
         const link = fail[state];

@@ -47,7 +47,7 @@ const LOADERS: [string, Load][] = [
 ];
 
 /** A page's dictionary with the top of the trie loaded, no part placed. */
-function partedDictionary(load: Load = LOADERS[0][1]): { dict: RuntimeDictionary; automaton: Parted } {
+function partedDictionary(load: Load): { dict: RuntimeDictionary; automaton: Parted } {
   const automaton = load(split);
   return { dict: { ...wholeDict, automaton }, automaton };
 }
@@ -248,7 +248,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
   });
 });
 
-describe('an automaton stored in parts, read by the scanner module', () => {
+describe.each(LOADERS)('a scan of an automaton stored in parts, read by %s, finished through the parts', (_reader, load) => {
   it('adds what the parts hold to the first scan’s findings without reading the text again, the same matches', () => {
     const texts = [textWithNames(5), textWithNames(6), readers.slice(0, 400).map((r) => r.aliases[0].text).join(' and ')];
     if (haveNewsPages) {
@@ -259,7 +259,7 @@ describe('an automaton stored in parts, read by the scanner module', () => {
     let added = 0;
     for (const text of texts) {
       const expected = matches(new Scanner(wholeDict), text);
-      const { dict, automaton } = partedDictionary();
+      const { dict, automaton } = partedDictionary(load);
       const scanner = makeScanner(dict);
       scanner.reset();
       scanner.feed(text);
