@@ -305,6 +305,40 @@ export function placeTermBytes(t: TermBuffers, rank: number, entity: Uint8Array,
   t.flags.set(flags, rank);
 }
 
+/** Reads stored parts by number, in one request (anything but a part, for one not to be had). */
+export type PartReader = (parts: number[]) => Promise<unknown[]>;
+
+/** What both readers of an automaton in parts (the scanner module's and JavaScript tables) place parts into. */
+interface PlacesParts {
+  wantedParts(): number[];
+  placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[];
+}
+
+/** The reads of wanted parts of one automaton in parts, one at a time. */
+export class PartReads {
+  private placing: Promise<void> | null = null;
+
+  /**
+   * Reads with `reader` and places every part `into` wants; one that cannot be read, or is
+   * damaged, is marked not to be had, and the page is painted with the rest. A scan made while
+   * a read is under way wants the same parts: they are read once.
+   */
+  async placeWanted(into: PlacesParts, reader: PartReader | null): Promise<void> {
+    while (this.placing) await this.placing;
+    const wanted = into.wantedParts();
+    if (wanted.length === 0) return;
+    this.placing = (async () => {
+      const got = reader ? await reader(wanted).catch(() => []) : [];
+      into.placeParts(wanted.map((k, i) => [k, (got[i] ?? null) as AutomatonPart | null]));
+    })();
+    try {
+      await this.placing;
+    } finally {
+      this.placing = null;
+    }
+  }
+}
+
 /** Whether a part's numbers make it the top of the trie: its one range starts at the root and holds every state to the cut. */
 export function isTopOf(split: Pick<SplitAutomaton<Base64>, 'cutEnd'>, part: AutomatonPart<Base64>): boolean {
   const [block, blocks, sample, rank] = part.ranges;

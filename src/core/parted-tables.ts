@@ -9,7 +9,7 @@
  * searched for among the placed states only (parentOf).
  */
 import { Automaton, base64ToBytes, CHILDREN_MISMATCH, EDGE_OUTSIDE_ALPHABET, NO_LINK, storedAlphabet, TERM_PAST_STATES, automatonSteps, type AutomatonLoader, type Base64 } from './automaton.ts';
-import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, type AutomatonPart, type SplitAutomaton, type TermBuffers } from './automaton-parts.ts';
+import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, PartReads, type AutomatonPart, type PartReader, type SplitAutomaton, type TermBuffers } from './automaton-parts.ts';
 import { lastIndexAtMost } from './sorted.ts';
 import type { Steps } from './steps.ts';
 
@@ -21,9 +21,11 @@ const UNAVAILABLE = 3;
 
 const doesNotFit = () => new Error('dictionary automaton: a stored part does not fit its automaton');
 
+/** The JavaScript scanner's automaton in parts (see the file's comment). */
 export class TablesInParts extends Automaton {
   /** Reads stored parts by number, in one request (anything but a part, for one not to be had); set by the page that read the top. */
-  reader: ((parts: number[]) => Promise<unknown[]>) | null = null;
+  reader: PartReader | null = null;
+  private readonly reads = new PartReads();
   override readonly gateFirst: number;
   /** Per state of the cut depth, whether its edges are followed (see OPEN and the others). */
   private readonly gates: Uint8Array;
@@ -33,7 +35,6 @@ export class TablesInParts extends Automaton {
   private readonly placedStates: number[] = [];
   private readonly alphabet: Uint16Array | null;
   private placings = 0;
-  private placing: Promise<void> | null = null;
 
   constructor(readonly split: SplitAutomaton<Base64>, private readonly terms: TermBuffers | null) {
     const { states, edges } = split;
@@ -78,21 +79,11 @@ export class TablesInParts extends Automaton {
     return wanted;
   }
 
-  /** Reads and places every part wanted, as the module's PartedAutomaton does. */
-  override async placeWanted(): Promise<void> {
-    while (this.placing) await this.placing;
-    const wanted = this.wantedParts();
-    if (wanted.length === 0) return;
-    this.placing = (async () => {
-      const got = this.reader ? await this.reader(wanted).catch(() => []) : [];
-      this.placeParts(wanted.map((k, i) => [k, (got[i] ?? null) as AutomatonPart | null]));
-    })();
-    try {
-      await this.placing;
-    } finally {
-      this.placing = null;
-    }
+  /** Reads and places every part wanted (see PartReads). */
+  override placeWanted(): Promise<void> {
+    return this.reads.placeWanted(this, this.reader);
   }
+
 
   /** Puts part `k` in memory, or with null marks it as not to be had; a damaged one is marked so and its error thrown. */
   place(k: number, part: AutomatonPart | null): void {

@@ -10,7 +10,7 @@
 import scanModuleBase64 from './scan.wat';
 import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, type AutomatonPart, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
+import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, PartReads, type AutomatonPart, type PartReader, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -302,8 +302,8 @@ class ModuleAutomaton extends Automaton {
  */
 export class PartedAutomaton extends ModuleAutomaton {
   /** Reads stored parts by number, in one request (anything but a part, for one not to be had); set by the page that read the top. */
-  reader: ((parts: number[]) => Promise<unknown[]>) | null = null;
-  private placing: Promise<void> | null = null;
+  reader: PartReader | null = null;
+  private readonly reads = new PartReads();
 
   /**
    * The states below the cut put in memory so far, as [first, end) pairs: the failure and output
@@ -325,25 +325,9 @@ export class PartedAutomaton extends ModuleAutomaton {
     return true;
   }
 
-  /**
-   * Reads and places every part wanted; one that cannot be read, or is damaged, is marked not to
-   * be had, and the page is painted with the rest. One read at a time: a scan made meanwhile
-   * wants the same parts, read once.
-   */
-  override async placeWanted(): Promise<void> {
-    while (this.placing) await this.placing;
-    const wanted = this.wantedParts();
-    if (wanted.length === 0) return;
-    this.placing = (async () => {
-      const got = this.reader ? await this.reader(wanted).catch(() => []) : [];
-      // A damaged part is marked not to be had; the page is painted with the rest.
-      this.placeParts(wanted.map((k, i) => [k, (got[i] ?? null) as AutomatonPart | null]));
-    })();
-    try {
-      await this.placing;
-    } finally {
-      this.placing = null;
-    }
+  /** Reads and places every part wanted (see PartReads). */
+  override placeWanted(): Promise<void> {
+    return this.reads.placeWanted(this, this.reader);
   }
 
   private gates(): Uint8Array {
