@@ -31,8 +31,6 @@ export class TablesInParts extends Automaton {
   private readonly gates: Uint8Array;
   /** The placed states as sorted [first, end) pairs, apart and not touching, the top's first. */
   private readonly spans: number[] = [];
-  /** States below the cut placed so far, [first, end) pairs, whose links each placing makes stale (see forgetLinks). */
-  private readonly placedStates: number[] = [];
   private readonly alphabet: Uint16Array | null;
   private placings = 0;
 
@@ -123,10 +121,12 @@ export class TablesInParts extends Automaton {
    */
   private forgetLinks(): void {
     const { fail, outLink } = this.t;
-    const placed = this.placedStates;
-    for (let i = 0; i < placed.length; i += 2) {
-      fail.fill(NO_LINK, placed[i], placed[i + 1]);
-      outLink.fill(NO_LINK, placed[i], placed[i + 1]);
+    const { spans } = this;
+    const cutEnd = this.split.cutEnd;
+    for (let i = 0; i < spans.length; i += 2) {
+      if (spans[i + 1] <= cutEnd) continue;
+      fail.fill(NO_LINK, Math.max(spans[i], cutEnd), spans[i + 1]);
+      outLink.fill(NO_LINK, Math.max(spans[i], cutEnd), spans[i + 1]);
     }
   }
 
@@ -205,7 +205,6 @@ export class TablesInParts extends Automaton {
       if (this.terms) placeTermBytes(this.terms, r.rank, data.subarray(r.entityAt, r.flagsAt), data.subarray(r.flagsAt, r.end));
       fail.fill(NO_LINK, q0, q1);
       outLink.fill(NO_LINK, q0, q1);
-      if (q1 > split.cutEnd) this.placedStates.push(Math.max(q0, split.cutEnd), q1);
       this.addSpan(q0, q1);
     }
   }

@@ -130,9 +130,9 @@ export class Scanner {
   /**
    * Adds the candidates a scan with a dictionary in parts could not find before the parts it
    * wanted were placed (see scan.wat, "extend", which this does the same way), so that finish
-   * chooses among all of them without the text being read again; returns whether it could.
+   * chooses among all of them without the text being read again.
    */
-  extend(): boolean {
+  extend(): void {
     const { automaton } = this.dict;
     const { termAt } = automaton.t;
     const { norm, len } = this;
@@ -149,7 +149,6 @@ export class Scanner {
       }
     }
     this.candidateCount = candidates.length;
-    return true;
   }
 
   /** Raw length fed so far. */

@@ -551,13 +551,12 @@ export class WasmScanner extends Scanner {
     this.place(this.inputCapacity, size);
   }
 
-  override extend(): boolean {
+  override extend(): void {
     this.views();
     this.header[H.candidateCount] = this.candidateCount;
     this.exports.extend();
     this.views();
     this.candidateCount = this.header[H.candidateCount];
-    return true;
   }
 
   override feed(text: string): void {

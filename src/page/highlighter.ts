@@ -150,7 +150,8 @@ export class PageHighlighter {
       // That adds every term the whole automaton finds only when the scan had the top alone: with
       // parts in, a scan also stands on states below the cut, whose links may pass a closed state
       // of the cut depth without its place being noted.
-      if (kept && !changed && kept.scans === this.scans && kept.el.isConnected && this.scanner.extend()) {
+      if (kept && !changed && kept.scans === this.scans && kept.el.isConnected) {
+        this.scanner.extend();
         const found = finishSubtree(kept.el, this.scanner, this.present, this.ownHost());
         this.paint(found);
         return { textLength: this.scanner.rawLength, matches: before + found.length };
