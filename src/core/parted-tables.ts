@@ -2,7 +2,7 @@
  * An automaton stored in parts, read by the JavaScript scanner: on Chromium pages whose policy
  * forbids WebAssembly, a page reads the top and the parts its text wants, as the scanner module
  * does (wasm-scanner.ts PartedAutomaton), instead of every part. With 100,000 reader entities
- * reading them all cost such a page 134–228 ms of script and tasks of up to 72 ms.
+ * reading them all cost such a page 155–206 ms of script and tasks of up to 78 ms (README).
  *
  * The tables are sized for every state and filled as parts are placed. A page only ever reads
  * the tables of states it reached, all in the top or in placed parts, and a state's parent is
