@@ -20,8 +20,7 @@ import type { RuntimeDictionary } from '../core/dictionary.ts';
 import { packedDictionarySteps } from '../core/stored-dictionary.ts';
 import type { EntityText } from '../core/entity-table.ts';
 import { runSteps, runStepsPausing, type Steps } from '../core/steps.ts';
-import { moduleAutomatonLoader, PartedAutomaton, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
-import { TablesInParts } from '../core/parted-tables.ts';
+import { moduleAutomatonLoader, prepareScanModule, scanModule } from '../core/wasm-scanner.ts';
 import { parsePageRequest, type AnyPageRequest, type PageMessageMap, type PageEntity, type PageState, type StoredKeyName } from '../messages.ts';
 import { pageKey } from '../core/highlights.ts';
 import type { PlacedHighlight, SavedHighlightLayer } from '../page/saved-layer.ts';
@@ -68,7 +67,7 @@ async function unpackForPage({ stamp, packed }: StoredDictionary, compiling: Pro
   };
   // Either automaton in parts reads the parts the page's text wants, as it wants them.
   const withReader = (dict: RuntimeDictionary): RuntimeDictionary => {
-    if (dict.automaton instanceof PartedAutomaton || dict.automaton instanceof TablesInParts) dict.automaton.reader = partReaderOf(stamp);
+    if (dict.automaton.parts) dict.automaton.parts.reader = partReaderOf(stamp);
     return dict;
   };
   const inJavaScript = async () => withReader(await run(packedDictionarySteps(packed, undefined, text)));

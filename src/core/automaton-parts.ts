@@ -280,7 +280,7 @@ export function checkSplit(split: SplitAutomaton<Base64>): void {
 }
 
 /** The part that holds the states below state `cut` of the cut depth. */
-export function partOf(split: Pick<SplitAutomaton<Base64>, 'partFirst'>, cut: number): number {
+function partOf(split: Pick<SplitAutomaton<Base64>, 'partFirst'>, cut: number): number {
   return lastIndexAtMost(split.partFirst, cut);
 }
 
@@ -308,34 +308,108 @@ export function placeTermBytes(t: TermBuffers, rank: number, entity: Uint8Array,
 /** Reads stored parts by number, in one request (anything but a part, for one not to be had). */
 export type PartReader = (parts: number[]) => Promise<unknown[]>;
 
-/** What both readers of an automaton in parts (the scanner module's and JavaScript tables) place parts into. */
-interface PlacesParts {
-  wantedParts(): number[];
-  placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[];
+/** A state of the cut depth: its edges not followed yet, followed, wanted by a scan, its part not to be had (scan.wat's numbers). */
+export const GATE_CLOSED = 0;
+export const GATE_OPEN = 1;
+export const GATE_WANTED = 2;
+export const GATE_UNAVAILABLE = 3;
+
+/** What each reader of an automaton in parts (the scanner module's, JavaScript tables) does itself. */
+export interface PartTables {
+  /** A byte per state of the cut depth (see GATE_CLOSED and the others). */
+  gates(): Uint8Array;
+  /** Puts a part (or the top) in the tables, checked; throws on a damaged one. */
+  placePart(part: AutomatonPart<Base64>): void;
+  /** Before a placing: the links worked out below the cut are to be worked out again (a suffix of theirs may come in). */
+  forgetLinks(): void;
+  /** After a placing: what is done once for all the parts it placed. */
+  placed(): void;
 }
 
-/** The reads of wanted parts of one automaton in parts, one at a time. */
-export class PartReads {
+/**
+ * The parts of one automaton: which a scan wanted, reading them (one read at a time), placing
+ * them and opening their gates, the same for both readers.
+ */
+export class PartGates {
+  /** Reads stored parts by number; set by the page that read the top. */
+  reader: PartReader | null = null;
+  /** How many times parts were placed: only a scan made before any can be finished through them (highlighter.ts). */
+  placings = 0;
   private placing: Promise<void> | null = null;
 
+  constructor(private readonly split: Pick<SplitAutomaton<Base64>, 'partFirst' | 'cutFirst' | 'cutEnd'>, private readonly tables: PartTables) {}
+
+  /** The parts whose edges a scan since the last placing wanted to follow, in order. */
+  wantedParts(): number[] {
+    const gates = this.tables.gates();
+    const wanted: number[] = [];
+    for (let g = gates.indexOf(GATE_WANTED); g >= 0; g = gates.indexOf(GATE_WANTED, g + 1)) {
+      const k = partOf(this.split, this.split.cutFirst + g);
+      if (wanted[wanted.length - 1] !== k) wanted.push(k);
+    }
+    return wanted;
+  }
+
   /**
-   * Reads with `reader` and places every part `into` wants; one that cannot be read, or is
-   * damaged, is marked not to be had, and the page is painted with the rest. A scan made while
-   * a read is under way wants the same parts: they are read once.
+   * Puts part `k` in memory, or with null marks it as not to be had (its edges are then never
+   * followed, nor wanted again): a part missing from storage, or damaged (the error is thrown
+   * after marking it).
    */
-  async placeWanted(into: PlacesParts, reader: PartReader | null): Promise<void> {
+  place(k: number, part: AutomatonPart | null): void {
+    const [error] = this.placeParts([[k, part]]);
+    if (error !== undefined) throw error;
+  }
+
+  /** place for several parts, what is done once a placing done once; returns the errors of the damaged ones. */
+  placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[] {
+    const errors: unknown[] = [];
+    this.tables.forgetLinks();
+    this.placings++;
+    try {
+      for (const [k, part] of list) {
+        try {
+          if (part === null) {
+            this.setGates(k, GATE_UNAVAILABLE);
+            continue;
+          }
+          this.tables.placePart(part);
+          this.setGates(k, GATE_OPEN);
+        } catch (e) {
+          this.setGates(k, GATE_UNAVAILABLE);
+          errors.push(e);
+        }
+      }
+    } finally {
+      this.tables.placed();
+    }
+    return errors;
+  }
+
+  /**
+   * Reads and places every part wanted; one that cannot be read, or is damaged, is marked not to
+   * be had, and the page is painted with the rest. A scan made while a read is under way wants
+   * the same parts: they are read once.
+   */
+  async placeWanted(): Promise<void> {
     while (this.placing) await this.placing;
-    const wanted = into.wantedParts();
+    const wanted = this.wantedParts();
     if (wanted.length === 0) return;
     this.placing = (async () => {
-      const got = reader ? await reader(wanted).catch(() => []) : [];
-      into.placeParts(wanted.map((k, i) => [k, (got[i] ?? null) as AutomatonPart | null]));
+      const got = this.reader ? await this.reader(wanted).catch(() => []) : [];
+      this.placeParts(wanted.map((k, i) => [k, (got[i] ?? null) as AutomatonPart | null]));
     })();
     try {
       await this.placing;
     } finally {
       this.placing = null;
     }
+  }
+
+  /** The gates of part `k`'s states of the cut depth set to `value`. */
+  private setGates(k: number, value: number): void {
+    const first = this.split.partFirst;
+    const { cutFirst, cutEnd } = this.split;
+    this.tables.gates().fill(value, first[k] - cutFirst, (first[k + 1] ?? cutEnd) - cutFirst);
   }
 }
 

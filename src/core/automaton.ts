@@ -5,7 +5,7 @@
 
 import { runSteps, type Steps } from './steps.ts';
 import { lastIndexAtMost } from './sorted.ts';
-import { IN_PARTS, isSplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
+import { IN_PARTS, isSplitAutomaton, type PartGates, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 
 /** The automaton's tables. State 0 is the root. */
 export interface AutomatonTables {
@@ -214,17 +214,17 @@ export class Automaton {
     throw new Error('automaton: no tables');
   }
 
-  /**
-   * The stored parts a scan wanted and did not have, since they were last placed (an automaton
-   * stored in parts, see automaton-parts.ts); none for one stored whole.
-   */
+  /** An automaton stored in parts: its parts, which a scan may want (see automaton-parts.ts); null for one stored whole. */
+  parts: PartGates | null = null;
+
+  /** The stored parts a scan wanted and did not have, since they were last placed. */
   wantedParts(): number[] {
-    return [];
+    return this.parts?.wantedParts() ?? [];
   }
 
   /** Whether it is stored in parts that a scan may want (see wantedParts). */
   get inParts(): boolean {
-    return false;
+    return this.parts !== null;
   }
 
   /**
@@ -246,13 +246,15 @@ export class Automaton {
     return true;
   }
 
-  /** How many times parts were placed (see placeWanted); none for one stored whole. */
+  /** How many times parts were placed (see placeWanted). */
   get partsPlaced(): number {
-    return 0;
+    return this.parts?.placings ?? 0;
   }
 
-  /** Reads and places the parts a scan wanted (none here: stored whole). */
-  async placeWanted(): Promise<void> {}
+  /** Reads and places the parts a scan wanted. */
+  async placeWanted(): Promise<void> {
+    await this.parts?.placeWanted();
+  }
 
   get rootNext(): Int32Array {
     if (!this.root) {

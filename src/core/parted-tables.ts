@@ -9,117 +9,56 @@
  * searched for among the placed states only (parentOf).
  */
 import { Automaton, base64ToBytes, CHILDREN_MISMATCH, EDGE_OUTSIDE_ALPHABET, NO_LINK, storedAlphabet, TERM_PAST_STATES, automatonSteps, type AutomatonLoader, type Base64 } from './automaton.ts';
-import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, PartReads, type AutomatonPart, type PartReader, type SplitAutomaton, type TermBuffers } from './automaton-parts.ts';
+import { checkSplit, GATE_CLOSED, GATE_OPEN, GATE_WANTED, isSplitAutomaton, partDataBytes, partLayout, PartGates, placeTermBytes, type AutomatonPart, type PartTables, type SplitAutomaton, type TermBuffers } from './automaton-parts.ts';
 import { lastIndexAtMost } from './sorted.ts';
 import type { Steps } from './steps.ts';
-
-/** A gate's states: edges followed, not followed yet, wanted by a scan, and the part not to be had. */
-const OPEN = 1;
-const CLOSED = 0;
-const WANTED = 2;
-const UNAVAILABLE = 3;
 
 const doesNotFit = () => new Error('dictionary automaton: a stored part does not fit its automaton');
 
 /** The JavaScript scanner's automaton in parts (see the file's comment). */
-export class TablesInParts extends Automaton {
-  /** Reads stored parts by number, in one request (anything but a part, for one not to be had); set by the page that read the top. */
-  reader: PartReader | null = null;
-  private readonly reads = new PartReads();
+export class TablesInParts extends Automaton implements PartTables {
   override readonly gateFirst: number;
-  /** Per state of the cut depth, whether its edges are followed (see OPEN and the others). */
-  private readonly gates: Uint8Array;
+  /** Per state of the cut depth, whether its edges are followed (see GATE_CLOSED and the others). */
+  private readonly gateBytes: Uint8Array;
   /** The placed states as sorted [first, end) pairs, apart and not touching, the top's first. */
   private readonly spans: number[] = [];
   private readonly alphabet: Uint16Array | null;
-  private placings = 0;
 
   constructor(readonly split: SplitAutomaton<Base64>, private readonly terms: TermBuffers | null) {
     const { states, edges } = split;
     // Zero-filled and never read where nothing is placed: only the placed ranges are given their "not worked out" marks.
     super({ edgeOffset: new Int32Array(states + 1), edgeChar: new Uint16Array(edges), fail: new Int32Array(states), termAt: new Int32Array(states), outLink: new Int32Array(states) });
     this.gateFirst = split.cutFirst;
-    this.gates = new Uint8Array(split.cutEnd - split.cutFirst);
+    this.gateBytes = new Uint8Array(split.cutEnd - split.cutFirst);
     this.alphabet = storedAlphabet(split.alphabet);
+    this.parts = new PartGates(split, this);
   }
 
   override get gateCount(): number {
-    return this.gates.length;
-  }
-
-  override get inParts(): boolean {
-    return true;
-  }
-
-  override get partsPlaced(): number {
-    return this.placings;
+    return this.gateBytes.length;
   }
 
   /** Whether edges out of state `s` of the cut depth may be followed; if not yet, its part is marked wanted. */
   override open(s: number): boolean {
     const g = s - this.gateFirst;
-    const v = this.gates[g];
-    if (v === CLOSED) this.gates[g] = WANTED;
-    return v === OPEN;
+    const v = this.gateBytes[g];
+    if (v === GATE_CLOSED) this.gateBytes[g] = GATE_WANTED;
+    return v === GATE_OPEN;
   }
 
   override isOpen(s: number): boolean {
-    return this.gates[s - this.gateFirst] === OPEN;
+    return this.gateBytes[s - this.gateFirst] === GATE_OPEN;
   }
 
-  /** The parts whose edges a scan since the last placing wanted to follow, in order. */
-  override wantedParts(): number[] {
-    const wanted: number[] = [];
-    for (let g = this.gates.indexOf(WANTED); g >= 0; g = this.gates.indexOf(WANTED, g + 1)) {
-      const k = partOf(this.split, this.gateFirst + g);
-      if (wanted[wanted.length - 1] !== k) wanted.push(k);
-    }
-    return wanted;
-  }
-
-  /** Reads and places every part wanted (see PartReads). */
-  override placeWanted(): Promise<void> {
-    return this.reads.placeWanted(this, this.reader);
-  }
-
-
-  /** Puts part `k` in memory, or with null marks it as not to be had; a damaged one is marked so and its error thrown. */
-  place(k: number, part: AutomatonPart | null): void {
-    const [error] = this.placeParts([[k, part]]);
-    if (error !== undefined) throw error;
-  }
-
-  /** place for several parts; returns the errors of the damaged ones. */
-  placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[] {
-    this.forgetLinks();
-    this.placings++;
-    const errors: unknown[] = [];
-    for (const [k, part] of list) {
-      try {
-        if (part === null) {
-          this.setGates(k, UNAVAILABLE);
-          continue;
-        }
-        this.placePart(part);
-        this.setGates(k, OPEN);
-      } catch (e) {
-        this.setGates(k, UNAVAILABLE);
-        errors.push(e);
-      }
-    }
-    return errors;
-  }
-
-  private setGates(k: number, value: number): void {
-    const first = this.split.partFirst;
-    this.gates.fill(value, first[k] - this.gateFirst, (first[k + 1] ?? this.split.cutEnd) - this.gateFirst);
+  gates(): Uint8Array {
+    return this.gateBytes;
   }
 
   /**
    * The links worked out below the cut while a part was out may be too short once it is in (a
    * suffix of theirs came in): worked out again. Those above the cut are all in the top.
    */
-  private forgetLinks(): void {
+  forgetLinks(): void {
     const { fail, outLink } = this.t;
     const { spans } = this;
     const cutEnd = this.split.cutEnd;
@@ -129,6 +68,9 @@ export class TablesInParts extends Automaton {
       outLink.fill(NO_LINK, Math.max(spans[i], cutEnd), spans[i + 1]);
     }
   }
+
+  /** Nothing to do once for all the parts a placing put in. */
+  placed(): void {}
 
   /** Adds states [q0, q1) to the placed spans, joining those it meets. */
   private addSpan(q0: number, q1: number): void {

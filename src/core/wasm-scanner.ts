@@ -10,7 +10,7 @@
 import scanModuleBase64 from './scan.wat';
 import { Automaton, base64Length, base64ToBytes, childBitsBytes, CHILDREN_MISMATCH, decodeBase64Into, EDGE_OUTSIDE_ALPHABET, edgePlaces, linkedTables, narrowAlphabet, storedAlphabet,  termEnds as termEndsOf, TERM_PAST_STATES, TERMS_MISMATCH, type AutomatonLoader, type AutomatonTables, type Base64 } from './automaton.ts';
 import type { Steps } from './steps.ts';
-import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, partOf, placeTermBytes, PartReads, type AutomatonPart, type PartReader, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
+import { checkSplit, isSplitAutomaton, partDataBytes, partLayout, PartGates, placeTermBytes, type AutomatonPart, type PartTables, type SplitAutomaton, type StoredAutomaton, type TermBuffers } from './automaton-parts.ts';
 import type { RuntimeDictionary } from './dictionary.ts';
 import { FOLDED, FOLD_FLAGS, foldCode } from './normalize.ts';
 import { Scanner } from './scanner.ts';
@@ -228,7 +228,7 @@ export function moduleAutomatonLoader(module: WebAssembly.Module): AutomatonLoad
 /**
  * Unpacks the top of an automaton stored in parts (automaton-parts.ts) into a new instance's
  * memory: blocks below the cut stay out of it until the page asks for their parts
- * (PartedAutomaton.place), the gates of the cut closed.
+ * (PartGates.place), the gates of the cut closed.
  */
 export function* loadSplitIntoModule(module: WebAssembly.Module, split: SplitAutomaton<Base64>, terms?: TermBuffers): Steps<PartedAutomaton> {
   if (split.terms && !terms) throw new Error('dictionary automaton: its term tables are stored with it, and nothing holds them');
@@ -300,94 +300,27 @@ class ModuleAutomaton extends Automaton {
  * text needs them: a scan notes the parts it wanted (wantedParts), the page reads them from
  * storage, places them, and scans again.
  */
-export class PartedAutomaton extends ModuleAutomaton {
-  /** Reads stored parts by number, in one request (anything but a part, for one not to be had); set by the page that read the top. */
-  reader: PartReader | null = null;
-  private readonly reads = new PartReads();
-
+export class PartedAutomaton extends ModuleAutomaton implements PartTables {
   /**
    * The states below the cut put in memory so far, as [first, end) pairs: the failure and output
    * links worked out for them while other parts were out (their edges not followed) are worked
    * out again after each placing, since a suffix of theirs may have come in.
    */
   private readonly placedStates: number[] = [];
-  private placings = 0;
 
   constructor(loaded: TablesInMemory, readonly split: SplitAutomaton<Base64>, private readonly terms: TermBuffers | null) {
     super(loaded, split.states, split.edges);
+    this.parts = new PartGates(split, this);
   }
 
-  override get partsPlaced(): number {
-    return this.placings;
-  }
-
-  override get inParts(): boolean {
-    return true;
-  }
-
-  /** Reads and places every part wanted (see PartReads). */
-  override placeWanted(): Promise<void> {
-    return this.reads.placeWanted(this, this.reader);
-  }
-
-  private gates(): Uint8Array {
+  /** The module's gates, in its memory (see scan.wat). */
+  gates(): Uint8Array {
     const header = new Int32Array(this.loaded.exports.memory.buffer, 0, HEADER_BYTES / 4);
     return new Uint8Array(this.loaded.exports.memory.buffer, header[H.gates], this.split.cutEnd - this.split.cutFirst);
   }
 
-  /** The parts whose edges a scan since the last placing wanted to follow, in order. */
-  override wantedParts(): number[] {
-    const gates = this.gates();
-    const wanted: number[] = [];
-    for (let g = gates.indexOf(2); g >= 0; g = gates.indexOf(2, g + 1)) {
-      const k = partOf(this.split, this.split.cutFirst + g);
-      if (wanted[wanted.length - 1] !== k) wanted.push(k);
-    }
-    return wanted;
-  }
-
-  /** The gates of part `k`'s states of the cut depth set to `value`. */
-  private setGates(k: number, value: number): void {
-    const first = this.split.partFirst;
-    const { cutFirst, cutEnd } = this.split;
-    this.gates().fill(value, first[k] - cutFirst, (first[k + 1] ?? cutEnd) - cutFirst);
-  }
-
-  /**
-   * Puts part `k` in memory, or with null marks it as not to be had (its edges are then never
-   * followed, nor wanted again): a part missing from storage, or damaged (the error is thrown
-   * after marking it).
-   */
-  place(k: number, part: AutomatonPart | null): void {
-    const [error] = this.placeParts([[k, part]]);
-    if (error !== undefined) throw error;
-  }
-
-  /**
-   * place for several parts, the samples of blocks still out of memory filled once at the end
-   * (fillSamples walks every block: a page placing 17 parts walked 32,000 blocks 17 times).
-   * Returns the errors of the damaged ones, each marked not to be had.
-   */
-  placeParts(list: readonly (readonly [number, AutomatonPart | null])[]): unknown[] {
-    const errors: unknown[] = [];
-    this.forgetLinks();
-    this.placings++;
-    try {
-      for (const [k, part] of list) {
-        try {
-          this.placeOne(k, part);
-        } catch (e) {
-          errors.push(e);
-        }
-      }
-    } finally {
-      this.loaded.exports.fillSamples();
-    }
-    return errors;
-  }
-
   /** Marks the links worked out for states below the cut as not worked out (see placedStates). */
-  private forgetLinks(): void {
+  forgetLinks(): void {
     const { memory } = this.loaded.exports;
     const header = new Int32Array(memory.buffer, 0, HEADER_BYTES / 4);
     const bytes = new Uint8Array(memory.buffer);
@@ -399,16 +332,12 @@ export class PartedAutomaton extends ModuleAutomaton {
     }
   }
 
-  /** place, the samples of blocks still out of memory left for the caller to fill. */
-  private placeOne(k: number, part: AutomatonPart | null): void {
-    if (part === null) return this.setGates(k, 3);
-    try {
-      this.placePart(part);
-      this.setGates(k, 1);
-    } catch (e) {
-      this.setGates(k, 3);
-      throw e;
-    }
+  /**
+   * The samples of blocks still out of memory, so that they still grow: once for all the parts
+   * a placing put in (fillSamples walks every block, 32,000 with 100,000 reader entities).
+   */
+  placed(): void {
+    this.loaded.exports.fillSamples();
   }
 
   /**

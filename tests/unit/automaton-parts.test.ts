@@ -118,7 +118,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
       const scanner = makeScanner(dict);
       matches(scanner, text);
       const wanted = automaton.wantedParts();
-      for (const k of wanted) automaton.place(k, parts[k]);
+      for (const k of wanted) automaton.parts!.place(k, parts[k]);
       expect(automaton.wantedParts()).toEqual([]);
       expect(matches(scanner, text)).toEqual(expected);
       expect(automaton.wantedParts()).toEqual([]);
@@ -142,7 +142,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
         const content = glued();
         matches(scanner, content);
         const placedBefore = automaton.partsPlaced;
-        automaton.placeParts(automaton.wantedParts().map((k) => [k, parts[k]]));
+        automaton.parts!.placeParts(automaton.wantedParts().map((k) => [k, parts[k]]));
         if (placedBefore > 0) later++;
         expect(matches(scanner, content)).toEqual(matches(new Scanner(wholeDict), content));
         expect(automaton.wantedParts()).toEqual([]);
@@ -155,7 +155,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
   it(`cuts at depth ${CUT_DEPTH}: every name of the readers’ list is found with all parts placed, one scan`, () => {
     const text = readers.map((r) => r.aliases[1].text).join('; ');
     const { dict, automaton } = partedDictionary(load);
-    parts.forEach((part, k) => automaton.place(k, part));
+    parts.forEach((part, k) => automaton.parts!.place(k, part));
     const found = matches(makeScanner(dict), text);
     expect(found).toEqual(matches(new Scanner(wholeDict), text));
     expect(found.length).toBeGreaterThanOrEqual(readers.length);
@@ -168,7 +168,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
     const automaton = load(split);
     const placed = new Set(parts.map((_, k) => k).filter((k) => k % 3 === 0));
     // All at once, as a page places the parts it read: the samples between them filled once.
-    expect(automaton.placeParts([...placed].map((k) => [k, parts[k]]))).toEqual([]);
+    expect(automaton.parts!.placeParts([...placed].map((k) => [k, parts[k]]))).toEqual([]);
     const partOf = (cut: number) => split.partFirst.findLastIndex((first) => first <= cut);
     // The trie pruned below the cut states of parts not placed, and its links, breadth first.
     const open = (s: number) => s < split.cutFirst || s >= split.cutEnd || placed.has(partOf(s));
@@ -214,7 +214,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
     const automaton = load(withTerms.split, buffers);
     // The top's terms are there at once; the rest as parts are placed.
     expect(buffers.flags.some((f, t) => f !== terms.flags[t])).toBe(true);
-    withTerms.parts.forEach((part, k) => automaton.place(k, part));
+    withTerms.parts.forEach((part, k) => automaton.parts!.place(k, part));
     expect(buffers).toEqual({ ...terms, entities: packed.entityKinds.length });
     // A stored term naming an entity past the list: the top, or a part, is refused.
     expect(() => load(withTerms.split, fill(records.length))).toThrow(/not among the dictionary's entities/);
@@ -222,7 +222,7 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
     const [first] = partLayout(withTerms.parts[last], withTerms.split, base64ToBytes(withTerms.parts[last].data).length).filter((r) => r.terms > 0);
     const damaged = { ...withTerms.parts[last], data: bytesToBase64(base64ToBytes(withTerms.parts[last].data).fill(0xff, first.entityAt, first.entityAt + width)) };
     const again = load(withTerms.split, fill(packed.entityKinds.length));
-    expect(() => again.place(last, damaged)).toThrow(/names entity 65535, which is not among the dictionary's entities/);
+    expect(() => again.parts!.place(last, damaged)).toThrow(/names entity 65535, which is not among the dictionary's entities/);
     expect(again.wantedParts()).toEqual([]);
     expect(() => load(withTerms.split)).toThrow(/nothing holds them/);
   });
@@ -233,16 +233,16 @@ describe.each(LOADERS)('an automaton stored in parts, read by %s', (_reader, loa
     const scanner = makeScanner(dict);
     matches(scanner, text);
     const [missing, damaged, ...rest] = automaton.wantedParts();
-    automaton.place(missing, null);
+    automaton.parts!.place(missing, null);
     const data = base64ToBytes(parts[damaged].data);
     const cut: AutomatonPart = { ...parts[damaged], data: bytesToBase64(data.slice(0, -8)) };
-    expect(() => automaton.place(damaged, cut)).toThrow(/dictionary automaton: a stored part does not fit its automaton/);
+    expect(() => automaton.parts!.place(damaged, cut)).toThrow(/dictionary automaton: a stored part does not fit its automaton/);
     const flipped: AutomatonPart = { ...parts[rest[0]], data: bytesToBase64(base64ToBytes(parts[rest[0]].data).map((x, j) => (j === 0 ? x ^ 1 : x))) };
-    expect(() => automaton.place(rest[0], flipped)).toThrow(/children does not add up/);
+    expect(() => automaton.parts!.place(rest[0], flipped)).toThrow(/children does not add up/);
     const past: AutomatonPart = { ...parts[rest[1]], ranges: parts[rest[1]].ranges.map((n, j) => (j === 0 ? n + 1e6 : n)) };
-    expect(() => automaton.place(rest[1], past)).toThrow(/does not fit its automaton/);
-    expect(() => automaton.place(rest[2], 'not a part' as unknown as AutomatonPart)).toThrow(/does not fit its automaton/);
-    for (const k of rest.slice(3)) automaton.place(k, parts[k]);
+    expect(() => automaton.parts!.place(rest[1], past)).toThrow(/does not fit its automaton/);
+    expect(() => automaton.parts!.place(rest[2], 'not a part' as unknown as AutomatonPart)).toThrow(/does not fit its automaton/);
+    for (const k of rest.slice(3)) automaton.parts!.place(k, parts[k]);
     matches(scanner, text);
     expect(automaton.wantedParts()).toEqual([]);
   });
@@ -263,7 +263,7 @@ describe.each(LOADERS)('a scan of an automaton stored in parts, read by %s, fini
       const scanner = makeScanner(dict);
       scanner.reset();
       scanner.feed(text);
-      for (const k of automaton.wantedParts()) automaton.place(k, parts[k]);
+      for (const k of automaton.wantedParts()) automaton.parts!.place(k, parts[k]);
       const before = (scanner as unknown as { candidateCount: number }).candidateCount;
       scanner.extend();
       added += (scanner as unknown as { candidateCount: number }).candidateCount - before;

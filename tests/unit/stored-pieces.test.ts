@@ -12,7 +12,7 @@ import { wholeAutomaton, wholeBase64, type Base64, type SerializedAutomaton } fr
 import { isSplitAutomaton, type SplitAutomaton } from '../../src/core/automaton-parts.ts';
 import { loadPackedDictionary, packDictionary, packedDictionarySteps, splitPacked, type PagePackedDictionary } from '../../src/core/stored-dictionary.ts';
 import { findMentions } from '../../src/core/article-mentions.ts';
-import { makeScanner, moduleAutomatonLoader, PartedAutomaton, scanModule } from '../../src/core/wasm-scanner.ts';
+import { makeScanner, moduleAutomatonLoader, scanModule } from '../../src/core/wasm-scanner.ts';
 import { runSteps } from '../../src/core/steps.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 import { userEntities } from '../bench/synthetic-dictionary.ts';
@@ -130,7 +130,7 @@ describe('the stored dictionary in pieces', () => {
       return [...new Set(scanner.finish().map((m) => dict.entities.get(m.entity).id))].sort();
     };
     scan();
-    if (dict.automaton instanceof PartedAutomaton) dict.automaton.reader = reader;
+    if (dict.automaton.parts) dict.automaton.parts.reader = reader;
     await dict.automaton.placeWanted();
     expect(dict.automaton.wantedParts()).toEqual([]);
     return scan();
