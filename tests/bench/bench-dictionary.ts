@@ -2,10 +2,14 @@
  * A benchmark's own dictionary in the extension's storage, written from its background as a
  * compile writes it: under a stamp of the installed build, so the background keeps it.
  */
-import type { Worker } from 'playwright-core';
 import type { PackedDictionary } from '../../src/core/stored-dictionary.ts';
 import type { PageRequest } from '../../src/messages.ts';
 import { DICTIONARY_KEY, staleDictionaryKeys, storedDictionaryWrites } from '../../src/platform/browser.ts';
+
+/** What runs a function in the extension's background: playwright's Worker, or a test browser's `inBackground`. */
+export interface Background {
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
 
 interface StorageArea {
   get(key: string): Promise<Record<string, { stamp?: string } | undefined>>;
@@ -15,7 +19,7 @@ interface StorageArea {
 }
 
 /** The build part of the stamp of the dictionary the background wrote on install, once it is there. */
-export function installedBuild(worker: Worker): Promise<string> {
+export function installedBuild(worker: Background): Promise<string> {
   return worker.evaluate(async (key) => {
     const area = (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local;
     for (;;) {
@@ -31,10 +35,10 @@ export function installedBuild(worker: Worker): Promise<string> {
  * background's order (its pieces, the records, other versions' pieces removed), and tells open
  * tabs as the background tells them after a compile (it does not listen to storage changes).
  */
-export async function writeBenchDictionary(worker: Worker, build: string, packed: PackedDictionary, tag: string): Promise<void> {
+export async function writeBenchDictionary(worker: Background, build: string, packed: PackedDictionary, tag: string): Promise<void> {
   const stamp = `${build}:bench-${tag}`;
   for (const entries of storedDictionaryWrites(stamp, packed)) await writeStorage(worker, entries);
-  const keys = await worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.getKeys());
+  const keys = await worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.getKeys(), undefined);
   await worker.evaluate(async (stale) => {
     for (const batch of stale) await (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.remove(batch);
   }, staleDictionaryKeys(keys, stamp));
@@ -51,6 +55,6 @@ interface TabsApi {
 }
 
 /** Writes entries to the extension's local storage from its background. */
-export async function writeStorage(worker: Worker, entries: Record<string, unknown>): Promise<void> {
+export async function writeStorage(worker: Background, entries: Record<string, unknown>): Promise<void> {
   await worker.evaluate((entries) => (globalThis as unknown as { chrome: { storage: { local: StorageArea } } }).chrome.storage.local.set(entries), entries);
 }

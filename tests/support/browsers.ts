@@ -58,6 +58,17 @@ export interface TestBrowser {
   inBackground?<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Stops the extension's service worker, as the browser does when it is idle (Chromium only). */
   stopServiceWorker?(): Promise<void>;
+  /** Follows the extension's service worker as DevTools reports it (Chromium only). */
+  watchServiceWorker?(): Promise<ServiceWorkerWatch>;
+  close(): Promise<void>;
+}
+
+/** The extension's service worker, followed from outside: whether something woke it. */
+export interface ServiceWorkerWatch {
+  /** Stops the worker and resolves once DevTools reports it stopped; counts starts from then. */
+  stop(): Promise<void>;
+  /** How many times the worker has started since the last stop. */
+  starts(): number;
   close(): Promise<void>;
 }
 
@@ -196,6 +207,39 @@ export async function launchChromium(build = CHROME_BUILD, { profile: kept }: { 
       await cdp.send('ServiceWorker.enable');
       await cdp.send('ServiceWorker.stopAllWorkers');
       await cdp.detach();
+    },
+    watchServiceWorker: async () => {
+      // A tab of its own: DevTools reports the workers of the tab's browser context, the
+      // extension's included, for as long as the session lives.
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      const status = new Map<string, string>();
+      let starts = 0;
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+        for (const v of versions) {
+          if (!v.scriptURL.startsWith(extensionOrigin)) continue;
+          if (v.runningStatus === 'starting' && status.get(v.versionId) !== 'starting') starts++;
+          status.set(v.versionId, v.runningStatus);
+        }
+      });
+      await cdp.send('ServiceWorker.enable');
+      const allStopped = () => status.size > 0 && [...status.values()].every((s) => s === 'stopped');
+      return {
+        stop: async () => {
+          await cdp.send('ServiceWorker.stopAllWorkers');
+          const deadline = Date.now() + 10_000;
+          while (!allStopped()) {
+            if (Date.now() > deadline) throw new Error(`the service worker did not stop: ${[...status.values()].join(', ')}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          starts = 0;
+        },
+        starts: () => starts,
+        close: async () => {
+          await cdp.detach().catch(() => undefined);
+          await page.close();
+        },
+      };
     },
     inBackground: async (fn, arg) => {
       const current = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
