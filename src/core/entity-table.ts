@@ -151,6 +151,34 @@ export function linesOf(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join('\n');
 }
 
+/**
+ * The names of the entities `wanted` (all where not given) by id, from the stored lists: what an
+ * extension page needs to label the ids it lists. A line is parsed only when its id is wanted (the
+ * lines are JSON.stringify's, so a wanted id is found by its quoted form); 100,000 names parsed
+ * whole cost the highlights page 15 ms more than the ids it shows. Throws when the lists differ in
+ * length or a wanted entity's line is damaged.
+ */
+export function namesById({ entityIds, entityNames }: EntityText, wanted?: Iterable<string>): Map<string, string> {
+  const ids = entityIds === '' ? [] : entityIds.split('\n');
+  const names = entityNames === '' ? [] : entityNames.split('\n');
+  if (ids.length !== names.length) throw new Error('stored dictionary: the entity lists differ in length');
+  const quoted = wanted ? new Set([...wanted].map((id) => JSON.stringify(id))) : null;
+  const byId = new Map<string, string>();
+  ids.forEach((line, i) => {
+    if (quoted && !quoted.has(line)) return;
+    let id: unknown;
+    let name: unknown;
+    try {
+      [id, name] = [JSON.parse(line), JSON.parse(names[i])];
+    } catch {
+      // Refused below.
+    }
+    if (typeof id !== 'string' || typeof name !== 'string') throw new Error(`stored dictionary: entity ${i} is damaged`);
+    byId.set(id, name);
+  });
+  return byId;
+}
+
 /** Where each of `n` lines starts, with the end of the last plus one after them; null when there are not exactly `n`. */
 function lineStarts(text: string, n: number): Int32Array | null {
   const starts = new Int32Array(n + 1);

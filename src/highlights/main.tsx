@@ -7,7 +7,7 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { matchesFilter, type HighlightFilter, type SavedHighlight } from '../core/highlights.ts';
-import { send } from '../platform/browser.ts';
+import { readEntityNames, send } from '../platform/browser.ts';
 import { Transfer } from './transfer.tsx';
 
 /** Highlights rendered at once; more on request (a team's file can hold tens of thousands). */
@@ -39,13 +39,12 @@ function App() {
   const [limit, setLimit] = useState(PAGE_SIZE);
 
   useEffect(() => {
-    void (async () => {
-      const dict = await send({ type: 'dictionary/get' });
-      setNames(new Map(dict.entities.map((e) => [e.id, e.name])));
-    })();
-  }, []);
-  useEffect(() => {
-    void send({ type: 'highlights/list' }).then((list) => {
+    void send({ type: 'highlights/list' }).then(async (list) => {
+      // The names of the entities listed, from storage; the background is asked for its whole
+      // dictionary only before it first wrote it there.
+      const wanted = new Set(list.flatMap((h) => h.entities));
+      const stored = await readEntityNames(wanted).catch(() => null);
+      setNames(stored ?? new Map((await send({ type: 'dictionary/get' })).entities.map((e) => [e.id, e.name])));
       setAll(list);
       document.getElementById('app')?.setAttribute('aria-busy', 'false');
     });

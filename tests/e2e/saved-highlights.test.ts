@@ -140,6 +140,9 @@ for (const [name, launch, available] of [
       const first = all.find((t) => t.includes(QUOTE_1))!;
       expect(first).toContain('Sattar Hashemi');
       expect(first).toContain('Li Lecheng');
+      // Labelled by their names, read from the stored dictionary.
+      const meta = await page.evaluate(() => [...document.querySelectorAll('li[data-highlight] .meta')].map((p) => p.textContent ?? ''), null);
+      expect(meta.find((t) => t.includes('Li Lecheng'))).toMatch(/Sattar Hashemi, Li Lecheng|Li Lecheng, Sattar Hashemi/);
       expect(all.find((t) => t.includes(QUOTE_2))).toContain('follow up');
       const search = await page.evaluate(() => {
         const r = (document.querySelector('input[name=q]') as HTMLInputElement).getBoundingClientRect();

@@ -6,6 +6,7 @@ import { findMentions } from '../../src/core/article-mentions.ts';
 import { loadDictionary, termLengths } from '../../src/core/dictionary.ts';
 import { isPackedDictionary, loadPackedDictionary, packDictionary, packedDictionarySteps, splitPacked, unpackDictionary } from '../../src/core/stored-dictionary.ts';
 import { runSteps, runStepsPausing } from '../../src/core/steps.ts';
+import { namesById } from '../../src/core/entity-table.ts';
 import { Scanner } from '../../src/core/scanner.ts';
 import { SEEDS_DIR } from '../support/paths.ts';
 
@@ -82,6 +83,24 @@ describe('the dictionary as kept in storage', () => {
     const badKind = loadPackedDictionary({ ...packed, entityKinds: `${packed.entityKinds.slice(0, -1)}9` });
     expect(badKind.entities.kind(0)).toBe(compiled.entities[0].kind);
     expect(() => badKind.entities.kind(n - 1)).toThrow(new RegExp(`entity ${n - 1} is damaged`));
+  });
+
+  it('gives every name by its id to the pages that label ids, and refuses damaged lists', () => {
+    const { compiled } = compileTerms([
+      ...seedPack.records,
+      { id: 'u-a"b', kind: 'person', name: 'Ann "B", of\nQuill', aliases: [{ text: 'Ann Bquill' }] },
+      { id: 'u-2', kind: 'person', name: 'Иван Петров', aliases: [{ text: '王小明' }] },
+    ]);
+    const { text } = splitPacked(packDictionary(compiled));
+    expect([...namesById(text)]).toEqual(compiled.entities.map((e) => [e.id, e.name]));
+    expect(namesById({ entityIds: '', entityNames: '' }).size).toBe(0);
+    // Only the entities wanted, found by their ids as written (quotes and all); a damaged line not wanted is not read.
+    const wanted = ['u-a"b', 'china', 'u-nobody'];
+    expect(namesById(text, wanted)).toEqual(new Map(compiled.entities.filter((e) => wanted.includes(e.id)).map((e) => [e.id, e.name])));
+    expect(namesById({ ...text, entityNames: text.entityNames.replace(/^[^\n]*/, '7') }, ['u-2']).get('u-2')).toBe('Иван Петров');
+    expect(() => namesById({ ...text, entityNames: text.entityNames.replace(/\n[^\n]*$/, '') })).toThrow(/differ in length/);
+    expect(() => namesById({ ...text, entityNames: text.entityNames.replace(/^[^\n]*/, '7') })).toThrow(/entity 0 is damaged/);
+    expect(() => namesById({ ...text, entityIds: `${text.entityIds}x` })).toThrow();
   });
 
   it('paints without the ids and names, which are stored apart and read once, when first needed', async () => {
