@@ -152,20 +152,20 @@ export function linesOf(values: readonly string[]): string {
 }
 
 /**
- * The names of the entities `wanted` (all where not given) by id, from the stored lists: what an
+ * The names of the entities `wanted`, by id, from the stored lists: what an
  * extension page needs to label the ids it lists. A line is parsed only when its id is wanted (the
  * lines are JSON.stringify's, so a wanted id is found by its quoted form); 100,000 names parsed
  * whole cost the highlights page 15 ms more than the ids it shows. Throws when the lists differ in
  * length or a wanted entity's line is damaged.
  */
-export function namesById({ entityIds, entityNames }: EntityText, wanted?: Iterable<string>): Map<string, string> {
+export function namesById({ entityIds, entityNames }: EntityText, wanted: Iterable<string>): Map<string, string> {
   const ids = entityIds === '' ? [] : entityIds.split('\n');
   const names = entityNames === '' ? [] : entityNames.split('\n');
   if (ids.length !== names.length) throw new Error('stored dictionary: the entity lists differ in length');
-  const quoted = wanted ? new Set([...wanted].map((id) => JSON.stringify(id))) : null;
+  const quoted = new Set([...wanted].map((id) => JSON.stringify(id)));
   const byId = new Map<string, string>();
   ids.forEach((line, i) => {
-    if (quoted && !quoted.has(line)) return;
+    if (!quoted.has(line)) return;
     let id: unknown;
     let name: unknown;
     try {

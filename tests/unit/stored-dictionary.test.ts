@@ -92,15 +92,16 @@ describe('the dictionary as kept in storage', () => {
       { id: 'u-2', kind: 'person', name: 'Иван Петров', aliases: [{ text: '王小明' }] },
     ]);
     const { text } = splitPacked(packDictionary(compiled));
-    expect([...namesById(text)]).toEqual(compiled.entities.map((e) => [e.id, e.name]));
-    expect(namesById({ entityIds: '', entityNames: '' }).size).toBe(0);
+    const every = compiled.entities.map((e) => e.id);
+    expect([...namesById(text, every)]).toEqual(compiled.entities.map((e) => [e.id, e.name]));
+    expect(namesById({ entityIds: '', entityNames: '' }, ['china']).size).toBe(0);
     // Only the entities wanted, found by their ids as written (quotes and all); a damaged line not wanted is not read.
     const wanted = ['u-a"b', 'china', 'u-nobody'];
     expect(namesById(text, wanted)).toEqual(new Map(compiled.entities.filter((e) => wanted.includes(e.id)).map((e) => [e.id, e.name])));
     expect(namesById({ ...text, entityNames: text.entityNames.replace(/^[^\n]*/, '7') }, ['u-2']).get('u-2')).toBe('Иван Петров');
-    expect(() => namesById({ ...text, entityNames: text.entityNames.replace(/\n[^\n]*$/, '') })).toThrow(/differ in length/);
-    expect(() => namesById({ ...text, entityNames: text.entityNames.replace(/^[^\n]*/, '7') })).toThrow(/entity 0 is damaged/);
-    expect(() => namesById({ ...text, entityIds: `${text.entityIds}x` })).toThrow();
+    expect(() => namesById({ ...text, entityNames: text.entityNames.replace(/\n[^\n]*$/, '') }, every)).toThrow(/differ in length/);
+    expect(() => namesById({ ...text, entityNames: text.entityNames.replace(/^[^\n]*/, '7') }, every)).toThrow(/entity 0 is damaged/);
+    expect(() => namesById({ ...text, entityIds: `${text.entityIds}\n"x"` }, every)).toThrow(/differ in length/);
   });
 
   it('paints without the ids and names, which are stored apart and read once, when first needed', async () => {
